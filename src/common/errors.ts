@@ -1,0 +1,64 @@
+// User-facing failures. Every error a user can cause is an EngineError with a
+// stable SQLSTATE code and, where the input has one, a source position.
+// Programmer errors (broken invariants) go through `assert` instead and map to
+// HTTP 500; see server/error-handler.ts for the one place codes meet statuses.
+
+/** SQLSTATE codes Freshet raises, named as in PostgreSQL's errcodes table. */
+export const SqlState = {
+  syntaxError: '42601',
+  undefinedTable: '42P01',
+  undefinedColumn: '42703',
+  undefinedFunction: '42883',
+  undefinedParameter: '42P02',
+  ambiguousColumn: '42702',
+  duplicateTable: '42P07',
+  duplicateColumn: '42701',
+  datatypeMismatch: '42804',
+  groupingError: '42803',
+  invalidColumnReference: '42P10',
+  dependentObjectsStillExist: '2BP01',
+  wrongObjectType: '42809',
+  featureNotSupported: '0A000',
+  divisionByZero: '22012',
+  numericValueOutOfRange: '22003',
+  invalidTextRepresentation: '22P02',
+  invalidDatetimeFormat: '22007',
+  datetimeFieldOverflow: '22008',
+  invalidParameterValue: '22023',
+  stringDataRightTruncation: '22001',
+  notNullViolation: '23502',
+  uniqueViolation: '23505',
+  cardinalityViolation: '21000',
+  invalidRequest: '08P01',
+  programLimitExceeded: '54000',
+  internalError: 'XX000',
+} as const;
+export type SqlStateCode = (typeof SqlState)[keyof typeof SqlState];
+
+/** Where in the SQL text an error points: 1-based, as PostgreSQL reports it. */
+export interface SourcePosition {
+  /** 1-based character offset into the whole request text. */
+  readonly offset: number;
+  readonly line: number;
+  readonly column: number;
+}
+
+export class EngineError extends Error {
+  override readonly name = 'EngineError';
+  constructor(
+    readonly code: SqlStateCode,
+    message: string,
+    readonly position?: SourcePosition,
+  ) {
+    super(message);
+  }
+}
+
+/** Shorthand for the common "this SQL construct is not supported" error. */
+export function unsupported(construct: string, position?: SourcePosition): EngineError {
+  return new EngineError(
+    SqlState.featureNotSupported,
+    `${construct} is not supported yet`,
+    position,
+  );
+}

@@ -1,0 +1,459 @@
+// The abstract syntax tree of Freshet's SQL dialect: readonly, `kind`-tagged
+// nodes produced by the parser (parser.ts) and consumed by the binder
+// (plan/binder.ts). The tree covers more syntax than the engine executes (joins,
+// subqueries, set operations, window calls): the parser accepts them so the
+// binder can reject them with SQLSTATE 0A000 naming the construct and where it
+// is, rather than a bare syntax error.
+//
+// Conventions:
+// - Unquoted identifiers are lower-cased by the parser; quoted ones keep case.
+// - Every node carries `pos`: where its first token starts in the request text.
+// - Function-like special forms are normalized to `call` nodes:
+//     EXTRACT(field FROM x)            -> call 'extract'   [string literal field, x]
+//     SUBSTRING(x FROM a [FOR b])      -> call 'substring' [x, a, b?]
+//     POSITION(a IN b)                 -> call 'position'  [a, b]
+//     TRIM([LEADING|TRAILING|BOTH] [c] FROM s) -> call 'btrim'|'ltrim'|'rtrim' [s, c?]
+
+import type { SourcePosition } from '../common/errors.js';
+
+// ---------------------------------------------------------------------------
+// Statements
+
+export type Statement =
+  | CreateTableStmt
+  | CreateViewStmt
+  | InsertStmt
+  | DeleteStmt
+  | UpdateStmt
+  | DropStmt
+  | ShowStmt
+  | ExplainStmt
+  | QueryStmt;
+
+interface StatementBase {
+  readonly pos: SourcePosition;
+  /** The statement's own text, without the trailing `;`. */
+  readonly text: string;
+}
+
+export interface TypeName {
+  /**
+   * Lower-cased, multi-word names joined by one space, e.g. 'integer', 'int',
+   * 'double precision', 'varchar', 'timestamp', 'timestamp with time zone'.
+   * The binder decides which names are supported.
+   */
+  readonly name: string;
+  /** Modifiers such as varchar(20) or numeric(10, 2). */
+  readonly args: readonly number[];
+  readonly pos: SourcePosition;
+}
+
+export interface ColumnDef {
+  readonly name: string;
+  readonly type: TypeName;
+  readonly notNull: boolean;
+  /** `col TYPE PRIMARY KEY` written inline. */
+  readonly primaryKey: boolean;
+  readonly pos: SourcePosition;
+}
+
+export interface CreateTableStmt extends StatementBase {
+  readonly kind: 'createTable';
+  readonly name: string;
+  readonly ifNotExists: boolean;
+  readonly columns: readonly ColumnDef[];
+  /** Table-level PRIMARY KEY (a, b); null when absent. */
+  readonly primaryKey: readonly string[] | null;
+}
+
+export interface CreateViewStmt extends StatementBase {
+  readonly kind: 'createView';
+  readonly name: string;
+  readonly ifNotExists: boolean;
+  readonly orReplace: boolean;
+  /** False for a plain CREATE VIEW (the binder rejects it with a hint). */
+  readonly materialized: boolean;
+  readonly query: Query;
+  /** The text of the query alone, as the user wrote it. */
+  readonly queryText: string;
+}
+
+export interface InsertStmt extends StatementBase {
+  readonly kind: 'insert';
+  readonly table: string;
+  readonly columns: readonly string[] | null;
+  readonly source: ValuesSource | Query;
+}
+
+export interface ValuesSource {
+  readonly kind: 'values';
+  readonly rows: readonly (readonly Expr[])[];
+  readonly pos: SourcePosition;
+}
+
+export interface DeleteStmt extends StatementBase {
+  readonly kind: 'delete';
+  readonly table: string;
+  readonly where: Expr | null;
+}
+
+export interface Assignment {
+  readonly column: string;
+  readonly value: Expr;
+  readonly pos: SourcePosition;
+}
+
+export interface UpdateStmt extends StatementBase {
+  readonly kind: 'update';
+  readonly table: string;
+  readonly assignments: readonly Assignment[];
+  readonly where: Expr | null;
+}
+
+export interface DropStmt extends StatementBase {
+  readonly kind: 'drop';
+  readonly objectKind: 'table' | 'view';
+  /** False for DROP VIEW without MATERIALIZED (accepted as a synonym). */
+  readonly materialized: boolean;
+  readonly names: readonly string[];
+  readonly ifExists: boolean;
+  readonly cascade: boolean;
+}
+
+export interface ShowStmt extends StatementBase {
+  readonly kind: 'show';
+  readonly what: 'tables' | 'views';
+}
+
+export interface ExplainStmt extends StatementBase {
+  readonly kind: 'explain';
+  /** EXPLAIN SELECT ..., EXPLAIN CREATE MATERIALIZED VIEW ..., or EXPLAIN [MATERIALIZED] VIEW name. */
+  readonly target: Query | CreateViewStmt | ExplainViewTarget;
+}
+
+export interface ExplainViewTarget {
+  readonly kind: 'viewName';
+  readonly name: string;
+  readonly pos: SourcePosition;
+}
+
+export interface QueryStmt extends StatementBase {
+  readonly kind: 'query';
+  readonly query: Query;
+}
+
+// ---------------------------------------------------------------------------
+// Queries
+
+export type Query = Select | SetOperation;
+
+export interface CommonTableExpr {
+  readonly name: string;
+  readonly columns: readonly string[] | null;
+  readonly query: Query;
+  readonly pos: SourcePosition;
+}
+
+export interface OrderItem {
+  readonly expr: Expr;
+  readonly direction: 'asc' | 'desc';
+  /** Explicit NULLS FIRST / NULLS LAST; null means PostgreSQL's default. */
+  readonly nulls: 'first' | 'last' | null;
+  readonly pos: SourcePosition;
+}
+
+interface QueryTail {
+  readonly with: readonly CommonTableExpr[];
+  readonly withRecursive: boolean;
+  readonly orderBy: readonly OrderItem[];
+  readonly limit: Expr | null;
+  readonly offset: Expr | null;
+  readonly pos: SourcePosition;
+}
+
+export interface Select extends QueryTail {
+  readonly kind: 'select';
+  /** false: no DISTINCT; true: DISTINCT; Expr[]: DISTINCT ON (...). */
+  readonly distinct: boolean | readonly Expr[];
+  readonly items: readonly SelectItem[];
+  /** Comma-separated FROM items; empty for SELECT without FROM. */
+  readonly from: readonly FromItem[];
+  readonly where: Expr | null;
+  readonly groupBy: readonly Expr[];
+  readonly having: Expr | null;
+}
+
+export interface SetOperation extends QueryTail {
+  readonly kind: 'setOp';
+  readonly op: 'union' | 'intersect' | 'except';
+  readonly all: boolean;
+  readonly left: Query;
+  readonly right: Query;
+}
+
+export type SelectItem = StarItem | ExprItem;
+
+export interface StarItem {
+  readonly kind: 'star';
+  /** `t.*`; null for a bare `*`. */
+  readonly table: string | null;
+  readonly pos: SourcePosition;
+}
+
+export interface ExprItem {
+  readonly kind: 'exprItem';
+  readonly expr: Expr;
+  readonly alias: string | null;
+  readonly pos: SourcePosition;
+}
+
+export type FromItem = TableRef | SubqueryRef | JoinRef | TableFunctionRef;
+
+export interface TableRef {
+  readonly kind: 'tableRef';
+  readonly name: string;
+  readonly alias: string | null;
+  readonly pos: SourcePosition;
+}
+
+export interface SubqueryRef {
+  readonly kind: 'subqueryRef';
+  readonly query: Query;
+  readonly alias: string | null;
+  readonly columnAliases: readonly string[] | null;
+  readonly pos: SourcePosition;
+}
+
+export interface TableFunctionRef {
+  readonly kind: 'tableFunctionRef';
+  readonly name: string;
+  readonly args: readonly Expr[];
+  readonly alias: string | null;
+  readonly pos: SourcePosition;
+}
+
+export interface JoinRef {
+  readonly kind: 'joinRef';
+  readonly joinType: 'inner' | 'left' | 'right' | 'full' | 'cross';
+  readonly natural: boolean;
+  readonly left: FromItem;
+  readonly right: FromItem;
+  readonly on: Expr | null;
+  readonly using: readonly string[] | null;
+  readonly pos: SourcePosition;
+}
+
+// ---------------------------------------------------------------------------
+// Expressions
+
+export type Expr =
+  | NumberLiteral
+  | StringLiteral
+  | BooleanLiteral
+  | NullLiteral
+  | TypedLiteral
+  | ColumnRef
+  | Param
+  | UnaryExpr
+  | BinaryExpr
+  | IsNullExpr
+  | IsBoolExpr
+  | IsDistinctExpr
+  | BetweenExpr
+  | InListExpr
+  | InSubqueryExpr
+  | ExistsExpr
+  | ScalarSubquery
+  | LikeExpr
+  | CaseExpr
+  | CastExpr
+  | CallExpr;
+
+export interface NumberLiteral {
+  readonly kind: 'number';
+  /** The literal as written (digits, optional '.', optional exponent). */
+  readonly text: string;
+  readonly pos: SourcePosition;
+}
+
+export interface StringLiteral {
+  readonly kind: 'string';
+  /** The value with quotes removed and '' unescaped. */
+  readonly value: string;
+  readonly pos: SourcePosition;
+}
+
+export interface BooleanLiteral {
+  readonly kind: 'boolean';
+  readonly value: boolean;
+  readonly pos: SourcePosition;
+}
+
+export interface NullLiteral {
+  readonly kind: 'null';
+  readonly pos: SourcePosition;
+}
+
+/** `DATE '2024-01-01'`, `TIMESTAMP '...'`, `INTERVAL '5 minutes'`. */
+export interface TypedLiteral {
+  readonly kind: 'typedLiteral';
+  readonly type: TypeName;
+  readonly value: string;
+  readonly pos: SourcePosition;
+}
+
+export interface ColumnRef {
+  readonly kind: 'column';
+  /** The qualifier in `t.col`; null when unqualified. */
+  readonly table: string | null;
+  readonly name: string;
+  readonly pos: SourcePosition;
+}
+
+/** `$1`, `$2`, ...: 1-based. */
+export interface Param {
+  readonly kind: 'param';
+  readonly index: number;
+  readonly pos: SourcePosition;
+}
+
+export interface UnaryExpr {
+  readonly kind: 'unary';
+  readonly op: '-' | '+' | 'not';
+  readonly operand: Expr;
+  readonly pos: SourcePosition;
+}
+
+export type BinaryOp =
+  | '+' | '-' | '*' | '/' | '%' | '||'
+  | '=' | '<>' | '<' | '<=' | '>' | '>='
+  | 'and' | 'or';
+
+export interface BinaryExpr {
+  readonly kind: 'binary';
+  /** `!=` is normalized to `<>`. */
+  readonly op: BinaryOp;
+  readonly left: Expr;
+  readonly right: Expr;
+  readonly pos: SourcePosition;
+}
+
+export interface IsNullExpr {
+  readonly kind: 'isNull';
+  readonly operand: Expr;
+  readonly negated: boolean;
+  readonly pos: SourcePosition;
+}
+
+/** `x IS [NOT] TRUE | FALSE | UNKNOWN`; UNKNOWN is value null. */
+export interface IsBoolExpr {
+  readonly kind: 'isBool';
+  readonly operand: Expr;
+  readonly value: boolean | null;
+  readonly negated: boolean;
+  readonly pos: SourcePosition;
+}
+
+export interface IsDistinctExpr {
+  readonly kind: 'isDistinct';
+  readonly left: Expr;
+  readonly right: Expr;
+  /** true for IS NOT DISTINCT FROM. */
+  readonly negated: boolean;
+  readonly pos: SourcePosition;
+}
+
+export interface BetweenExpr {
+  readonly kind: 'between';
+  readonly operand: Expr;
+  readonly low: Expr;
+  readonly high: Expr;
+  readonly negated: boolean;
+  readonly symmetric: boolean;
+  readonly pos: SourcePosition;
+}
+
+export interface InListExpr {
+  readonly kind: 'inList';
+  readonly operand: Expr;
+  readonly list: readonly Expr[];
+  readonly negated: boolean;
+  readonly pos: SourcePosition;
+}
+
+export interface InSubqueryExpr {
+  readonly kind: 'inSubquery';
+  readonly operand: Expr;
+  readonly query: Query;
+  readonly negated: boolean;
+  readonly pos: SourcePosition;
+}
+
+export interface ExistsExpr {
+  readonly kind: 'exists';
+  readonly query: Query;
+  readonly pos: SourcePosition;
+}
+
+export interface ScalarSubquery {
+  readonly kind: 'scalarSubquery';
+  readonly query: Query;
+  readonly pos: SourcePosition;
+}
+
+export interface LikeExpr {
+  readonly kind: 'like';
+  readonly operand: Expr;
+  readonly pattern: Expr;
+  readonly escape: Expr | null;
+  readonly negated: boolean;
+  /** ILIKE. */
+  readonly caseInsensitive: boolean;
+  readonly pos: SourcePosition;
+}
+
+export interface CaseWhen {
+  readonly when: Expr;
+  readonly then: Expr;
+}
+
+export interface CaseExpr {
+  readonly kind: 'case';
+  /** `CASE x WHEN ...` (simple form); null for the searched form. */
+  readonly operand: Expr | null;
+  readonly whens: readonly CaseWhen[];
+  readonly else: Expr | null;
+  readonly pos: SourcePosition;
+}
+
+/** `CAST(x AS t)` and `x::t`. */
+export interface CastExpr {
+  readonly kind: 'cast';
+  readonly operand: Expr;
+  readonly type: TypeName;
+  readonly pos: SourcePosition;
+}
+
+export interface WindowSpec {
+  readonly partitionBy: readonly Expr[];
+  readonly orderBy: readonly OrderItem[];
+  /** The frame clause as written (e.g. 'ROWS BETWEEN 1 PRECEDING AND CURRENT ROW'); null if absent. */
+  readonly frameText: string | null;
+  readonly pos: SourcePosition;
+}
+
+export interface CallExpr {
+  readonly kind: 'call';
+  /** Lower-cased function name. */
+  readonly name: string;
+  readonly args: readonly Expr[];
+  /** `count(*)`. */
+  readonly star: boolean;
+  /** `count(DISTINCT x)`. */
+  readonly distinct: boolean;
+  /** `agg(x) FILTER (WHERE ...)`. */
+  readonly filter: Expr | null;
+  /** `fn(...) OVER (...)`. */
+  readonly over: WindowSpec | null;
+  readonly pos: SourcePosition;
+}
