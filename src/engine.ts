@@ -1,6 +1,33 @@
-// PLACEHOLDER being replaced by the real engine in this session: the public
-// signatures below are the contract helpers code against.
+// The Engine: Freshet's public entry point. It wires the layers — parse
+// (sql/), bind and plan (plan/), lower to operators (engine/), commit through
+// the scheduler (dataflow/) — and owns the catalog, the table stores and the
+// view dataflows. Every statement runs to completion synchronously, so a
+// commit is atomic with respect to every reader; the async API leaves room
+// for durable commits (WAL fsync) later.
+
+import type { Table as ArrowTable } from 'apache-arrow';
+import { assert } from './common/assert.js';
+import { EngineError, SqlState, unsupported } from './common/errors.js';
+import { typeInfo } from './common/sql-type.js';
+import type { ZBatch } from './columnar/z-batch.js';
+import { negateBatch } from './columnar/z-batch.js';
+import { MaterializedRows } from './dataflow/materialized-rows.js';
+import { Scheduler, runChain } from './dataflow/scheduler.js';
+import { deleteDelta, insertDelta, updateDelta } from './engine/dml.js';
+import { explainLines } from './engine/explain.js';
+import { commandResult, rowsResult, valuesResult } from './engine/format-result.js';
+import { arrowToColumns, objectsToColumns } from './engine/ingest-values.js';
+import { lowerPlan } from './engine/lower-plan.js';
+import { SINGLE_ROW, runOneShot } from './engine/one-shot.js';
+import { bindQuery } from './plan/bind-query.js';
+import { Catalog } from './plan/catalog.js';
+import type { TableEntry, ViewEntry } from './plan/catalog.js';
+import { resolveTypeName } from './plan/type-names.js';
 import type { QueryResult } from './query-result.js';
+import type { CreateTableStmt, CreateViewStmt, DropStmt, ExplainStmt, Statement } from './sql/ast.js';
+import { parseSql } from './sql/parse-sql.js';
+import { TableStore } from './storage/table-store.js';
+import { widenToTable } from './engine/dml.js';
 
 export interface EngineOptions {
   /** Milliseconds since the epoch; injectable for deterministic tests. */
@@ -8,20 +35,300 @@ export interface EngineOptions {
 }
 
 export class Engine {
-  constructor(_options: EngineOptions = {}) {}
-  /** Runs one or more `;`-separated statements; returns the last statement's result. */
-  async sql(_text: string, _params?: readonly unknown[]): Promise<QueryResult> {
-    throw new Error('not implemented');
+  private readonly catalog = new Catalog();
+  private readonly tables = new Map<string, TableStore>();
+  private readonly scheduler = new Scheduler();
+  readonly clock: () => number;
+
+  constructor(options: EngineOptions = {}) {
+    this.clock = options.clock ?? Date.now;
   }
+
+  /** The log sequence number of the last commit. */
+  get lsn(): number {
+    return this.scheduler.lsn;
+  }
+
+  /** Runs one or more `;`-separated statements; returns the last statement's result. */
+  async sql(text: string, params: readonly unknown[] = []): Promise<QueryResult> {
+    const results = this.execute(text, params);
+    return results[results.length - 1] ?? commandResult('EMPTY');
+  }
+
   /** Runs one or more `;`-separated statements; one result per statement, in order.
    *  Each statement commits on its own: when statement k fails, 1..k-1 stay committed
    *  and the EngineError thrown carries `statementIndex` = k - 1 (0-based). */
-  async sqlAll(_text: string, _params?: readonly unknown[]): Promise<QueryResult[]> {
-    throw new Error('not implemented');
+  async sqlAll(text: string, params: readonly unknown[] = []): Promise<QueryResult[]> {
+    return this.execute(text, params);
   }
+
   /** Inserts row objects (column name -> value) into a table as one commit. */
-  async insert(_table: string, _rows: readonly Record<string, unknown>[]): Promise<QueryResult> {
-    throw new Error('not implemented');
+  async insert(table: string, rows: readonly Record<string, unknown>[]): Promise<QueryResult> {
+    const entry = this.requireTable(table);
+    const { targets, columns } = objectsToColumns(entry, rows);
+    return this.insertColumns(entry, widenToTable(entry, targets, columns, rows.length));
   }
+
+  /** Bulk insert of an apache-arrow Table whose column names match the table's
+   *  (a subset is allowed; missing columns are NULL). One commit; the fast path for
+   *  loading millions of rows. */
+  async insertArrow(table: string, data: ArrowTable): Promise<QueryResult> {
+    const entry = this.requireTable(table);
+    const { targets, columns } = arrowToColumns(entry, data);
+    return this.insertColumns(entry, widenToTable(entry, targets, columns, data.numRows));
+  }
+
   async close(): Promise<void> {}
+
+  private insertColumns(entry: TableEntry, batch: ZBatch): QueryResult {
+    const store = this.tables.get(entry.name)!;
+    this.commit(entry.name, store, store.insertDelta(batch));
+    return commandResult('INSERT', batch.length);
+  }
+
+  private execute(text: string, params: readonly unknown[]): QueryResult[] {
+    const statements = parseSql(text);
+    const results: QueryResult[] = [];
+    statements.forEach((stmt, index) => {
+      try {
+        results.push(this.executeStatement(stmt, params));
+      } catch (err) {
+        if (err instanceof EngineError && statements.length > 1) err.statementIndex = index;
+        throw err;
+      }
+    });
+    return results;
+  }
+
+  private executeStatement(stmt: Statement, params: readonly unknown[]): QueryResult {
+    switch (stmt.kind) {
+      case 'createTable':
+        return this.createTable(stmt);
+      case 'createView':
+        return this.createView(stmt, params);
+      case 'insert': {
+        const entry = this.requireTable(stmt.table, 'insert into');
+        const store = this.tables.get(entry.name)!;
+        const { delta, rowCount } = insertDelta(entry, store, stmt, params, (s) => {
+          assert(s.source.kind !== 'values', 'INSERT ... SELECT expected');
+          const plan = bindQuery(s.source, { catalog: this.catalog, params, forView: false });
+          const out = runOneShot(plan, (r) => this.snapshot(r));
+          return { columns: out.columns, types: plan.root.columns.slice(0, plan.visibleColumns).map((c) => c.type), rows: out.rows };
+        });
+        this.commit(entry.name, store, delta);
+        return commandResult('INSERT', rowCount);
+      }
+      case 'delete': {
+        const entry = this.requireTable(stmt.table, 'delete from');
+        const store = this.tables.get(entry.name)!;
+        const { delta, rowCount } = deleteDelta(entry, store, stmt, params);
+        this.commit(entry.name, store, delta);
+        return commandResult('DELETE', rowCount);
+      }
+      case 'update': {
+        const entry = this.requireTable(stmt.table, 'update');
+        const store = this.tables.get(entry.name)!;
+        const { delta, rowCount } = updateDelta(entry, store, stmt, params);
+        this.commit(entry.name, store, delta);
+        return commandResult('UPDATE', rowCount);
+      }
+      case 'drop':
+        return this.drop(stmt);
+      case 'show':
+        return this.show(stmt.what);
+      case 'explain':
+        return this.explain(stmt, params);
+      case 'query': {
+        const plan = bindQuery(stmt.query, { catalog: this.catalog, params, forView: false });
+        const out = runOneShot(plan, (r) => this.snapshot(r));
+        const fields = plan.root.columns.slice(0, plan.visibleColumns);
+        return rowsResult('SELECT', fields, out.columns, out.rows);
+      }
+    }
+  }
+
+  /** Applies a table delta and propagates it to every view: one commit, all or nothing. */
+  private commit(table: string, store: TableStore, delta: ZBatch): void {
+    store.apply(delta);
+    try {
+      this.scheduler.propagate(new Map([[table, delta]]));
+    } catch (err) {
+      store.apply(negateBatch(delta));
+      throw err;
+    }
+  }
+
+  private snapshot(relation: string): ZBatch {
+    const table = this.tables.get(relation);
+    if (table !== undefined) return table.snapshot().batch;
+    const node = this.scheduler.node(relation);
+    assert(node !== undefined, `no data for relation ${relation}`);
+    return node.sink.snapshot();
+  }
+
+  private requireTable(name: string, action = 'insert into'): TableEntry {
+    const entry = this.catalog.require(name);
+    if (entry.kind !== 'table') {
+      throw new EngineError(SqlState.wrongObjectType, `cannot ${action} "${name}": it is a materialized view, which changes only through its inputs`);
+    }
+    return entry;
+  }
+
+  private createTable(stmt: CreateTableStmt): QueryResult {
+    if (this.catalog.get(stmt.name) !== undefined) {
+      if (stmt.ifNotExists) return commandResult('CREATE TABLE');
+      throw new EngineError(SqlState.duplicateTable, `relation "${stmt.name}" already exists`, stmt.pos);
+    }
+    if (stmt.columns.length === 0) throw new EngineError(SqlState.syntaxError, `table "${stmt.name}" must have at least one column`, stmt.pos);
+    const names = new Set<string>();
+    for (const c of stmt.columns) {
+      if (names.has(c.name)) throw new EngineError(SqlState.duplicateColumn, `column "${c.name}" specified more than once`, c.pos);
+      names.add(c.name);
+    }
+    const inline = stmt.columns.filter((c) => c.primaryKey).map((c) => c.name);
+    if (inline.length > 0 && stmt.primaryKey !== null) {
+      throw new EngineError(SqlState.invalidTableDefinition, `multiple primary keys for table "${stmt.name}" are not allowed`, stmt.pos);
+    }
+    if (inline.length > 1) throw new EngineError(SqlState.invalidTableDefinition, `multiple primary keys for table "${stmt.name}" are not allowed`, stmt.pos);
+    const keyNames = stmt.primaryKey ?? inline;
+    const primaryKey = keyNames.map((k) => {
+      const i = stmt.columns.findIndex((c) => c.name === k);
+      if (i < 0) throw new EngineError(SqlState.undefinedColumn, `column "${k}" named in key does not exist`, stmt.pos);
+      return i;
+    });
+    if (new Set(primaryKey).size !== primaryKey.length) {
+      throw new EngineError(SqlState.duplicateColumn, 'a column appears twice in the primary key', stmt.pos);
+    }
+    const columns = stmt.columns.map((c, i) => ({
+      name: c.name,
+      type: resolveTypeName(c.type),
+      notNull: c.notNull || primaryKey.includes(i),
+    }));
+    const entry: TableEntry = { kind: 'table', name: stmt.name, columns, primaryKey };
+    this.catalog.add(entry);
+    this.tables.set(stmt.name, new TableStore(columns, primaryKey));
+    return commandResult('CREATE TABLE');
+  }
+
+  private createView(stmt: CreateViewStmt, params: readonly unknown[]): QueryResult {
+    if (!stmt.materialized) {
+      throw unsupported('a plain CREATE VIEW (write CREATE MATERIALIZED VIEW: every Freshet view is maintained incrementally)', stmt.pos);
+    }
+    if (stmt.orReplace) throw unsupported('CREATE OR REPLACE MATERIALIZED VIEW (online view replacement)', stmt.pos);
+    if (this.catalog.get(stmt.name) !== undefined) {
+      if (stmt.ifNotExists) return commandResult('CREATE MATERIALIZED VIEW');
+      throw new EngineError(SqlState.duplicateTable, `relation "${stmt.name}" already exists`, stmt.pos);
+    }
+    const plan = bindQuery(stmt.query, { catalog: this.catalog, params, forView: true });
+    const columns = plan.root.columns.slice(0, plan.visibleColumns);
+    const seen = new Set<string>();
+    for (const c of columns) {
+      if (seen.has(c.name)) {
+        throw new EngineError(SqlState.duplicateColumn, `column "${c.name}" specified more than once in view "${stmt.name}"; give the columns distinct aliases`, stmt.pos);
+      }
+      seen.add(c.name);
+    }
+    const lowered = lowerPlan(plan.root);
+    const sink = new MaterializedRows(columns.map((c) => c.type));
+    // Backfill: the current contents of the input flow through as one delta.
+    const initial = lowered.source === null ? SINGLE_ROW : this.snapshot(lowered.source);
+    sink.apply(runChain(lowered.operators, initial));
+    const entry: ViewEntry = {
+      kind: 'view',
+      name: stmt.name,
+      columns: columns.map((c) => ({ name: c.name, type: c.type, notNull: false })),
+      definition: stmt.queryText,
+      plan,
+    };
+    this.catalog.add(entry);
+    this.scheduler.add({ name: stmt.name, input: lowered.source, operators: lowered.operators, sink });
+    return commandResult('CREATE MATERIALIZED VIEW', sink.snapshot().weights.reduce((a, b) => a + b, 0));
+  }
+
+  private drop(stmt: DropStmt): QueryResult {
+    const kindWord = stmt.objectKind === 'table' ? 'table' : 'materialized view';
+    const command = stmt.objectKind === 'table' ? 'DROP TABLE' : 'DROP MATERIALIZED VIEW';
+    // Validate every name before dropping any, so a failing DROP changes nothing.
+    const targets: string[] = [];
+    for (const name of stmt.names) {
+      const entry = this.catalog.get(name);
+      if (entry === undefined) {
+        if (stmt.ifExists) continue;
+        throw new EngineError(SqlState.undefinedTable, `${kindWord} "${name}" does not exist`, stmt.pos);
+      }
+      if (entry.kind !== stmt.objectKind) {
+        throw new EngineError(SqlState.wrongObjectType, `"${name}" is not a ${kindWord}; it is a ${entry.kind === 'table' ? 'table' : 'materialized view'}`, stmt.pos);
+      }
+      const dependents = this.catalog.allDependents(name).filter((d) => !stmt.names.includes(d.name));
+      if (dependents.length > 0 && !stmt.cascade) {
+        throw new EngineError(
+          SqlState.dependentObjectsStillExist,
+          `cannot drop ${kindWord} ${name} because other objects depend on it: ${dependents.map((d) => `materialized view ${d.name}`).join(', ')}; use DROP ... CASCADE to drop the dependent objects too`,
+          stmt.pos,
+        );
+      }
+      targets.push(name);
+    }
+    for (const name of targets) {
+      if (this.catalog.get(name) === undefined) continue; // already dropped by an earlier CASCADE
+      for (const dep of this.catalog.allDependents(name).reverse()) this.dropOne(dep.name);
+      this.dropOne(name);
+    }
+    return commandResult(command);
+  }
+
+  private dropOne(name: string): void {
+    this.catalog.remove(name);
+    this.tables.delete(name);
+    this.scheduler.remove(name);
+  }
+
+  private show(what: 'tables' | 'views'): QueryResult {
+    if (what === 'tables') {
+      const rows = this.catalog.tables().map((t) => [
+        t.name,
+        t.columns.map((c) => `${c.name} ${typeInfo[c.type].sqlName}${c.notNull ? ' NOT NULL' : ''}`).join(', '),
+        t.primaryKey.map((k) => t.columns[k]!.name).join(', ') || null,
+        this.tables.get(t.name)!.rowCount,
+      ]);
+      return valuesResult('SHOW', [
+        { name: 'name', type: 'text' },
+        { name: 'columns', type: 'text' },
+        { name: 'primary_key', type: 'text' },
+        { name: 'rows', type: 'bigint' },
+      ], rows);
+    }
+    const rows = this.catalog.views().map((v) => {
+      const snapshot = this.scheduler.node(v.name)!.sink.snapshot();
+      return [v.name, v.definition, snapshot.weights.reduce((a, b) => a + b, 0)];
+    });
+    return valuesResult('SHOW', [
+      { name: 'name', type: 'text' },
+      { name: 'definition', type: 'text' },
+      { name: 'rows', type: 'bigint' },
+    ], rows);
+  }
+
+  private explain(stmt: ExplainStmt, params: readonly unknown[]): QueryResult {
+    const target = stmt.target;
+    let lines: string[];
+    if (target.kind === 'viewName') {
+      const entry = this.catalog.require(target.name);
+      if (entry.kind !== 'view') throw new EngineError(SqlState.wrongObjectType, `"${target.name}" is a table, not a materialized view`, target.pos);
+      const node = this.scheduler.node(entry.name)!;
+      lines = explainLines({ plan: entry.plan, source: node.input, operators: node.operators, view: { name: entry.name, distinctRows: node.sink.distinctRows } });
+    } else {
+      const forView = target.kind === 'createView';
+      const query = target.kind === 'createView' ? target.query : target;
+      const plan = bindQuery(query, { catalog: this.catalog, params, forView });
+      const lowered = lowerPlan(plan.root);
+      lines = explainLines({
+        plan,
+        source: lowered.source,
+        operators: lowered.operators,
+        ...(target.kind === 'createView' ? { view: { name: target.name, distinctRows: 0 } } : {}),
+      });
+    }
+    return valuesResult('EXPLAIN', [{ name: 'QUERY PLAN', type: 'text' }], lines.map((l) => [l]));
+  }
 }

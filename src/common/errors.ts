@@ -10,11 +10,16 @@ export const SqlState = {
   undefinedColumn: '42703',
   undefinedFunction: '42883',
   undefinedParameter: '42P02',
+  undefinedObjectType: '42704',
+  invalidRowCountInLimit: '2201W',
+  invalidRowCountInOffset: '2201X',
   ambiguousColumn: '42702',
   duplicateTable: '42P07',
   duplicateColumn: '42701',
   datatypeMismatch: '42804',
+  cannotCoerce: '42846',
   groupingError: '42803',
+  invalidTableDefinition: '42P16',
   invalidColumnReference: '42P10',
   dependentObjectsStillExist: '2BP01',
   wrongObjectType: '42809',
@@ -25,6 +30,9 @@ export const SqlState = {
   invalidDatetimeFormat: '22007',
   datetimeFieldOverflow: '22008',
   invalidParameterValue: '22023',
+  invalidArgumentForLogarithm: '2201E',
+  invalidArgumentForPower: '2201F',
+  substringError: '22011',
   stringDataRightTruncation: '22001',
   notNullViolation: '23502',
   uniqueViolation: '23505',
@@ -45,6 +53,9 @@ export interface SourcePosition {
 
 export class EngineError extends Error {
   override readonly name = 'EngineError';
+  /** In a multi-statement request: the 0-based index of the statement that failed
+   *  (the ones before it were committed). */
+  statementIndex: number | undefined;
   constructor(
     readonly code: SqlStateCode,
     message: string,

@@ -1,0 +1,150 @@
+// A column: one SQL type, a values array laid out as sql-type.ts describes,
+// and a validity bitmap (null when no row is NULL). Columns are immutable once
+// built; kernels allocate new ones. Values at NULL positions are unspecified
+// (0 or '') and must never be read as data.
+
+import type { SqlType } from '../common/sql-type.js';
+import { assert } from '../common/assert.js';
+import type { Validity } from './validity.js';
+import { isValid, setNull, allValid, normalizeValidity } from './validity.js';
+
+export type ColumnValues = Uint8Array | Int32Array | Float64Array | string[];
+
+export interface Column {
+  readonly type: SqlType;
+  readonly length: number;
+  readonly values: ColumnValues;
+  readonly validity: Validity;
+}
+
+/** A JS value as it lives inside Freshet: number for numeric/date/timestamp
+ *  (see sql-type.ts for units), boolean, string, or null. */
+export type Scalar = number | string | boolean | null;
+
+export function makeColumn(type: SqlType, values: ColumnValues, validity: Validity, length: number): Column {
+  return { type, values, validity, length };
+}
+
+/** Allocates the values array for `length` rows of `type`. */
+export function allocValues(type: SqlType, length: number): ColumnValues {
+  switch (type) {
+    case 'boolean':
+      return new Uint8Array(length);
+    case 'integer':
+    case 'date':
+      return new Int32Array(length);
+    case 'bigint':
+    case 'double':
+    case 'timestamp':
+      return new Float64Array(length);
+    case 'text':
+      return new Array<string>(length).fill('');
+  }
+}
+
+export function f64(col: Column): Float64Array {
+  assert(col.values instanceof Float64Array, `expected a Float64Array column, got ${col.type}`);
+  return col.values;
+}
+export function i32(col: Column): Int32Array {
+  assert(col.values instanceof Int32Array, `expected an Int32Array column, got ${col.type}`);
+  return col.values;
+}
+export function u8(col: Column): Uint8Array {
+  assert(col.values instanceof Uint8Array, `expected a Uint8Array column, got ${col.type}`);
+  return col.values;
+}
+export function str(col: Column): string[] {
+  assert(Array.isArray(col.values), `expected a text column, got ${col.type}`);
+  return col.values;
+}
+
+/** Reads row i as a Scalar: for edges (results, DML), never inside kernels. */
+export function getScalar(col: Column, i: number): Scalar {
+  if (!isValid(col.validity, i)) return null;
+  if (col.type === 'boolean') return col.values[i] === 1;
+  return col.values[i] as number | string;
+}
+
+/** A column of `length` copies of one value. */
+export function constantColumn(type: SqlType, value: Scalar, length: number): Column {
+  const values = allocValues(type, length);
+  if (value === null) {
+    return makeColumn(type, values, new Uint8Array((length + 7) >>> 3), length);
+  }
+  if (Array.isArray(values)) values.fill(value as string);
+  else if (values instanceof Uint8Array) values.fill(value === true ? 1 : 0);
+  else values.fill(value as number);
+  return makeColumn(type, values, null, length);
+}
+
+/** Builds a column from scalars (edges only: VALUES, literals, tests). */
+export function columnFromScalars(type: SqlType, scalars: readonly Scalar[]): Column {
+  const n = scalars.length;
+  const values = allocValues(type, n);
+  let validity: Uint8Array | null = null;
+  for (let i = 0; i < n; i++) {
+    const v = scalars[i];
+    if (v === null || v === undefined) {
+      validity ??= allValid(n);
+      setNull(validity, i);
+    } else if (Array.isArray(values)) values[i] = v as string;
+    else if (values instanceof Uint8Array) values[i] = v === true ? 1 : 0;
+    else values[i] = v as number;
+  }
+  return makeColumn(type, values, normalizeValidity(validity, n), n);
+}
+
+/** Copies the rows listed in `indexes`, in that order: filters and joins. */
+export function gatherColumn(col: Column, indexes: Int32Array, count = indexes.length): Column {
+  const src = col.values;
+  let values: ColumnValues;
+  if (Array.isArray(src)) {
+    const out = new Array<string>(count);
+    for (let i = 0; i < count; i++) out[i] = src[indexes[i]!]!;
+    values = out;
+  } else {
+    const out = new (src.constructor as { new (n: number): Uint8Array | Int32Array | Float64Array })(count);
+    for (let i = 0; i < count; i++) out[i] = src[indexes[i]!]!;
+    values = out;
+  }
+  let validity: Uint8Array | null = null;
+  const v = col.validity;
+  if (v !== null) {
+    for (let i = 0; i < count; i++) {
+      const j = indexes[i]!;
+      if (((v[j >>> 3]! >>> (j & 7)) & 1) === 0) {
+        validity ??= allValid(count);
+        setNull(validity, i);
+      }
+    }
+  }
+  return makeColumn(col.type, values, validity, count);
+}
+
+/** Concatenates columns of one type. */
+export function concatColumns(type: SqlType, cols: readonly Column[]): Column {
+  let total = 0;
+  for (const c of cols) total += c.length;
+  const values = allocValues(type, total);
+  let validity: Uint8Array | null = null;
+  let at = 0;
+  for (const c of cols) {
+    if (Array.isArray(values)) {
+      const src = c.values as string[];
+      for (let i = 0; i < c.length; i++) values[at + i] = src[i]!;
+    } else {
+      (values as Float64Array).set((c.values as Float64Array).subarray(0, c.length), at);
+    }
+    if (c.validity !== null) {
+      for (let i = 0; i < c.length; i++) {
+        if (!isValid(c.validity, i)) {
+          validity ??= allValid(total);
+          setNull(validity, at + i);
+        }
+      }
+    }
+    at += c.length;
+  }
+  return makeColumn(type, values, validity, total);
+}

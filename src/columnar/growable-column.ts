@@ -1,0 +1,70 @@
+// A column that grows in place: typed-array storage with doubling capacity and
+// a validity bitmap. Used by stores (tables, view results, group keys) that
+// append rows and overwrite them by slot.
+
+import type { SqlType } from '../common/sql-type.js';
+import type { Column, ColumnValues } from './column.js';
+import { allocValues, makeColumn } from './column.js';
+import { allValid, isValid, setNull, setValid, validityBytes } from './validity.js';
+
+const INITIAL_CAPACITY = 64;
+
+export class GrowableColumn {
+  values: ColumnValues;
+  /** All bits start valid; NULL rows clear theirs. */
+  validity: Uint8Array;
+  hasNulls = false;
+  capacity: number;
+
+  constructor(readonly type: SqlType, capacity = INITIAL_CAPACITY) {
+    this.capacity = Math.max(capacity, 8);
+    this.values = allocValues(type, this.capacity);
+    this.validity = allValid(this.capacity);
+  }
+
+  ensureCapacity(needed: number): void {
+    if (needed <= this.capacity) return;
+    let cap = this.capacity;
+    while (cap < needed) cap *= 2;
+    const old = this.values;
+    if (Array.isArray(old)) {
+      const next = allocValues(this.type, cap) as string[];
+      for (let i = 0; i < old.length; i++) next[i] = old[i]!;
+      this.values = next;
+    } else {
+      const next = allocValues(this.type, cap) as Float64Array;
+      next.set(old as Float64Array);
+      this.values = next;
+    }
+    const v = allValid(cap);
+    v.set(this.validity);
+    this.validity = v;
+    this.capacity = cap;
+  }
+
+  /** Copies row `row` of `src` into slot `slot` (capacity must suffice). */
+  setFrom(slot: number, src: Column, row: number): void {
+    if (isValid(src.validity, row)) {
+      (this.values as Float64Array)[slot] = (src.values as Float64Array)[row]!;
+      setValid(this.validity, slot);
+    } else {
+      setNull(this.validity, slot);
+      this.hasNulls = true;
+      if (Array.isArray(this.values)) this.values[slot] = '';
+    }
+  }
+
+  isNull(slot: number): boolean {
+    return !isValid(this.validity, slot);
+  }
+
+  /** A read-only view of the first `length` rows (shares storage: do not keep
+   *  it across later writes). */
+  view(length: number): Column {
+    const values = Array.isArray(this.values)
+      ? this.values
+      : (this.values as Float64Array).subarray(0, length);
+    const validity = this.hasNulls ? this.validity.subarray(0, validityBytes(length)) : null;
+    return makeColumn(this.type, values, validity, length);
+  }
+}

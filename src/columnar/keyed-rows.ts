@@ -1,0 +1,199 @@
+// A row store with a hash index on some of its columns: the building block of
+// every piece of keyed state (table contents, view results, aggregate groups).
+// Each slot holds one distinct key with its full row and an Int32 count. Slots
+// are never removed on their own: a count of 0 marks a dead slot that a later
+// insert of the same key revives; `compact()` drops dead slots in bulk.
+//
+// Index: open addressing with linear probing over a power-of-two Int32Array
+// holding slot+1 (0 = empty); per-slot hashes avoid most key comparisons.
+
+import type { SqlType } from '../common/sql-type.js';
+import { assert } from '../common/assert.js';
+import type { Column } from './column.js';
+import { gatherColumn } from './column.js';
+import { GrowableColumn } from './growable-column.js';
+import { hashRows } from './hash-rows.js';
+import { isValid } from './validity.js';
+
+const MAX_LOAD = 0.5;
+
+export class KeyedRows {
+  readonly columns: GrowableColumn[];
+  counts: Int32Array;
+  hashes: Int32Array;
+  /** Slots in use (live and dead). */
+  size = 0;
+  /** Slots whose count is non-zero. */
+  live = 0;
+  private index: Int32Array;
+  private mask: number;
+
+  constructor(
+    readonly types: readonly SqlType[],
+    /** Which of `types` form the key. */
+    readonly keyColumns: readonly number[],
+  ) {
+    this.columns = types.map((t) => new GrowableColumn(t));
+    const cap = this.columns[0]?.capacity ?? 64;
+    this.counts = new Int32Array(cap);
+    this.hashes = new Int32Array(cap);
+    this.index = new Int32Array(128);
+    this.mask = 127;
+  }
+
+  /** Hashes the key columns of a batch laid out like this store. */
+  hashKeys(batchColumns: readonly Column[], length: number): Int32Array {
+    return hashRows(this.keyColumns.map((k) => batchColumns[k]!), length);
+  }
+
+  /**
+   * Finds the slot of each row's key, adding a slot (count 0, the row's values)
+   * for keys not present. `batchColumns` are laid out like the store's columns.
+   */
+  findOrAdd(batchColumns: readonly Column[], hashes: Int32Array, length: number): Int32Array {
+    const slots = new Int32Array(length);
+    for (let i = 0; i < length; i++) {
+      let slot = this.probe(batchColumns, i, hashes[i]!);
+      if (slot < 0) slot = this.append(batchColumns, i, hashes[i]!);
+      slots[i] = slot;
+    }
+    return slots;
+  }
+
+  /** The slot of each row's key, or -1 where absent. */
+  find(batchColumns: readonly Column[], hashes: Int32Array, length: number): Int32Array {
+    const slots = new Int32Array(length);
+    for (let i = 0; i < length; i++) slots[i] = this.probe(batchColumns, i, hashes[i]!);
+    return slots;
+  }
+
+  /** Overwrites the non-key columns of `slot` with row `row` of the batch. */
+  overwrite(slot: number, batchColumns: readonly Column[], row: number): void {
+    for (let c = 0; c < this.columns.length; c++) this.columns[c]!.setFrom(slot, batchColumns[c]!, row);
+  }
+
+  /** Indexes of live slots (count != 0), ascending. */
+  liveSlots(): Int32Array {
+    const out = new Int32Array(this.live);
+    let j = 0;
+    const counts = this.counts;
+    for (let s = 0; s < this.size; s++) if (counts[s] !== 0) out[j++] = s;
+    assert(j === this.live, 'live slot count out of sync');
+    return out;
+  }
+
+  /** Copies of the given slots' columns. */
+  gather(slots: Int32Array): Column[] {
+    return this.columns.map((c) => gatherColumn(c.view(this.size), slots));
+  }
+
+  /** Records a count change for `slot`, keeping `live` in step. */
+  addCount(slot: number, delta: number): number {
+    const before = this.counts[slot]!;
+    const after = before + delta;
+    this.counts[slot] = after;
+    if (before === 0 && after !== 0) this.live++;
+    else if (before !== 0 && after === 0) this.live--;
+    return after;
+  }
+
+  /** True when dead slots dominate and `compact()` would pay off. */
+  wantsCompaction(): boolean {
+    return this.size > 1024 && this.size - this.live > this.live;
+  }
+
+  /**
+   * Drops dead slots, renumbering live ones in order. Returns, for each old
+   * slot, its new number or -1, so owners of per-slot arrays can remap them.
+   */
+  compact(): Int32Array {
+    const remap = new Int32Array(this.size).fill(-1);
+    const keep = this.liveSlots();
+    for (let j = 0; j < keep.length; j++) remap[keep[j]!] = j;
+    const cols = this.gather(keep);
+    const hashes = new Int32Array(keep.length);
+    const counts = new Int32Array(keep.length);
+    for (let j = 0; j < keep.length; j++) {
+      hashes[j] = this.hashes[keep[j]!]!;
+      counts[j] = this.counts[keep[j]!]!;
+    }
+    this.size = 0;
+    this.live = 0;
+    this.index = new Int32Array(128);
+    this.mask = 127;
+    for (let j = 0; j < keep.length; j++) {
+      const slot = this.append(cols, j, hashes[j]!);
+      this.addCount(slot, counts[j]!);
+    }
+    return remap;
+  }
+
+  private probe(batchColumns: readonly Column[], row: number, hash: number): number {
+    const index = this.index;
+    const mask = this.mask;
+    let pos = hash & mask;
+    for (;;) {
+      const entry = index[pos]!;
+      if (entry === 0) return -1;
+      const slot = entry - 1;
+      if (this.hashes[slot] === hash && this.keyEquals(slot, batchColumns, row)) return slot;
+      pos = (pos + 1) & mask;
+    }
+  }
+
+  private keyEquals(slot: number, batchColumns: readonly Column[], row: number): boolean {
+    for (const k of this.keyColumns) {
+      const mine = this.columns[k]!;
+      const theirs = batchColumns[k]!;
+      const theirsValid = isValid(theirs.validity, row);
+      if (mine.isNull(slot)) {
+        if (theirsValid) return false;
+        continue;
+      }
+      if (!theirsValid) return false;
+      const a = mine.values[slot];
+      const b = theirs.values[row];
+      // NaN equals NaN for grouping and identity, as in PostgreSQL.
+      if (a !== b && !(a !== a && b !== b)) return false;
+    }
+    return true;
+  }
+
+  private append(batchColumns: readonly Column[], row: number, hash: number): number {
+    const slot = this.size++;
+    if (slot >= this.counts.length) this.grow(slot + 1);
+    for (let c = 0; c < this.columns.length; c++) {
+      const col = this.columns[c]!;
+      col.ensureCapacity(slot + 1);
+      col.setFrom(slot, batchColumns[c]!, row);
+    }
+    this.hashes[slot] = hash;
+    this.counts[slot] = 0;
+    if (this.size > (this.index.length * MAX_LOAD)) this.rehash(this.index.length * 2);
+    else this.insertIndex(slot, hash);
+    return slot;
+  }
+
+  private grow(needed: number): void {
+    let cap = this.counts.length;
+    while (cap < needed) cap *= 2;
+    const counts = new Int32Array(cap);
+    counts.set(this.counts);
+    this.counts = counts;
+    const hashes = new Int32Array(cap);
+    hashes.set(this.hashes);
+    this.hashes = hashes;
+  }
+
+  private insertIndex(slot: number, hash: number): void {
+    let pos = hash & this.mask;
+    while (this.index[pos] !== 0) pos = (pos + 1) & this.mask;
+    this.index[pos] = slot + 1;
+  }
+
+  private rehash(capacity: number): void {
+    this.index = new Int32Array(capacity);
+    this.mask = capacity - 1;
+    for (let s = 0; s < this.size; s++) this.insertIndex(s, this.hashes[s]!);
+  }
+}

@@ -1,0 +1,35 @@
+// The contract of a dataflow operator.
+//
+// An operator turns an input delta (a Z-set batch) into an output delta. The
+// accumulated outputs must equal the non-incremental operator applied to the
+// accumulated inputs (the DBSP property every operator's test checks).
+//
+// Contract:
+// - `step` may throw an EngineError (division by zero, a bad cast) only BEFORE
+//   it changes any state: it evaluates all expressions first, then mutates.
+//   The scheduler relies on this to roll a failed commit back by replaying
+//   negated inputs through the operators that did succeed.
+// - Input weights may be any integer, including 0, and rows may repeat.
+// - Output batches need not be consolidated.
+
+import type { SqlType } from '../common/sql-type.js';
+import type { ZBatch } from '../columnar/z-batch.js';
+
+export interface OperatorInfo {
+  /** e.g. 'Filter', 'Aggregate'. */
+  readonly name: string;
+  /** What it computes, in SQL-ish text. */
+  readonly detail: string;
+  /** The state it keeps ('none' for linear operators). */
+  readonly state: string;
+  /** Expected work per input change. */
+  readonly cost: string;
+}
+
+export interface Operator {
+  readonly outputTypes: readonly SqlType[];
+  step(input: ZBatch): ZBatch;
+  describe(): OperatorInfo;
+  /** Current state size in rows or groups, for EXPLAIN and metrics. */
+  stateSize(): number;
+}

@@ -1,0 +1,58 @@
+// EXPLAIN: the logical plan as an indented tree, then the dataflow that
+// maintains it, with the state each operator keeps and its work per change.
+
+import { typeInfo } from '../common/sql-type.js';
+import type { Operator } from '../dataflow/operator.js';
+import type { LogicalPlan, QueryPlan } from '../plan/logical-plan.js';
+
+function planLines(plan: LogicalPlan, depth: number, out: string[]): void {
+  const pad = '  '.repeat(depth);
+  switch (plan.kind) {
+    case 'scan':
+      out.push(`${pad}Scan ${plan.relationKind} ${plan.relation} (${plan.columns.map((c) => `${c.name} ${typeInfo[c.type].sqlName.toLowerCase()}`).join(', ')})`);
+      return;
+    case 'singleRow':
+      out.push(`${pad}Single row (no FROM)`);
+      return;
+    case 'filter':
+      out.push(`${pad}Filter ${plan.label}`);
+      return planLines(plan.input, depth + 1, out);
+    case 'project':
+      out.push(`${pad}Project ${plan.labels.map((l, i) => (plan.columns[i]!.name === l ? l : `${l} AS ${plan.columns[i]!.name}`)).join(', ')}`);
+      return planLines(plan.input, depth + 1, out);
+    case 'aggregate':
+      out.push(`${pad}Aggregate group by ${plan.groupLabels.length === 0 ? '(global)' : plan.groupLabels.join(', ')}: ${plan.aggregates.map((a) => a.label).join(', ')}`);
+      return planLines(plan.input, depth + 1, out);
+  }
+}
+
+export interface ExplainTarget {
+  readonly plan: QueryPlan;
+  readonly source: string | null;
+  readonly operators: readonly Operator[];
+  /** Set when explaining a view: its name and stored row count. */
+  readonly view?: { readonly name: string; readonly distinctRows: number };
+}
+
+export function explainLines(target: ExplainTarget): string[] {
+  const { plan } = target;
+  const out: string[] = ['Logical plan:'];
+  const tail: string[] = [];
+  if (plan.limit !== null || plan.offset > 0) tail.push(`Limit ${plan.limit ?? 'ALL'} offset ${plan.offset}`);
+  if (plan.orderBy.length > 0) tail.push(`Sort by ${plan.orderBy.map((k) => `#${k.column + 1} ${k.descending ? 'DESC' : 'ASC'} NULLS ${k.nullsFirst ? 'FIRST' : 'LAST'}`).join(', ')}`);
+  tail.forEach((t, i) => out.push(`${'  '.repeat(i + 1)}${t}`));
+  planLines(plan.root, tail.length + 1, out);
+  out.push(target.view === undefined ? 'Dataflow (run once over a snapshot of the input):' : `Dataflow maintaining ${target.view.name} (per committed change):`);
+  let step = 1;
+  out.push(`  ${step++}. Source ${target.source ?? '(single row)'}: ${target.source === null ? 'one row at creation, no later changes' : 'receives each commit\'s delta of this relation'}`);
+  for (const op of target.operators) {
+    const info = op.describe();
+    out.push(`  ${step++}. ${info.name} ${info.detail}`);
+    out.push(`       state: ${info.state}${info.state === 'none' ? '' : ` (${op.stateSize()} entries now)`}; work: ${info.cost}`);
+  }
+  if (target.view !== undefined) {
+    out.push(`  ${step}. Materialize ${target.view.name}`);
+    out.push(`       state: the view's rows with multiplicities (${target.view.distinctRows} distinct rows now); work: O(1) per output change`);
+  }
+  return out;
+}

@@ -1,0 +1,137 @@
+// Converts rows handed to the library API (JS objects, apache-arrow tables)
+// into columns for a table's insert. Arrow columns are read from their
+// underlying buffers (typed arrays, offsets, validity), not via get(i).
+
+import type { Table as ArrowTable, Vector } from 'apache-arrow';
+import { Type } from 'apache-arrow';
+import type { SqlType } from '../common/sql-type.js';
+import { EngineError, SqlState } from '../common/errors.js';
+import type { Column, Scalar } from '../columnar/column.js';
+import { columnFromScalars, makeColumn } from '../columnar/column.js';
+import { allValid, normalizeValidity, setNull } from '../columnar/validity.js';
+import { castValue } from '../expr/cast.js';
+import { MICROS_PER_DAY } from '../expr/datetime.js';
+import type { TableEntry } from '../plan/catalog.js';
+
+export interface TargetColumns {
+  /** Table column index of each entry in `columns`. */
+  readonly targets: number[];
+  readonly columns: Column[];
+}
+
+function columnIndex(table: TableEntry, name: string): number {
+  const i = table.columns.findIndex((c) => c.name === name);
+  if (i < 0) {
+    throw new EngineError(
+      SqlState.undefinedColumn,
+      `column "${name}" of relation "${table.name}" does not exist; its columns are ${table.columns.map((c) => c.name).join(', ')}`,
+    );
+  }
+  return i;
+}
+
+/** One JS value as a Scalar of `type`, with PostgreSQL's input rules for strings. */
+function jsToScalar(v: unknown, type: SqlType, column: string, row: number): Scalar {
+  if (v === null || v === undefined) return null;
+  try {
+    if (typeof v === 'string') return castValue(v, 'text', type);
+    if (typeof v === 'number') {
+      if (type === 'integer' || type === 'bigint' || type === 'double') return castValue(v, Number.isInteger(v) ? 'bigint' : 'double', type);
+      if (type === 'text') return castValue(v, 'double', 'text');
+    }
+    if (typeof v === 'boolean' && (type === 'boolean' || type === 'text')) return castValue(v, 'boolean', type);
+    if (v instanceof Date && (type === 'timestamp' || type === 'date')) {
+      const micros = v.getTime() * 1000;
+      return type === 'timestamp' ? micros : Math.floor(micros / MICROS_PER_DAY);
+    }
+  } catch (err) {
+    if (err instanceof EngineError) throw new EngineError(err.code, `row ${row + 1}, column "${column}": ${err.message}`);
+    throw err;
+  }
+  throw new EngineError(SqlState.datatypeMismatch, `row ${row + 1}, column "${column}": a ${typeof v} cannot be stored in a ${type} column`);
+}
+
+export function objectsToColumns(table: TableEntry, rows: readonly Record<string, unknown>[]): TargetColumns {
+  const targets: number[] = [];
+  const index = new Map<string, number>();
+  for (const row of rows) {
+    for (const key of Object.keys(row)) {
+      if (!index.has(key)) {
+        index.set(key, targets.length);
+        targets.push(columnIndex(table, key));
+      }
+    }
+  }
+  const columns = targets.map((t) => {
+    const col = table.columns[t]!;
+    return columnFromScalars(col.type, rows.map((r, i) => jsToScalar(r[col.name], col.type, col.name, i)));
+  });
+  return { targets, columns };
+}
+
+/** Reads one arrow vector into a Freshet column of the nearest type. */
+function arrowColumn(vector: Vector, name: string): Column {
+  const n = vector.length;
+  let validity: Uint8Array | null = null;
+  const markNulls = (): void => {
+    if (vector.nullCount === 0) return;
+    validity = allValid(n);
+    let at = 0;
+    for (const chunk of vector.data) {
+      for (let i = 0; i < chunk.length; i++) if (!chunk.getValid(i)) setNull(validity, at + i);
+      at += chunk.length;
+    }
+  };
+  const typeId = vector.type.typeId;
+  markNulls();
+  const finish = (type: SqlType, values: Column['values']): Column => makeColumn(type, values, normalizeValidity(validity, n), n);
+  switch (typeId) {
+    case Type.Int: {
+      const bits = (vector.type as { bitWidth: number }).bitWidth;
+      if (bits <= 32) return finish('integer', Int32Array.from(vector.toArray() as ArrayLike<number>));
+      const big = vector.toArray() as BigInt64Array;
+      const out = new Float64Array(n);
+      for (let i = 0; i < n; i++) out[i] = Number(big[i]!);
+      return finish('bigint', out);
+    }
+    case Type.Float:
+      return finish('double', Float64Array.from(vector.toArray() as ArrayLike<number>));
+    case Type.Bool: {
+      const out = new Uint8Array(n);
+      let at = 0;
+      for (const chunk of vector.data) {
+        const bits = chunk.values as Uint8Array;
+        for (let i = 0; i < chunk.length; i++) {
+          const j = chunk.offset + i;
+          out[at + i] = (bits[j >>> 3]! >>> (j & 7)) & 1;
+        }
+        at += chunk.length;
+      }
+      return finish('boolean', out);
+    }
+    case Type.Utf8: {
+      const out = new Array<string>(n);
+      const decoder = new TextDecoder();
+      let at = 0;
+      for (const chunk of vector.data) {
+        const offsets = chunk.valueOffsets as Int32Array;
+        const bytes = chunk.values as Uint8Array;
+        for (let i = 0; i < chunk.length; i++) out[at + i] = decoder.decode(bytes.subarray(offsets[i]!, offsets[i + 1]!));
+        at += chunk.length;
+      }
+      return finish('text', out);
+    }
+    default:
+      throw new EngineError(SqlState.featureNotSupported, `arrow column "${name}" has type ${String(vector.type)}, which insertArrow does not read yet (use Int, Float, Bool or Utf8)`);
+  }
+}
+
+export function arrowToColumns(table: TableEntry, data: ArrowTable): TargetColumns {
+  const targets: number[] = [];
+  const columns: Column[] = [];
+  for (const field of data.schema.fields) {
+    targets.push(columnIndex(table, field.name));
+    columns.push(arrowColumn(data.getChild(field.name)!, field.name));
+  }
+  return { targets, columns };
+}

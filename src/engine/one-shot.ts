@@ -1,0 +1,64 @@
+// A one-shot SELECT: the query's operator chain run once over a consistent
+// snapshot of its input, then ORDER BY / OFFSET / LIMIT on the result rows.
+// Sorting uses PostgreSQL's order: NULLs last ascending, first descending
+// (unless NULLS FIRST/LAST says otherwise), NaN above every number.
+
+import type { Column } from '../columnar/column.js';
+import { isValid } from '../columnar/validity.js';
+import type { ZBatch } from '../columnar/z-batch.js';
+import { runChain } from '../dataflow/scheduler.js';
+import { compareDoubles } from '../expr/functions/comparison.js';
+import type { QueryPlan, SortKey } from '../plan/logical-plan.js';
+import { lowerPlan } from './lower-plan.js';
+
+/** The single FROM-less input row (no columns). */
+export const SINGLE_ROW: ZBatch = { columns: [], weights: Int32Array.of(1), length: 1 };
+
+export interface QueryOutput {
+  /** All root columns (visible first, then hidden sort columns). */
+  readonly columns: readonly Column[];
+  /** Output rows in order, as indexes into `columns` (repeated for multiplicity). */
+  readonly rows: Int32Array;
+}
+
+export function runOneShot(plan: QueryPlan, snapshot: (relation: string) => ZBatch): QueryOutput {
+  const lowered = lowerPlan(plan.root);
+  const input = lowered.source === null ? SINGLE_ROW : snapshot(lowered.source);
+  const out = runChain(lowered.operators, input);
+  // Expand multiplicities; a one-shot chain over a snapshot yields no retractions.
+  let total = 0;
+  for (let i = 0; i < out.length; i++) total += Math.max(out.weights[i]!, 0);
+  let rows: Int32Array = new Int32Array(total);
+  let at = 0;
+  for (let i = 0; i < out.length; i++) for (let k = 0; k < out.weights[i]!; k++) rows[at++] = i;
+  if (plan.orderBy.length > 0) rows = sortRows(rows, out.columns, plan.orderBy);
+  const start = Math.min(plan.offset, rows.length);
+  const end = plan.limit === null ? rows.length : Math.min(rows.length, start + plan.limit);
+  return { columns: out.columns, rows: rows.subarray(start, end) };
+}
+
+function compareAt(col: Column, a: number, b: number, key: SortKey): number {
+  const av = isValid(col.validity, a);
+  const bv = isValid(col.validity, b);
+  if (!av || !bv) {
+    if (av === bv) return 0;
+    // Here "first" is in output order, independent of the direction.
+    return !av === key.nullsFirst ? -1 : 1;
+  }
+  const x = col.values[a]!;
+  const y = col.values[b]!;
+  const c = typeof x === 'number' ? compareDoubles(x, y as number) : x < y ? -1 : x > y ? 1 : 0;
+  return key.descending ? -c : c;
+}
+
+function sortRows(rows: Int32Array, columns: readonly Column[], keys: readonly SortKey[]): Int32Array {
+  const arr = Array.from(rows);
+  arr.sort((a, b) => {
+    for (const key of keys) {
+      const c = compareAt(columns[key.column]!, a, b, key);
+      if (c !== 0) return c;
+    }
+    return a - b;
+  });
+  return Int32Array.from(arr);
+}

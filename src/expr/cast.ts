@@ -1,0 +1,168 @@
+// CAST between Freshet's types, for columns (kernels) and single values (the
+// binder folds casts of literals). Text forms follow PostgreSQL's output:
+// booleans 'true'/'false', doubles shortest-round-trip with PostgreSQL's
+// exponent style, timestamps 'YYYY-MM-DD HH:MM:SS[.ffffff]'. Doubles round
+// half away from zero when cast to integers (README: differences).
+
+import type { SqlType } from '../common/sql-type.js';
+import { typeInfo } from '../common/sql-type.js';
+import { EngineError, SqlState } from '../common/errors.js';
+import type { Column, Scalar } from '../columnar/column.js';
+import { allocValues, makeColumn } from '../columnar/column.js';
+import { isValid } from '../columnar/validity.js';
+import { MICROS_PER_DAY, formatDate, formatTimestamp, parseDate, parseTimestamp } from './datetime.js';
+import { roundHalfAway } from './functions/math.js';
+
+const INT32_MIN = -2147483648;
+const INT32_MAX = 2147483647;
+const INT64_LIMIT = 9223372036854775808;
+
+/** PostgreSQL's float8 text: shortest round-trip digits, exponent below 1e-4 or from 1e15. */
+export function formatDouble(x: number): string {
+  if (Number.isNaN(x)) return 'NaN';
+  if (x === Infinity) return 'Infinity';
+  if (x === -Infinity) return '-Infinity';
+  if (x === 0) return Object.is(x, -0) ? '-0' : '0';
+  const [mantissa, expText] = x.toExponential().split('e') as [string, string];
+  const exp = Number(expText);
+  if (exp < -4 || exp >= 15) {
+    const e = Math.abs(exp);
+    return `${mantissa}e${exp < 0 ? '-' : '+'}${e < 10 ? '0' + e : e}`;
+  }
+  return String(x);
+}
+
+function invalid(type: SqlType, text: string): EngineError {
+  return new EngineError(SqlState.invalidTextRepresentation, `invalid input syntax for type ${typeInfo[type].sqlName.toLowerCase()}: "${text}"`);
+}
+
+function outOfRange(type: SqlType): EngineError {
+  return new EngineError(SqlState.numericValueOutOfRange, `${typeInfo[type].sqlName.toLowerCase()} out of range`);
+}
+
+const INTEGER_TEXT = /^\s*[+-]?\d+\s*$/;
+const DOUBLE_TEXT = /^\s*[+-]?(\d+\.?\d*([eE][+-]?\d+)?|\.\d+([eE][+-]?\d+)?|nan|infinity|inf)\s*$/i;
+
+function parseDouble(text: string): number {
+  if (!DOUBLE_TEXT.test(text)) throw invalid('double', text);
+  const t = text.trim().toLowerCase();
+  if (t === 'nan' || t === '+nan' || t === '-nan') return NaN;
+  if (t.endsWith('infinity') || t.endsWith('inf')) return t.startsWith('-') ? -Infinity : Infinity;
+  return Number(t);
+}
+
+function toIntegral(x: number, to: SqlType): number {
+  const r = roundHalfAway(x, 0);
+  if (Number.isNaN(r)) throw outOfRange(to);
+  if (to === 'integer' && (r < INT32_MIN || r > INT32_MAX)) throw outOfRange(to);
+  if (to === 'bigint' && (r <= -INT64_LIMIT || r >= INT64_LIMIT)) throw outOfRange(to);
+  return r;
+}
+
+const TRUE_WORDS = ['t', 'true', 'y', 'yes', 'on', '1'];
+const FALSE_WORDS = ['f', 'false', 'n', 'no', 'off', '0'];
+
+function parseBoolean(text: string): boolean {
+  const t = text.trim().toLowerCase();
+  if (TRUE_WORDS.includes(t)) return true;
+  if (FALSE_WORDS.includes(t)) return false;
+  throw invalid('boolean', text);
+}
+
+/** The text form of one non-null value. */
+export function formatScalar(value: number | string | boolean, type: SqlType): string {
+  switch (type) {
+    case 'boolean':
+      return value === true || value === 1 ? 'true' : 'false';
+    case 'integer':
+    case 'bigint':
+      return String(value);
+    case 'double':
+      return formatDouble(value as number);
+    case 'text':
+      return value as string;
+    case 'timestamp':
+      return formatTimestamp(value as number);
+    case 'date':
+      return formatDate(value as number);
+  }
+}
+
+/** Casts one non-null value; throws the PostgreSQL error for impossible values. */
+export function castValue(value: number | string | boolean, from: SqlType, to: SqlType): number | string | boolean {
+  if (from === to) return value;
+  if (to === 'text') return formatScalar(value, from);
+  switch (from) {
+    case 'text': {
+      const s = value as string;
+      switch (to) {
+        case 'boolean':
+          return parseBoolean(s);
+        case 'integer':
+        case 'bigint':
+          if (!INTEGER_TEXT.test(s)) throw invalid(to, s);
+          return toIntegral(Number(s), to);
+        case 'double':
+          return parseDouble(s);
+        case 'timestamp':
+          return parseTimestamp(s);
+        case 'date':
+          return parseDate(s);
+      }
+      break;
+    }
+    case 'boolean':
+      if (to === 'integer' || to === 'bigint') return value === true ? 1 : 0;
+      break;
+    case 'integer':
+    case 'bigint':
+    case 'double':
+      if (to === 'boolean' && from !== 'double') return value !== 0;
+      if (to === 'integer' || to === 'bigint') return toIntegral(value as number, to);
+      if (to === 'double') return value as number;
+      break;
+    case 'timestamp':
+      if (to === 'date') return Math.floor((value as number) / MICROS_PER_DAY);
+      break;
+    case 'date':
+      if (to === 'timestamp') return (value as number) * MICROS_PER_DAY;
+      break;
+  }
+  throw new EngineError(SqlState.datatypeMismatch, `cannot cast type ${typeInfo[from].sqlName.toLowerCase()} to ${typeInfo[to].sqlName.toLowerCase()}`);
+}
+
+/** Whether CAST(from AS to) exists at all (checked at bind time). */
+export function canCast(from: SqlType, to: SqlType): boolean {
+  if (from === to || from === 'text' || to === 'text') return true;
+  const numeric = (t: SqlType): boolean => t === 'integer' || t === 'bigint' || t === 'double';
+  if (numeric(from) && numeric(to)) return true;
+  if (from === 'boolean') return to === 'integer' || to === 'bigint';
+  if (to === 'boolean') return from === 'integer' || from === 'bigint';
+  return (from === 'timestamp' && to === 'date') || (from === 'date' && to === 'timestamp');
+}
+
+/** Casts a column. Widening numeric casts copy in one typed-array pass. */
+export function castColumn(col: Column, to: SqlType): Column {
+  const from = col.type;
+  if (from === to) return col;
+  const n = col.length;
+  if (from === 'integer' && (to === 'bigint' || to === 'double')) {
+    return makeColumn(to, Float64Array.from(col.values as Int32Array), col.validity, n);
+  }
+  if (from === 'bigint' && to === 'double') return makeColumn(to, col.values, col.validity, n);
+  const values = allocValues(to, n);
+  const src = col.values;
+  for (let i = 0; i < n; i++) {
+    if (!isValid(col.validity, i)) continue;
+    const raw = from === 'boolean' ? src[i] === 1 : (src[i] as number | string);
+    const v = castValue(raw, from, to);
+    if (values instanceof Uint8Array) values[i] = v === true ? 1 : 0;
+    else (values as (number | string)[])[i] = v as number | string;
+  }
+  return makeColumn(to, values, col.validity, n);
+}
+
+/** Casts a possibly-null scalar. */
+export function castScalar(value: Scalar, from: SqlType, to: SqlType): Scalar {
+  return value === null ? null : castValue(value, from, to);
+}

@@ -1,0 +1,113 @@
+// Comparisons = <> < <= > >= and IS [NOT] DISTINCT FROM, for any two values
+// of one type (the binder unifies the operand types first). Strings compare by
+// UTF-16 code unit, which equals byte order of UTF-8 outside surrogate pairs
+// (PostgreSQL's "C" collation). NaN sorts above every other double and equals
+// itself, as in PostgreSQL.
+
+import type { SqlType } from '../../common/sql-type.js';
+import type { Column } from '../../columnar/column.js';
+import { isValid } from '../../columnar/validity.js';
+import type { FunctionDef, FunctionImpl } from '../function-def.js';
+import { commonType, fixed } from '../function-def.js';
+import { result, strictValidity } from '../kernel-util.js';
+
+type Cmp = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
+
+// For performance: one specialized loop per operator over number arrays; the
+// NaN-aware variant only runs when a double column holds a NaN.
+function compareNumbers(op: Cmp, a: ArrayLike<number>, b: ArrayLike<number>, out: Uint8Array, n: number): void {
+  switch (op) {
+    case 'eq': for (let i = 0; i < n; i++) out[i] = a[i]! === b[i]! ? 1 : 0; break;
+    case 'ne': for (let i = 0; i < n; i++) out[i] = a[i]! !== b[i]! ? 1 : 0; break;
+    case 'lt': for (let i = 0; i < n; i++) out[i] = a[i]! < b[i]! ? 1 : 0; break;
+    case 'le': for (let i = 0; i < n; i++) out[i] = a[i]! <= b[i]! ? 1 : 0; break;
+    case 'gt': for (let i = 0; i < n; i++) out[i] = a[i]! > b[i]! ? 1 : 0; break;
+    case 'ge': for (let i = 0; i < n; i++) out[i] = a[i]! >= b[i]! ? 1 : 0; break;
+  }
+}
+
+/** -1, 0, 1 with NaN greatest and equal to itself. */
+export function compareDoubles(x: number, y: number): number {
+  if (x < y) return -1;
+  if (x > y) return 1;
+  if (x === y) return 0;
+  const xn = x !== x;
+  const yn = y !== y;
+  return xn === yn ? 0 : xn ? 1 : -1;
+}
+
+function hasNaN(values: ArrayLike<number>, n: number): boolean {
+  for (let i = 0; i < n; i++) if (values[i] !== values[i]) return true;
+  return false;
+}
+
+function fromOrder(op: Cmp, c: number): boolean {
+  switch (op) {
+    case 'eq': return c === 0;
+    case 'ne': return c !== 0;
+    case 'lt': return c < 0;
+    case 'le': return c <= 0;
+    case 'gt': return c > 0;
+    case 'ge': return c >= 0;
+  }
+}
+
+function compareImpl(op: Cmp): FunctionImpl {
+  return (args: readonly Column[], n: number): Column => {
+    const [a, b] = args as [Column, Column];
+    const out = new Uint8Array(n);
+    if (Array.isArray(a.values)) {
+      const x = a.values;
+      const y = b.values as string[];
+      for (let i = 0; i < n; i++) {
+        const s = x[i]!;
+        const t = y[i]!;
+        out[i] = fromOrder(op, s < t ? -1 : s > t ? 1 : 0) ? 1 : 0;
+      }
+    } else {
+      const x = a.values as ArrayLike<number>;
+      const y = b.values as ArrayLike<number>;
+      if (a.type === 'double' && (hasNaN(x, n) || hasNaN(y, n))) {
+        for (let i = 0; i < n; i++) out[i] = fromOrder(op, compareDoubles(x[i]!, y[i]!)) ? 1 : 0;
+      } else {
+        compareNumbers(op, x, y, out, n);
+      }
+    }
+    return result('boolean', out, strictValidity(args, n), n);
+  };
+}
+
+/** IS [NOT] DISTINCT FROM: never NULL; two NULLs are not distinct. */
+function distinctImpl(negated: boolean): FunctionImpl {
+  const eq = compareImpl('eq');
+  return (args: readonly Column[], n: number): Column => {
+    const [a, b] = args as [Column, Column];
+    const raw = eq(args, n, 'boolean').values as Uint8Array;
+    const out = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      const av = isValid(a.validity, i);
+      const bv = isValid(b.validity, i);
+      const same = av && bv ? raw[i] === 1 : av === bv;
+      out[i] = same === negated ? 1 : 0;
+    }
+    return result('boolean', out, null, n);
+  };
+}
+
+function comparisonDef(name: string, impl: FunctionImpl): FunctionDef {
+  return {
+    name,
+    minArgs: 2,
+    maxArgs: 2,
+    resolve(argTypes) {
+      const t: SqlType | null = commonType(argTypes);
+      return t === null ? null : fixed([t, t], 'boolean', impl);
+    },
+  };
+}
+
+export const comparisonFunctions: readonly FunctionDef[] = [
+  ...(['eq', 'ne', 'lt', 'le', 'gt', 'ge'] as const).map((op) => comparisonDef(op, compareImpl(op))),
+  comparisonDef('is_distinct', distinctImpl(false)),
+  comparisonDef('is_not_distinct', distinctImpl(true)),
+];

@@ -1,0 +1,104 @@
+// Numeric functions. round() rounds halves away from zero, as PostgreSQL does
+// for NUMERIC (decimal literals are NUMERIC there and DOUBLE here, so users see
+// the NUMERIC behaviour they expect); see README "Differences from PostgreSQL".
+
+import type { SqlType } from '../../common/sql-type.js';
+import { isNumeric } from '../../common/sql-type.js';
+import { EngineError, SqlState } from '../../common/errors.js';
+import type { Column } from '../../columnar/column.js';
+import type { ArgType, FunctionDef, FunctionImpl } from '../function-def.js';
+import { fixed } from '../function-def.js';
+import { mapRows } from '../kernel-util.js';
+
+/** Rounds half away from zero to `digits` decimal places (negative digits round left of the point). */
+export function roundHalfAway(x: number, digits: number): number {
+  if (!Number.isFinite(x)) return x;
+  const sign = x < 0 ? -1 : 1;
+  const ax = Math.abs(x);
+  if (digits === 0) return sign * Math.round(ax);
+  // Shifting through the decimal exponent avoids 1.005 * 100 = 100.49999.
+  const shifted = Math.round(Number(`${ax}e${digits}`));
+  return sign * Number(`${shifted}e${-digits}`);
+}
+
+function nums(c: Column): ArrayLike<number> {
+  return c.values as ArrayLike<number>;
+}
+
+/** One numeric argument; integers keep their type where the function maps integers to integers. */
+function numericUnary(name: string, fn: (x: number) => number, keepsIntegers: boolean, aliases?: readonly string[]): FunctionDef {
+  return {
+    name,
+    ...(aliases === undefined ? {} : { aliases }),
+    minArgs: 1,
+    maxArgs: 1,
+    resolve(argTypes: readonly ArgType[]) {
+      const t = argTypes[0] === 'unknown' ? 'double' : argTypes[0]!;
+      if (!isNumeric(t)) return null;
+      const out: SqlType = keepsIntegers ? t : 'double';
+      return fixed([t], out, (args, n) => {
+        const x = nums(args[0]!);
+        return mapRows(args, n, out, (i) => {
+          const r = fn(x[i]!);
+          if (out === 'integer' && (r > 2147483647 || r < -2147483648)) {
+            throw new EngineError(SqlState.numericValueOutOfRange, 'integer out of range');
+          }
+          return r;
+        });
+      });
+    },
+  };
+}
+
+function checked(name: string, fn: (x: number) => number, bad: (x: number) => boolean, code: '2201E' | '2201F', message: string): (x: number) => number {
+  void name;
+  return (x) => {
+    if (bad(x)) throw new EngineError(code, message);
+    return fn(x);
+  };
+}
+
+const round: FunctionDef = {
+  name: 'round',
+  minArgs: 1,
+  maxArgs: 2,
+  resolve(argTypes) {
+    const t = argTypes[0] === 'unknown' ? 'double' : argTypes[0]!;
+    if (!isNumeric(t)) return null;
+    if (argTypes.length === 1) {
+      return fixed([t], t, (args, n) => mapRows(args, n, t, (i) => roundHalfAway(nums(args[0]!)[i]!, 0)));
+    }
+    return fixed([t, 'integer'], t === 'double' ? 'double' : t, (args, n, rt) =>
+      mapRows(args, n, rt, (i) => roundHalfAway(nums(args[0]!)[i]!, nums(args[1]!)[i]!)));
+  },
+};
+
+const twoDoubles = (name: string, fn: (x: number, y: number) => number, aliases?: readonly string[]): FunctionDef => ({
+  name,
+  ...(aliases === undefined ? {} : { aliases }),
+  minArgs: 2,
+  maxArgs: 2,
+  resolve(argTypes) {
+    if (!argTypes.every((t) => t === 'unknown' || isNumeric(t))) return null;
+    return fixed(['double', 'double'], 'double', (args: readonly Column[], n: number) =>
+      mapRows(args, n, 'double', (i) => fn(nums(args[0]!)[i]!, nums(args[1]!)[i]!)));
+  },
+});
+
+export const mathFunctions: readonly FunctionDef[] = [
+  numericUnary('abs', Math.abs, true),
+  round,
+  numericUnary('floor', Math.floor, true),
+  numericUnary('ceil', Math.ceil, true, ['ceiling']),
+  numericUnary('trunc', Math.trunc, true),
+  numericUnary('sign', Math.sign, true),
+  numericUnary('sqrt', checked('sqrt', Math.sqrt, (x) => x < 0, '2201F', 'cannot take square root of a negative number'), false),
+  numericUnary('exp', Math.exp, false),
+  numericUnary('ln', checked('ln', Math.log, (x) => x <= 0, '2201E', 'cannot take logarithm of zero or a negative number'), false),
+  numericUnary('log10', checked('log', Math.log10, (x) => x <= 0, '2201E', 'cannot take logarithm of zero or a negative number'), false, ['log']),
+  twoDoubles('power', (x, y) => {
+    if (x === 0 && y < 0) throw new EngineError('2201F', 'zero raised to a negative power is undefined');
+    if (x < 0 && !Number.isInteger(y)) throw new EngineError('2201F', 'a negative number raised to a non-integer power yields a complex result');
+    return Math.pow(x, y);
+  }, ['pow']),
+];

@@ -1,0 +1,147 @@
+// String functions. Lengths and positions count code points, as PostgreSQL
+// counts characters; the fast path applies when a string has no surrogate
+// pairs (then code units and code points coincide).
+
+import { EngineError, SqlState } from '../../common/errors.js';
+import type { Column } from '../../columnar/column.js';
+import { str } from '../../columnar/column.js';
+import { isValid } from '../../columnar/validity.js';
+import type { ArgType, FunctionDef, FunctionImpl } from '../function-def.js';
+import { fixed } from '../function-def.js';
+import { mapRows, result } from '../kernel-util.js';
+import type { SqlType } from '../../common/sql-type.js';
+
+function hasSurrogates(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdfff) return true;
+  }
+  return false;
+}
+
+function chars(s: string): string[] | string {
+  return hasSurrogates(s) ? Array.from(s) : s;
+}
+
+export function charLength(s: string): number {
+  return hasSurrogates(s) ? Array.from(s).length : s.length;
+}
+
+/** PostgreSQL substr: 1-based start; characters before position 1 count against the length. */
+export function substring(s: string, start: number, length: number | null): string {
+  if (length !== null && length < 0) {
+    throw new EngineError(SqlState.substringError, 'negative substring length not allowed');
+  }
+  const cs = chars(s);
+  const end = length === null ? cs.length : start + length - 1; // inclusive, 1-based
+  const from = Math.max(start, 1);
+  if (end < from) return '';
+  const slice = cs.slice(from - 1, end);
+  return typeof slice === 'string' ? slice : slice.join('');
+}
+
+function textDef(name: string, argTypes: readonly SqlType[], resultType: SqlType, impl: FunctionImpl, optional = 0): FunctionDef {
+  return {
+    name,
+    minArgs: argTypes.length - optional,
+    maxArgs: argTypes.length,
+    resolve(given: readonly ArgType[]) {
+      return fixed(argTypes.slice(0, given.length), resultType, impl);
+    },
+  };
+}
+
+const concatOp: FunctionImpl = (args, n) => {
+  const [a, b] = args as [Column, Column];
+  return mapRows(args, n, 'text', (i) => str(a)[i]! + str(b)[i]!);
+};
+
+/** concat(...): NULL arguments are skipped, never NULL itself. */
+const concat: FunctionImpl = (args, n) => {
+  const out = new Array<string>(n);
+  for (let i = 0; i < n; i++) {
+    let s = '';
+    for (const a of args) if (isValid(a.validity, i)) s += (a.values as string[])[i]!;
+    out[i] = s;
+  }
+  return result('text', out, null, n);
+};
+
+function trimChars(mode: 'both' | 'leading' | 'trailing'): FunctionImpl {
+  return (args, n) => {
+    const s = str(args[0]!);
+    const set = args[1] === undefined ? null : str(args[1]);
+    return mapRows(args, n, 'text', (i) => {
+      const chars = set === null ? ' ' : set[i]!;
+      let from = 0;
+      let to = s[i]!.length;
+      const v = s[i]!;
+      if (mode !== 'trailing') while (from < to && chars.includes(v[from]!)) from++;
+      if (mode !== 'leading') while (to > from && chars.includes(v[to - 1]!)) to--;
+      return v.slice(from, to);
+    });
+  };
+}
+
+const substr: FunctionImpl = (args, n) => {
+  const s = str(args[0]!);
+  const start = args[1]!.values as ArrayLike<number>;
+  const len = args[2];
+  return mapRows(args, n, 'text', (i) => substring(s[i]!, start[i]!, len === undefined ? null : (len.values as ArrayLike<number>)[i]!));
+};
+
+const position: FunctionImpl = (args, n) => {
+  const needle = str(args[0]!);
+  const hay = str(args[1]!);
+  return mapRows(args, n, 'integer', (i) => {
+    const at = hay[i]!.indexOf(needle[i]!);
+    return at < 0 ? 0 : charLength(hay[i]!.slice(0, at)) + 1;
+  });
+};
+
+const leftRight = (fromLeft: boolean): FunctionImpl => (args, n) => {
+  const s = str(args[0]!);
+  const k = args[1]!.values as ArrayLike<number>;
+  return mapRows(args, n, 'text', (i) => {
+    const cs = Array.from(s[i]!);
+    const count = k[i]!;
+    const take = count >= 0 ? Math.min(count, cs.length) : Math.max(cs.length + count, 0);
+    return (fromLeft ? cs.slice(0, take) : cs.slice(cs.length - take)).join('');
+  });
+};
+
+export const textFunctions: readonly FunctionDef[] = [
+  {
+    name: 'concat_op',
+    minArgs: 2,
+    maxArgs: 2,
+    resolve: () => fixed(['text', 'text'], 'text', concatOp),
+  },
+  {
+    name: 'concat',
+    minArgs: 1,
+    maxArgs: Infinity,
+    resolve: (t) => fixed(t.map(() => 'text'), 'text', concat),
+  },
+  textDef('lower', ['text'], 'text', (a, n) => mapRows(a, n, 'text', (i) => str(a[0]!)[i]!.toLowerCase())),
+  textDef('upper', ['text'], 'text', (a, n) => mapRows(a, n, 'text', (i) => str(a[0]!)[i]!.toUpperCase())),
+  { ...textDef('length', ['text'], 'integer', (a, n) => mapRows(a, n, 'integer', (i) => charLength(str(a[0]!)[i]!))), aliases: ['char_length', 'character_length'] },
+  { ...textDef('substr', ['text', 'integer', 'integer'], 'text', substr, 1), aliases: ['substring'] },
+  { ...textDef('btrim', ['text', 'text'], 'text', trimChars('both'), 1), aliases: ['trim'] },
+  textDef('ltrim', ['text', 'text'], 'text', trimChars('leading'), 1),
+  textDef('rtrim', ['text', 'text'], 'text', trimChars('trailing'), 1),
+  textDef('replace', ['text', 'text', 'text'], 'text', (a, n) =>
+    mapRows(a, n, 'text', (i) => {
+      const from = str(a[1]!)[i]!;
+      return from === '' ? str(a[0]!)[i]! : str(a[0]!)[i]!.split(from).join(str(a[2]!)[i]!);
+    })),
+  textDef('position', ['text', 'text'], 'integer', position),
+  {
+    ...textDef('strpos', ['text', 'text'], 'integer', (a, n) => position([a[1]!, a[0]!], n, 'integer')),
+  },
+  textDef('left', ['text', 'integer'], 'text', leftRight(true)),
+  textDef('right', ['text', 'integer'], 'text', leftRight(false)),
+  textDef('starts_with', ['text', 'text'], 'boolean', (a, n) => mapRows(a, n, 'boolean', (i) => str(a[0]!)[i]!.startsWith(str(a[1]!)[i]!))),
+  textDef('reverse', ['text'], 'text', (a, n) => mapRows(a, n, 'text', (i) => Array.from(str(a[0]!)[i]!).reverse().join(''))),
+];
+

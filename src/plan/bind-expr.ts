@@ -1,0 +1,359 @@
+// Binds AST expressions to typed BoundExprs: resolves names through the
+// clause's context, types every node, makes implicit casts explicit (only the
+// safe ones PostgreSQL makes implicitly: untyped literals, numeric widening,
+// DATE to TIMESTAMP, anything to TEXT for `||` and concat), folds constant
+// calls, and rejects what this version cannot run with 0A000.
+
+import type { SqlType } from '../common/sql-type.js';
+import { isNumeric, typeInfo } from '../common/sql-type.js';
+import { EngineError, SqlState, unsupported } from '../common/errors.js';
+import type { SourcePosition } from '../common/errors.js';
+import { getScalar } from '../columnar/column.js';
+import type { BoundExpr, ConstExpr } from '../expr/bound-expr.js';
+import { castScalar, canCast } from '../expr/cast.js';
+import { compileExpr } from '../expr/compile-expr.js';
+import { BatchInput } from '../expr/eval-input.js';
+import type { ArgType } from '../expr/function-def.js';
+import { commonType } from '../expr/function-def.js';
+import { lookupFunction, resolveFunction } from '../expr/function-registry.js';
+import { parseDate, parseTimestamp } from '../expr/datetime.js';
+import type { CallExpr, ColumnRef, Expr } from '../sql/ast.js';
+import { resolveTypeName } from './type-names.js';
+
+/** How a clause resolves names and aggregates. */
+export interface ExprContext {
+  column(ref: ColumnRef): BoundExpr;
+  aggregate(call: CallExpr): BoundExpr;
+  /** In grouped clauses: the group-key reference when `expr` is a GROUP BY expression. */
+  groupMatch?(expr: Expr): BoundExpr | null;
+  readonly params: readonly unknown[];
+}
+
+export const AGGREGATE_NAMES: ReadonlySet<string> = new Set(['count', 'sum', 'avg', 'min', 'max']);
+
+const BINARY_FUNCTIONS: Record<string, string> = {
+  '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '%': 'mod',
+  '=': 'eq', '<>': 'ne', '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge',
+  and: 'and', or: 'or', '||': 'concat_op',
+};
+
+/** Functions whose arguments may be cast to text implicitly. */
+const ANY_TO_TEXT = new Set(['concat_op', 'concat']);
+
+function constExpr(value: ConstExpr['value'], type: SqlType, untyped = false): ConstExpr {
+  return untyped ? { kind: 'const', value, type, untyped } : { kind: 'const', value, type };
+}
+
+function isUntyped(e: BoundExpr): boolean {
+  return e.kind === 'const' && e.untyped === true;
+}
+
+function argType(e: BoundExpr): ArgType {
+  return isUntyped(e) ? 'unknown' : e.type;
+}
+
+function typeName(t: ArgType): string {
+  return t === 'unknown' ? 'unknown' : typeInfo[t].sqlName.toLowerCase();
+}
+
+/** Casts PostgreSQL applies without being asked. */
+function implicitCastAllowed(from: SqlType, to: SqlType, anyToText: boolean): boolean {
+  if (from === to) return true;
+  if (to === 'text' && anyToText) return true;
+  if (isNumeric(from) && isNumeric(to)) {
+    const rank = { integer: 0, bigint: 1, double: 2 } as Record<string, number>;
+    return rank[from]! <= rank[to]!;
+  }
+  return from === 'date' && to === 'timestamp';
+}
+
+/** Evaluates an expression without inputs (all leaves constant). */
+function fold(e: BoundExpr): ConstExpr {
+  const col = compileExpr(e)(new BatchInput([], 1));
+  return constExpr(getScalar(col, 0), e.type);
+}
+
+function isConst(e: BoundExpr): boolean {
+  return e.kind === 'const';
+}
+
+/** An explicit or implicit cast, folded when the operand is constant. */
+export function castTo(e: BoundExpr, to: SqlType, pos?: SourcePosition): BoundExpr {
+  if (e.kind === 'const') {
+    if (e.type === to && !e.untyped) return e;
+    try {
+      return constExpr(castScalar(e.value, e.type, to), to);
+    } catch (err) {
+      if (err instanceof EngineError && err.position === undefined && pos !== undefined) {
+        throw new EngineError(err.code, err.message, pos);
+      }
+      throw err;
+    }
+  }
+  if (e.type === to) return e;
+  if (!canCast(e.type, to)) {
+    throw new EngineError(SqlState.cannotCoerce, `cannot cast type ${typeName(e.type)} to ${typeName(to)}`, pos);
+  }
+  return { kind: 'call', fn: 'cast', args: [e], type: to };
+}
+
+function coerce(e: BoundExpr, to: SqlType, anyToText: boolean): BoundExpr | null {
+  if (isUntyped(e)) return castTo(e, to);
+  if (!implicitCastAllowed(e.type, to, anyToText)) return null;
+  return castTo(e, to);
+}
+
+/**
+ * Resolves a function or operator over bound arguments, inserting implicit
+ * casts. `display` names it in errors: 'operator +' or 'function lower'.
+ */
+export function bindCall(fn: string, args: readonly BoundExpr[], pos: SourcePosition, display: string): BoundExpr {
+  const types = args.map(argType);
+  const resolved = resolveFunction(fn, types);
+  const fail = (): EngineError => {
+    const sig = types.map(typeName);
+    const what = display.startsWith('operator ')
+      ? `operator does not exist: ${sig.length === 1 ? `${display.slice(9)} ${sig[0]}` : `${sig[0]} ${display.slice(9)} ${sig[1]}`}`
+      : `function ${display.slice(9)}(${sig.join(', ')}) does not exist`;
+    return new EngineError(SqlState.undefinedFunction, `${what}; you might need to add an explicit cast`, pos);
+  };
+  if (resolved === null) throw fail();
+  const casted: BoundExpr[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const c = coerce(args[i]!, resolved.argTypes[i]!, ANY_TO_TEXT.has(fn));
+    if (c === null) throw fail();
+    casted.push(c);
+  }
+  const call: BoundExpr = { kind: 'call', fn, args: casted, type: resolved.resultType };
+  return casted.every(isConst) ? foldAt(call, pos) : call;
+}
+
+function foldAt(e: BoundExpr, pos: SourcePosition): ConstExpr {
+  try {
+    return fold(e);
+  } catch (err) {
+    if (err instanceof EngineError && err.position === undefined) throw new EngineError(err.code, err.message, pos);
+    throw err;
+  }
+}
+
+/** Unifies values that must share one type (CASE results, IN lists, COALESCE). */
+export function unify(exprs: readonly BoundExpr[], what: string, pos: SourcePosition): BoundExpr[] {
+  const t = commonType(exprs.map(argType));
+  if (t === null) {
+    throw new EngineError(SqlState.datatypeMismatch, `${what} types ${[...new Set(exprs.map((e) => typeName(argType(e))))].join(' and ')} cannot be matched`, pos);
+  }
+  return exprs.map((e) => {
+    const c = coerce(e, t, false);
+    if (c === null) throw new EngineError(SqlState.datatypeMismatch, `${what} types ${typeName(e.type)} and ${typeName(t)} cannot be matched`, pos);
+    return c;
+  });
+}
+
+function bindNumber(text: string, pos: SourcePosition, negate: boolean): ConstExpr {
+  const signed = negate ? `-${text}` : text;
+  if (/^\d+$/.test(text)) {
+    const v = Number(signed);
+    if (v >= -2147483648 && v <= 2147483647) return constExpr(v, 'integer');
+    if (Number.isSafeInteger(v)) return constExpr(v, 'bigint');
+  }
+  const v = Number(signed);
+  if (Number.isNaN(v)) throw new EngineError(SqlState.syntaxError, `invalid number "${text}"`, pos);
+  return constExpr(v, 'double');
+}
+
+function bindParam(index: number, params: readonly unknown[], pos: SourcePosition): ConstExpr {
+  if (index < 1 || index > params.length) {
+    throw new EngineError(SqlState.undefinedParameter, `there is no parameter $${index} (${params.length} given)`, pos);
+  }
+  const v = params[index - 1];
+  if (v === null || v === undefined) return constExpr(null, 'text', true);
+  if (typeof v === 'boolean') return constExpr(v, 'boolean');
+  if (typeof v === 'number') {
+    if (Number.isInteger(v) && v >= -2147483648 && v <= 2147483647) return constExpr(v, 'integer');
+    if (Number.isSafeInteger(v)) return constExpr(v, 'bigint');
+    return constExpr(v, 'double');
+  }
+  if (typeof v === 'string') return constExpr(v, 'text', true);
+  throw new EngineError(SqlState.datatypeMismatch, `parameter $${index} has an unsupported JSON type (${typeof v}); expected a string, number, boolean or null`, pos);
+}
+
+function requireBoolean(e: BoundExpr, what: string, pos: SourcePosition): BoundExpr {
+  if (isUntyped(e)) return castTo(e, 'boolean', pos);
+  if (e.type !== 'boolean') {
+    throw new EngineError(SqlState.datatypeMismatch, `argument of ${what} must be type boolean, not type ${typeName(e.type)}`, pos);
+  }
+  return e;
+}
+
+export function bindExpr(e: Expr, ctx: ExprContext): BoundExpr {
+  if (ctx.groupMatch !== undefined && e.kind !== 'number' && e.kind !== 'string' && e.kind !== 'null' && e.kind !== 'boolean') {
+    const matched = ctx.groupMatch(e);
+    if (matched !== null) return matched;
+  }
+  const bind = (x: Expr): BoundExpr => bindExpr(x, ctx);
+  switch (e.kind) {
+    case 'number':
+      return bindNumber(e.text, e.pos, false);
+    case 'string':
+      return constExpr(e.value, 'text', true);
+    case 'boolean':
+      return constExpr(e.value, 'boolean');
+    case 'null':
+      return constExpr(null, 'text', true);
+    case 'typedLiteral': {
+      const t = resolveTypeName(e.type);
+      if (t === 'timestamp') return constExpr(withPos(() => parseTimestamp(e.value), e.pos), 'timestamp');
+      if (t === 'date') return constExpr(withPos(() => parseDate(e.value), e.pos), 'date');
+      return castTo(constExpr(e.value, 'text', true), t, e.pos);
+    }
+    case 'column':
+      return ctx.column(e);
+    case 'param':
+      return bindParam(e.index, ctx.params, e.pos);
+    case 'unary': {
+      if (e.op === 'not') return bindCall('not', [requireBoolean(bind(e.operand), 'NOT', e.pos)], e.pos, 'operator NOT');
+      if (e.op === '-' && e.operand.kind === 'number') return bindNumber(e.operand.text, e.pos, true);
+      const operand = bind(e.operand);
+      if (e.op === '+') {
+        if (!isNumeric(operand.type) && !isUntyped(operand)) throw new EngineError(SqlState.undefinedFunction, `operator does not exist: + ${typeName(operand.type)}`, e.pos);
+        return operand;
+      }
+      return bindCall('neg', [operand], e.pos, 'operator -');
+    }
+    case 'binary': {
+      const fn = BINARY_FUNCTIONS[e.op]!;
+      let left = bind(e.left);
+      let right = bind(e.right);
+      if (fn === 'and' || fn === 'or') {
+        left = requireBoolean(left, e.op.toUpperCase(), e.left.pos);
+        right = requireBoolean(right, e.op.toUpperCase(), e.right.pos);
+      }
+      return bindCall(fn, [left, right], e.pos, `operator ${e.op}`);
+    }
+    case 'isNull':
+      return bindCall(e.negated ? 'is_not_null' : 'is_null', [bind(e.operand)], e.pos, 'operator IS NULL');
+    case 'isBool': {
+      const operand = requireBoolean(bind(e.operand), 'IS', e.pos);
+      if (e.value === null) return bindCall(e.negated ? 'is_not_null' : 'is_null', [operand], e.pos, 'operator IS UNKNOWN');
+      const fn = e.value ? (e.negated ? 'is_not_true' : 'is_true') : e.negated ? 'is_not_false' : 'is_false';
+      return bindCall(fn, [operand], e.pos, 'operator IS');
+    }
+    case 'isDistinct':
+      return bindCall(e.negated ? 'is_not_distinct' : 'is_distinct', [bind(e.left), bind(e.right)], e.pos, 'operator IS DISTINCT FROM');
+    case 'between': {
+      const [x, lo, hi] = unify([bind(e.operand), bind(e.low), bind(e.high)], 'BETWEEN', e.pos) as [BoundExpr, BoundExpr, BoundExpr];
+      const range = (a: BoundExpr, b: BoundExpr): BoundExpr =>
+        bindCall('and', [bindCall('ge', [x, a], e.pos, 'operator >='), bindCall('le', [x, b], e.pos, 'operator <=')], e.pos, 'operator AND');
+      let test = range(lo, hi);
+      if (e.symmetric) test = bindCall('or', [test, range(hi, lo)], e.pos, 'operator OR');
+      return e.negated ? bindCall('not', [test], e.pos, 'operator NOT') : test;
+    }
+    case 'inList': {
+      const items = unify([bind(e.operand), ...e.list.map(bind)], 'IN', e.pos);
+      const test = bindCall('in', items, e.pos, 'operator IN');
+      return e.negated ? bindCall('not', [test], e.pos, 'operator NOT') : test;
+    }
+    case 'like': {
+      const args = [bind(e.operand), bind(e.pattern), ...(e.escape === null ? [] : [bind(e.escape)])];
+      const word = e.caseInsensitive ? 'ILIKE' : 'LIKE';
+      const test = bindCall(e.caseInsensitive ? 'ilike' : 'like', args, e.pos, `operator ${word}`);
+      return e.negated ? bindCall('not', [test], e.pos, 'operator NOT') : test;
+    }
+    case 'case':
+      return bindCase(e, ctx);
+    case 'cast': {
+      const to = resolveTypeName(e.type);
+      return castTo(bind(e.operand), to, e.pos);
+    }
+    case 'call':
+      return bindFunctionCall(e, ctx);
+    case 'inSubquery':
+    case 'exists':
+    case 'scalarSubquery':
+      throw unsupported('subqueries in expressions', e.pos);
+  }
+}
+
+function withPos<T>(f: () => T, pos: SourcePosition): T {
+  try {
+    return f();
+  } catch (err) {
+    if (err instanceof EngineError && err.position === undefined) throw new EngineError(err.code, err.message, pos);
+    throw err;
+  }
+}
+
+function bindCase(e: Extract<Expr, { kind: 'case' }>, ctx: ExprContext): BoundExpr {
+  const bind = (x: Expr): BoundExpr => bindExpr(x, ctx);
+  const operand = e.operand === null ? null : bind(e.operand);
+  const conditions = e.whens.map((w) => {
+    if (operand === null) return requireBoolean(bind(w.when), 'CASE/WHEN', w.when.pos);
+    const [a, b] = unify([operand, bind(w.when)], 'CASE/WHEN', w.when.pos) as [BoundExpr, BoundExpr];
+    return bindCall('eq', [a, b], w.when.pos, 'operator =');
+  });
+  const results = unify([...e.whens.map((w) => bind(w.then)), e.else === null ? constExpr(null, 'text', true) : bind(e.else)], 'CASE', e.pos);
+  const type = results[0]!.type;
+  // Fold WHEN TRUE / WHEN FALSE / WHEN NULL branches that are decided at bind time.
+  const whens: { when: BoundExpr; then: BoundExpr }[] = [];
+  for (let i = 0; i < conditions.length; i++) {
+    const c = conditions[i]!;
+    if (c.kind === 'const') {
+      if (c.value === true) return whens.length === 0 ? results[i]! : { kind: 'case', whens, else: results[i]!, type };
+      continue;
+    }
+    whens.push({ when: c, then: results[i]! });
+  }
+  const otherwise = results[results.length - 1]!;
+  return whens.length === 0 ? otherwise : { kind: 'case', whens, else: otherwise, type };
+}
+
+function bindFunctionCall(e: CallExpr, ctx: ExprContext): BoundExpr {
+  if (e.over !== null) throw unsupported(`window function ${e.name}() OVER (...)`, e.pos);
+  if (AGGREGATE_NAMES.has(e.name)) {
+    if (e.distinct) throw unsupported(`${e.name.toUpperCase()}(DISTINCT ...)`, e.pos);
+    if (e.filter !== null) throw unsupported('aggregate FILTER (WHERE ...)', e.pos);
+    return ctx.aggregate(e);
+  }
+  if (e.distinct || e.filter !== null) {
+    throw new EngineError(SqlState.wrongObjectType, `DISTINCT or FILTER specified, but ${e.name} is not an aggregate function`, e.pos);
+  }
+  if (e.star) throw new EngineError(SqlState.syntaxError, `${e.name}(*) is only valid for count(*)`, e.pos);
+  if (e.name === 'coalesce' || e.name === 'greatest' || e.name === 'least' || e.name === 'nullif') {
+    const args = unify(e.args.map((a) => bindExpr(a, ctx)), e.name.toUpperCase(), e.pos);
+    return bindCall(e.name, args, e.pos, `function ${e.name}`);
+  }
+  const def = lookupFunction(e.name);
+  if (def === undefined || OPERATOR_NAMES.has(e.name)) {
+    throw new EngineError(SqlState.undefinedFunction, `function ${e.name}(${e.args.length === 0 ? '' : '...'}) does not exist`, e.pos);
+  }
+  if (e.args.length < def.minArgs || e.args.length > def.maxArgs) {
+    const expected = def.minArgs === def.maxArgs ? `${def.minArgs}` : def.maxArgs === Infinity ? `at least ${def.minArgs}` : `${def.minArgs} to ${def.maxArgs}`;
+    throw new EngineError(SqlState.undefinedFunction, `function ${e.name} takes ${expected} arguments, got ${e.args.length}`, e.pos);
+  }
+  return bindCall(def.name, e.args.map((a) => bindExpr(a, ctx)), e.pos, `function ${e.name}`);
+}
+
+/** Registry entries that are operators, not callable by name. */
+const OPERATOR_NAMES: ReadonlySet<string> = new Set([
+  'add', 'sub', 'mul', 'div', 'neg', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'and', 'or', 'not', 'in',
+  'is_distinct', 'is_not_distinct', 'is_true', 'is_not_true', 'is_false', 'is_not_false',
+  'is_null', 'is_not_null', 'concat_op', 'like', 'ilike', 'cast',
+]);
+
+/** The result type of an aggregate over an argument type; null if none exists. */
+export function aggregateResultType(fn: string, arg: SqlType | null): SqlType | null {
+  switch (fn) {
+    case 'count':
+      return 'bigint';
+    case 'sum':
+      return arg === 'integer' || arg === 'bigint' ? 'bigint' : arg === 'double' ? 'double' : null;
+    case 'avg':
+      return arg !== null && isNumeric(arg) ? 'double' : null;
+    case 'min':
+    case 'max':
+      return arg === 'boolean' ? null : arg;
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,370 @@
+// Binds a SELECT to a QueryPlan: FROM -> WHERE -> GROUP BY/aggregates ->
+// HAVING -> select list (+ hidden ORDER BY columns), with PostgreSQL's name
+// rules (output aliases and positions in GROUP BY and ORDER BY, ungrouped
+// columns rejected with 42803). Constructs this version cannot maintain are
+// rejected here with 0A000 naming the construct.
+
+import { EngineError, SqlState, unsupported } from '../common/errors.js';
+import type { BoundExpr } from '../expr/bound-expr.js';
+import type { CallExpr, ColumnRef, Expr, OrderItem, Query, Select, SelectItem } from '../sql/ast.js';
+import type { AggregateFunction } from '../dataflow/accumulators.js';
+import type { Catalog } from './catalog.js';
+import type { AggregateCallPlan, LogicalPlan, OutputColumn, QueryPlan, SortKey } from './logical-plan.js';
+import { AGGREGATE_NAMES, aggregateResultType, bindExpr, castTo } from './bind-expr.js';
+import type { ExprContext } from './bind-expr.js';
+import { defaultColumnName, renderExpr } from './render-expr.js';
+
+export interface BindOptions {
+  readonly catalog: Catalog;
+  readonly params: readonly unknown[];
+  /** Binding a materialized view's query: LIMIT/OFFSET are not maintained yet. */
+  readonly forView: boolean;
+}
+
+interface ScopeColumn {
+  readonly qualifier: string | null;
+  readonly name: string;
+  readonly index: number;
+  readonly type: OutputColumn['type'];
+}
+
+function resolveColumn(scope: readonly ScopeColumn[], ref: ColumnRef): BoundExpr {
+  const matches = scope.filter((c) => c.name === ref.name && (ref.table === null || c.qualifier === ref.table));
+  if (matches.length === 0) {
+    if (ref.table !== null && !scope.some((c) => c.qualifier === ref.table)) {
+      throw new EngineError(SqlState.undefinedTable, `missing FROM-clause entry for table "${ref.table}"`, ref.pos);
+    }
+    const known = [...new Set(scope.map((c) => c.name))].slice(0, 12).join(', ');
+    throw new EngineError(
+      SqlState.undefinedColumn,
+      `column "${renderExpr(ref)}" does not exist${known === '' ? '' : `; available columns: ${known}`}`,
+      ref.pos,
+    );
+  }
+  if (matches.length > 1) throw new EngineError(SqlState.ambiguousColumn, `column reference "${ref.name}" is ambiguous`, ref.pos);
+  const m = matches[0]!;
+  return { kind: 'column', index: m.index, type: m.type };
+}
+
+/** A stable structural key for bound expressions (bind time only, never per row). */
+function exprKey(e: BoundExpr): string {
+  return JSON.stringify(e);
+}
+
+function containsAggregate(e: Expr): boolean {
+  let found = false;
+  const visit = (x: Expr | null): void => {
+    if (x === null || found) return;
+    switch (x.kind) {
+      case 'call':
+        if (AGGREGATE_NAMES.has(x.name) && x.over === null) found = true;
+        else x.args.forEach(visit);
+        return;
+      case 'unary':
+        return visit(x.operand);
+      case 'binary':
+      case 'isDistinct':
+        visit(x.left);
+        return visit(x.right);
+      case 'isNull':
+      case 'isBool':
+        return visit(x.operand);
+      case 'between':
+        visit(x.operand);
+        visit(x.low);
+        return visit(x.high);
+      case 'inList':
+        visit(x.operand);
+        return x.list.forEach(visit);
+      case 'like':
+        visit(x.operand);
+        visit(x.pattern);
+        return visit(x.escape);
+      case 'case':
+        visit(x.operand);
+        x.whens.forEach((w) => {
+          visit(w.when);
+          visit(w.then);
+        });
+        return visit(x.else);
+      case 'cast':
+        return visit(x.operand);
+      default:
+        return;
+    }
+  };
+  visit(e);
+  return found;
+}
+
+function noAggregates(clause: string): (call: CallExpr) => BoundExpr {
+  return (call) => {
+    throw new EngineError(SqlState.groupingError, `aggregate functions are not allowed in ${clause}`, call.pos);
+  };
+}
+
+function rejectUnsupportedQuery(q: Query): asserts q is Select {
+  if (q.kind === 'setOp') throw unsupported(`${q.op.toUpperCase()}${q.all ? ' ALL' : ''}`, q.pos);
+  if (q.with.length > 0) throw unsupported(q.withRecursive ? 'WITH RECURSIVE' : 'WITH (common table expressions)', q.pos);
+  if (q.distinct !== false) throw unsupported(Array.isArray(q.distinct) ? 'SELECT DISTINCT ON' : 'SELECT DISTINCT', q.pos);
+  if (q.from.length > 1) throw unsupported('a join (several FROM items)', q.from[1]!.pos);
+  const from = q.from[0];
+  if (from !== undefined) {
+    if (from.kind === 'joinRef') throw unsupported(`${from.natural ? 'NATURAL ' : ''}${from.joinType.toUpperCase()} JOIN`, from.pos);
+    if (from.kind === 'subqueryRef') throw unsupported('a subquery in FROM', from.pos);
+    if (from.kind === 'tableFunctionRef') throw unsupported(`table function ${from.name}()`, from.pos);
+  }
+}
+
+function constantInteger(e: Expr | null, what: 'LIMIT' | 'OFFSET', params: readonly unknown[]): number | null {
+  if (e === null) return null;
+  const ctx: ExprContext = {
+    column: (ref) => {
+      throw new EngineError(SqlState.invalidColumnReference, `argument of ${what} must not contain variables`, ref.pos);
+    },
+    aggregate: noAggregates(what),
+    params,
+  };
+  const bound = bindExpr(e, ctx);
+  const folded = castTo(bound, 'bigint', e.pos);
+  if (folded.kind !== 'const') throw new EngineError(SqlState.invalidColumnReference, `argument of ${what} must be a constant`, e.pos);
+  if (folded.value === null) return null;
+  const v = folded.value as number;
+  if (v < 0) {
+    throw new EngineError(
+      what === 'LIMIT' ? SqlState.invalidRowCountInLimit : SqlState.invalidRowCountInOffset,
+      `${what} must not be negative`,
+      e.pos,
+    );
+  }
+  return v;
+}
+
+export function bindQuery(query: Query, options: BindOptions): QueryPlan {
+  rejectUnsupportedQuery(query);
+  const q = query;
+  const { catalog, params } = options;
+
+  // FROM: one table or view, or none.
+  let plan: LogicalPlan;
+  let scope: ScopeColumn[];
+  const dependsOn: string[] = [];
+  const from = q.from[0];
+  if (from === undefined) {
+    plan = { kind: 'singleRow', columns: [] };
+    scope = [];
+  } else {
+    if (from.kind !== 'tableRef') throw unsupported('this FROM item', from.pos);
+    const entry = catalog.get(from.name);
+    if (entry === undefined) throw new EngineError(SqlState.undefinedTable, `relation "${from.name}" does not exist`, from.pos);
+    const columns = entry.columns.map((c) => ({ name: c.name, type: c.type }));
+    plan = { kind: 'scan', relation: entry.name, relationKind: entry.kind, columns };
+    const qualifier = from.alias ?? from.name;
+    scope = columns.map((c, index) => ({ qualifier, name: c.name, index, type: c.type }));
+    dependsOn.push(entry.name);
+  }
+  const inputCtx: ExprContext = { column: (ref) => resolveColumn(scope, ref), aggregate: noAggregates('WHERE'), params };
+
+  // WHERE
+  if (q.where !== null) {
+    const predicate = castTo(bindExpr(q.where, inputCtx), 'boolean', q.where.pos);
+    if (predicate.type !== 'boolean') {
+      throw new EngineError(SqlState.datatypeMismatch, 'argument of WHERE must be type boolean', q.where.pos);
+    }
+    plan = { kind: 'filter', input: plan, predicate, label: renderExpr(q.where), columns: plan.columns };
+  }
+
+  // Expand the select list (stars) once; ORDER BY and GROUP BY refer to it.
+  const items = expandItems(q.items, scope);
+
+  const grouped =
+    q.groupBy.length > 0 ||
+    q.having !== null ||
+    items.some((it) => containsAggregate(it.expr)) ||
+    q.orderBy.some((o) => containsAggregate(o.expr));
+
+  let outputCtx: ExprContext = { ...inputCtx, aggregate: noAggregates('this clause') };
+  const grouping = grouped ? bindGrouping(q, items, scope, inputCtx, plan) : null;
+  if (grouping !== null) outputCtx = grouping.ctx;
+
+  // HAVING, the select list and ORDER BY bind first: they register the
+  // aggregate calls the Aggregate node then computes.
+  const having = q.having === null ? null : castTo(bindExpr(q.having, outputCtx), 'boolean', q.having.pos);
+  const exprs = items.map((it) => bindExpr(it.expr, outputCtx));
+  const names = items.map((it) => it.name);
+  const labels = items.map((it) => renderExpr(it.expr));
+  const sortKeys: SortKey[] = q.orderBy.map((o) => bindSortKey(o, items, exprs, names, labels, outputCtx));
+
+  if (grouping !== null) {
+    plan = grouping.build();
+    if (having !== null && q.having !== null) {
+      plan = { kind: 'filter', input: plan, predicate: having, label: renderExpr(q.having), columns: plan.columns };
+    }
+  }
+  const columns: OutputColumn[] = exprs.map((e, i) => ({ name: names[i]!, type: e.type }));
+  plan = { kind: 'project', input: plan, exprs, labels, columns };
+
+  const limit = constantInteger(q.limit, 'LIMIT', params);
+  const offset = constantInteger(q.offset, 'OFFSET', params) ?? 0;
+  if (options.forView && (limit !== null || offset !== 0)) {
+    throw unsupported('LIMIT/OFFSET in a materialized view (incremental top-N)', (q.limit ?? q.offset)!.pos);
+  }
+  return { root: plan, visibleColumns: items.length, orderBy: options.forView ? [] : sortKeys, limit, offset, dependsOn };
+}
+
+interface Item {
+  readonly expr: Expr;
+  readonly name: string;
+  readonly alias: string | null;
+}
+
+function expandItems(items: readonly SelectItem[], scope: readonly ScopeColumn[]): Item[] {
+  const out: Item[] = [];
+  for (const it of items) {
+    if (it.kind === 'star') {
+      const cols = scope.filter((c) => it.table === null || c.qualifier === it.table);
+      if (cols.length === 0 && it.table !== null) {
+        throw new EngineError(SqlState.undefinedTable, `missing FROM-clause entry for table "${it.table}"`, it.pos);
+      }
+      if (scope.length === 0) throw new EngineError(SqlState.syntaxError, 'SELECT * with no tables specified is not valid', it.pos);
+      for (const c of cols) {
+        out.push({ expr: { kind: 'column', table: c.qualifier, name: c.name, pos: it.pos }, name: c.name, alias: null });
+      }
+    } else {
+      out.push({ expr: it.expr, name: it.alias ?? defaultColumnName(it.expr), alias: it.alias });
+    }
+  }
+  return out;
+}
+
+/** GROUP BY 2, GROUP BY alias: PostgreSQL lets both name select-list items. */
+function groupByTarget(e: Expr, items: readonly Item[], scope: readonly ScopeColumn[]): Expr {
+  if (e.kind === 'number' && /^\d+$/.test(e.text)) {
+    const k = Number(e.text);
+    const item = items[k - 1];
+    if (item === undefined) throw new EngineError(SqlState.invalidColumnReference, `GROUP BY position ${k} is not in select list`, e.pos);
+    return item.expr;
+  }
+  if (e.kind === 'column' && e.table === null && !scope.some((c) => c.name === e.name)) {
+    const item = items.find((it) => it.alias === e.name);
+    if (item !== undefined) return item.expr;
+  }
+  return e;
+}
+
+function bindGrouping(q: Select, items: readonly Item[], scope: readonly ScopeColumn[], inputCtx: ExprContext, input: LogicalPlan) {
+  const groupExprs: BoundExpr[] = [];
+  const groupLabels: string[] = [];
+  const groupKeys = new Map<string, number>();
+  const groupCtx: ExprContext = { ...inputCtx, aggregate: noAggregates('GROUP BY') };
+  for (const g of q.groupBy) {
+    const target = groupByTarget(g, items, scope);
+    const bound = bindExpr(target, groupCtx);
+    const key = exprKey(bound);
+    if (groupKeys.has(key)) continue;
+    groupKeys.set(key, groupExprs.length);
+    groupExprs.push(bound);
+    groupLabels.push(renderExpr(target));
+  }
+  const aggregates: AggregateCallPlan[] = [];
+  const aggKeys = new Map<string, number>();
+  const groupCount = groupExprs.length;
+
+  const ctx: ExprContext = {
+    params: inputCtx.params,
+    groupMatch(e: Expr): BoundExpr | null {
+      if (groupExprs.length === 0 || containsAggregate(e)) return null;
+      let bound: BoundExpr;
+      try {
+        bound = bindExpr(e, groupCtx);
+      } catch {
+        return null;
+      }
+      const k = groupKeys.get(exprKey(bound));
+      return k === undefined ? null : { kind: 'column', index: k, type: groupExprs[k]!.type };
+    },
+    column(ref: ColumnRef): BoundExpr {
+      resolveColumn(scope, ref); // reports unknown columns first
+      throw new EngineError(
+        SqlState.groupingError,
+        `column "${renderExpr(ref)}" must appear in the GROUP BY clause or be used in an aggregate function`,
+        ref.pos,
+      );
+    },
+    aggregate(call: CallExpr): BoundExpr {
+      const argCtx: ExprContext = { ...inputCtx, aggregate: () => {
+        throw new EngineError(SqlState.groupingError, 'aggregate function calls cannot be nested', call.pos);
+      } };
+      let fn: AggregateFunction;
+      let arg: BoundExpr | null = null;
+      if (call.star) {
+        if (call.name !== 'count') throw new EngineError(SqlState.syntaxError, `${call.name}(*) is not valid; only count(*) is`, call.pos);
+        fn = 'count_star';
+      } else {
+        if (call.args.length !== 1) {
+          throw new EngineError(SqlState.undefinedFunction, `function ${call.name} takes exactly one argument, got ${call.args.length}`, call.pos);
+        }
+        arg = bindExpr(call.args[0]!, argCtx);
+        if (arg.kind === 'const' && arg.untyped === true) arg = castTo(arg, 'text', call.pos);
+        fn = call.name as AggregateFunction;
+      }
+      const resultType = aggregateResultType(call.name, arg === null ? null : arg.type);
+      if (resultType === null) {
+        throw new EngineError(SqlState.undefinedFunction, `function ${call.name}(${arg === null ? '' : arg.type}) does not exist`, call.pos);
+      }
+      const key = `${fn}:${arg === null ? '*' : exprKey(arg)}`;
+      let index = aggKeys.get(key);
+      if (index === undefined) {
+        index = aggregates.length;
+        aggKeys.set(key, index);
+        aggregates.push({ fn, arg, resultType, label: renderExpr(call) });
+      }
+      return { kind: 'column', index: groupCount + index, type: resultType };
+    },
+  };
+
+  const build = (): LogicalPlan => ({
+    kind: 'aggregate',
+    input,
+    groupBy: groupExprs,
+    groupLabels,
+    aggregates,
+    columns: [
+      ...groupExprs.map((g, i) => ({ name: groupLabels[i]!, type: g.type })),
+      ...aggregates.map((a) => ({ name: a.label, type: a.resultType })),
+    ],
+  });
+  return { ctx, build };
+}
+
+function bindSortKey(
+  o: OrderItem,
+  items: readonly Item[],
+  exprs: BoundExpr[],
+  names: string[],
+  labels: string[],
+  ctx: ExprContext,
+): SortKey {
+  const descending = o.direction === 'desc';
+  // PostgreSQL: NULLs sort as if larger than every value.
+  const nullsFirst = o.nulls === null ? descending : o.nulls === 'first';
+  const e = o.expr;
+  if (e.kind === 'number' && /^\d+$/.test(e.text)) {
+    const k = Number(e.text);
+    if (k < 1 || k > items.length) throw new EngineError(SqlState.invalidColumnReference, `ORDER BY position ${k} is not in select list`, e.pos);
+    return { column: k - 1, descending, nullsFirst };
+  }
+  if (e.kind === 'column' && e.table === null) {
+    const byName = items.findIndex((it) => it.name === e.name && (it.alias !== null || it.expr.kind === 'column'));
+    if (byName >= 0) return { column: byName, descending, nullsFirst };
+  }
+  const bound = bindExpr(e, ctx);
+  const key = exprKey(bound);
+  const existing = exprs.findIndex((x) => exprKey(x) === key);
+  if (existing >= 0) return { column: existing, descending, nullsFirst };
+  exprs.push(bound);
+  names.push(`?order${exprs.length}`);
+  labels.push(renderExpr(e));
+  return { column: exprs.length - 1, descending, nullsFirst };
+}
+

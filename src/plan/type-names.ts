@@ -1,0 +1,61 @@
+// Maps the type names users write to Freshet's SQL types, and names the ones
+// that are not supported yet (so the error says which type and why).
+
+import type { SqlType } from '../common/sql-type.js';
+import { EngineError, SqlState } from '../common/errors.js';
+import type { TypeName } from '../sql/ast.js';
+
+const NAMES: Record<string, SqlType> = {
+  boolean: 'boolean',
+  bool: 'boolean',
+  integer: 'integer',
+  int: 'integer',
+  int4: 'integer',
+  smallint: 'integer',
+  int2: 'integer',
+  bigint: 'bigint',
+  int8: 'bigint',
+  'double precision': 'double',
+  double: 'double',
+  float: 'double',
+  float8: 'double',
+  real: 'double',
+  float4: 'double',
+  text: 'text',
+  varchar: 'text',
+  'character varying': 'text',
+  string: 'text',
+  timestamp: 'timestamp',
+  'timestamp without time zone': 'timestamp',
+  date: 'date',
+};
+
+const LATER: Record<string, string> = {
+  numeric: 'exact NUMERIC/DECIMAL arithmetic',
+  decimal: 'exact NUMERIC/DECIMAL arithmetic',
+  interval: 'INTERVAL',
+  timestamptz: 'TIMESTAMPTZ',
+  'timestamp with time zone': 'TIMESTAMPTZ',
+  time: 'TIME',
+  'time without time zone': 'TIME',
+  jsonb: 'JSONB',
+  json: 'JSON',
+  char: 'CHAR(n) blank-padding semantics',
+  character: 'CHAR(n) blank-padding semantics',
+  bytea: 'BYTEA',
+  uuid: 'UUID',
+};
+
+export function resolveTypeName(t: TypeName): SqlType {
+  const found = NAMES[t.name];
+  if (found !== undefined) return found;
+  const later = LATER[t.name];
+  if (later !== undefined) {
+    throw new EngineError(SqlState.featureNotSupported, `type ${t.name.toUpperCase()} is not supported yet (${later})`, t.pos);
+  }
+  throw new EngineError(
+    SqlState.undefinedObjectType,
+    `type "${t.name}" does not exist; expected one of BOOLEAN, INTEGER, BIGINT, DOUBLE PRECISION, TEXT, VARCHAR, TIMESTAMP, DATE`,
+    t.pos,
+  );
+}

@@ -1,0 +1,158 @@
+// A table's rows in memory (the hot tier; durability and the cold Parquet tier
+// come with the storage issue). Rows live in a KeyedRows store keyed by the
+// primary key, or by the whole row when there is none (then a count > 1 means
+// duplicate rows). Every change is expressed as a Z-set delta, so the same
+// delta feeds the views and, negated, rolls the table back.
+
+import type { SqlType } from '../common/sql-type.js';
+import { assert } from '../common/assert.js';
+import { EngineError, SqlState } from '../common/errors.js';
+import type { Column } from '../columnar/column.js';
+import { KeyedRows } from '../columnar/keyed-rows.js';
+import type { ZBatch } from '../columnar/z-batch.js';
+import { concatBatches, gatherBatch } from '../columnar/z-batch.js';
+
+export interface TableColumn {
+  readonly name: string;
+  readonly type: SqlType;
+  readonly notNull: boolean;
+}
+
+export class TableStore {
+  private readonly rows: KeyedRows;
+  readonly types: readonly SqlType[];
+
+  constructor(
+    readonly columns: readonly TableColumn[],
+    /** Column indexes of the primary key; empty when the table has none. */
+    readonly primaryKey: readonly number[],
+  ) {
+    this.types = columns.map((c) => c.type);
+    this.rows = new KeyedRows(this.types, primaryKey.length > 0 ? primaryKey : columns.map((_, i) => i));
+  }
+
+  get rowCount(): number {
+    if (this.primaryKey.length > 0) return this.rows.live;
+    let total = 0;
+    for (let s = 0; s < this.rows.size; s++) total += this.rows.counts[s]!;
+    return total;
+  }
+
+  /** Current rows (weights = multiplicities) and the slot each came from. */
+  snapshot(): { batch: ZBatch; slots: Int32Array } {
+    const slots = this.rows.liveSlots();
+    const weights = new Int32Array(slots.length);
+    for (let j = 0; j < slots.length; j++) weights[j] = this.rows.counts[slots[j]!]!;
+    return { batch: { columns: this.rows.gather(slots), weights, length: slots.length }, slots };
+  }
+
+  /**
+   * The delta of inserting `batch` (weights +1): for a keyed table an existing
+   * key is replaced (-old +new), and within one batch the last row for a key wins.
+   * Does not change the table: pass the result to `apply`.
+   */
+  insertDelta(batch: ZBatch): ZBatch {
+    this.checkNotNull(batch);
+    if (this.primaryKey.length === 0) return batch;
+    const n = batch.length;
+    const hashes = this.rows.hashKeys(batch.columns, n);
+    const slots = this.rows.find(batch.columns, hashes, n);
+    // The last row for each key wins: find it with a scratch index over the batch.
+    const scratch = new KeyedRows(this.types, this.primaryKey);
+    const batchSlots = scratch.findOrAdd(batch.columns, hashes, n);
+    const lastRow = new Int32Array(scratch.size).fill(-1);
+    for (let i = 0; i < n; i++) lastRow[batchSlots[i]!] = i;
+    const retract: number[] = [];
+    const insert: number[] = [];
+    for (let i = 0; i < n; i++) {
+      if (lastRow[batchSlots[i]!] !== i) continue;
+      insert.push(i);
+      const slot = slots[i]!;
+      if (slot >= 0 && this.rows.counts[slot]! > 0) retract.push(slot);
+    }
+    const old = this.rowsAt(Int32Array.from(retract), -1);
+    const fresh = gatherBatch(batch, Int32Array.from(insert));
+    return concatBatches(this.types, [old, fresh]);
+  }
+
+  /** The delta that deletes the rows in `slots` (as returned by `snapshot`). */
+  deleteDelta(slots: Int32Array): ZBatch {
+    return this.rowsAt(slots, null);
+  }
+
+  /** Fails with 23505 if applying `delta` would give two live rows one key. */
+  checkUnique(delta: ZBatch): void {
+    if (this.primaryKey.length === 0) return;
+    const net = new KeyedRows(this.types, this.primaryKey);
+    const hashes = this.rows.hashKeys(delta.columns, delta.length);
+    const netSlots = net.findOrAdd(delta.columns, hashes, delta.length);
+    const storeSlots = this.rows.find(delta.columns, hashes, delta.length);
+    for (let i = 0; i < delta.length; i++) net.addCount(netSlots[i]!, delta.weights[i]!);
+    for (let i = 0; i < delta.length; i++) {
+      const existing = storeSlots[i]! >= 0 ? this.rows.counts[storeSlots[i]!]! : 0;
+      if (existing + net.counts[netSlots[i]!]! > 1) {
+        const names = this.primaryKey.map((k) => this.columns[k]!.name).join(', ');
+        throw new EngineError(SqlState.uniqueViolation, `duplicate key value violates the primary key (${names})`);
+      }
+    }
+  }
+
+  /** Applies a delta: retractions first, so a keyed row can be replaced. */
+  apply(delta: ZBatch): void {
+    const n = delta.length;
+    if (n === 0) return;
+    const hashes = this.rows.hashKeys(delta.columns, n);
+    const slots = this.rows.findOrAdd(delta.columns, hashes, n);
+    const keyed = this.primaryKey.length > 0;
+    for (let i = 0; i < n; i++) {
+      const w = delta.weights[i]!;
+      if (w >= 0) continue;
+      const after = this.rows.addCount(slots[i]!, w);
+      assert(after >= 0, 'table delta retracts a row the table does not hold');
+    }
+    for (let i = 0; i < n; i++) {
+      const w = delta.weights[i]!;
+      if (w <= 0) continue;
+      const slot = slots[i]!;
+      if (keyed) {
+        assert(this.rows.counts[slot] === 0, 'table delta inserts a key that is present');
+        this.rows.overwrite(slot, delta.columns, i);
+      }
+      this.rows.addCount(slot, w);
+    }
+    if (this.rows.wantsCompaction()) this.rows.compact();
+  }
+
+  /** Slots of the rows whose primary key equals the given key columns (-1 where absent). */
+  findKeys(keyColumns: readonly Column[], length: number): Int32Array {
+    assert(this.primaryKey.length === keyColumns.length, 'key arity mismatch');
+    const full: Column[] = this.columns.map((_, i) => {
+      const k = this.primaryKey.indexOf(i);
+      return k >= 0 ? keyColumns[k]! : keyColumns[0]!;
+    });
+    const slots = this.rows.find(full, this.rows.hashKeys(full, length), length);
+    for (let i = 0; i < length; i++) if (slots[i]! >= 0 && this.rows.counts[slots[i]!] === 0) slots[i] = -1;
+    return slots;
+  }
+
+  private rowsAt(slots: Int32Array, weight: number | null): ZBatch {
+    const weights = new Int32Array(slots.length);
+    for (let j = 0; j < slots.length; j++) weights[j] = weight ?? -this.rows.counts[slots[j]!]!;
+    return { columns: this.rows.gather(slots), weights, length: slots.length };
+  }
+
+  /** Fails with 23502 when a NOT NULL column holds a NULL. */
+  checkNotNull(batch: ZBatch): void {
+    this.columns.forEach((col, c) => {
+      if (!col.notNull) return;
+      const v = batch.columns[c]!.validity;
+      if (v === null) return;
+      for (let i = 0; i < batch.length; i++) {
+        if (((v[i >>> 3]! >>> (i & 7)) & 1) === 0) {
+          throw new EngineError(SqlState.notNullViolation, `null value in column "${col.name}" violates not-null constraint`);
+        }
+      }
+    });
+  }
+
+}
