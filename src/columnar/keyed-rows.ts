@@ -51,11 +51,59 @@ export class KeyedRows {
    * for keys not present. `batchColumns` are laid out like the store's columns.
    */
   findOrAdd(batchColumns: readonly Column[], hashes: Int32Array, length: number): Int32Array {
+    if (this.keyColumns.length === 1) return this.findOrAddOneKey(batchColumns, hashes, length);
     const slots = new Int32Array(length);
     for (let i = 0; i < length; i++) {
       let slot = this.probe(batchColumns, i, hashes[i]!);
       if (slot < 0) slot = this.append(batchColumns, i, hashes[i]!);
       slots[i] = slot;
+    }
+    return slots;
+  }
+
+  /**
+   * findOrAdd for the common one-column key, with the probe and the equality
+   * test inlined. For performance: this loop runs once per input row on every
+   * aggregate, join and table insert.
+   */
+  private findOrAddOneKey(batchColumns: readonly Column[], hashes: Int32Array, length: number): Int32Array {
+    const slots = new Int32Array(length);
+    const k = this.keyColumns[0]!;
+    const mine = this.columns[k]!;
+    const theirs = batchColumns[k]!;
+    const theirValues = theirs.values;
+    const theirValidity = theirs.validity;
+    for (let i = 0; i < length; i++) {
+      const hash = hashes[i]!;
+      const valid = theirValidity === null || ((theirValidity[i >>> 3]! >>> (i & 7)) & 1) === 1;
+      const v = theirValues[i];
+      const index = this.index;
+      const mask = this.mask;
+      const storedHashes = this.hashes;
+      const mineValues = mine.values;
+      let pos = hash & mask;
+      let slot = -1;
+      for (;;) {
+        const entry = index[pos]!;
+        if (entry === 0) break;
+        const s = entry - 1;
+        if (storedHashes[s] === hash) {
+          const mineValid = !mine.hasNulls || !mine.isNull(s);
+          if (mineValid === valid) {
+            if (!valid) {
+              slot = s;
+              break;
+            }
+            const w = mineValues[s];
+            if (w === v || (w !== w && v !== v)) {
+              slot = s;
+              break;
+            }
+          }
+        }
+        pos = (pos + 1) & mask;
+      }
+      slots[i] = slot >= 0 ? slot : this.append(batchColumns, i, hash);
     }
     return slots;
   }

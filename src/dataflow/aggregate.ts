@@ -7,15 +7,16 @@
 // global aggregate (no GROUP BY) has exactly one group, always present.
 
 import type { SqlType } from '../common/sql-type.js';
-import type { Column, Scalar } from '../columnar/column.js';
-import { columnFromScalars } from '../columnar/column.js';
+import type { Column } from '../columnar/column.js';
+import { concatColumns, gatherColumn } from '../columnar/column.js';
+import { isValid } from '../columnar/validity.js';
 import { KeyedRows } from '../columnar/keyed-rows.js';
 import type { ZBatch } from '../columnar/z-batch.js';
 import { emptyBatch } from '../columnar/z-batch.js';
 import type { Kernel } from '../expr/compile-expr.js';
 import { BatchInput } from '../expr/eval-input.js';
-import type { AggregateFunction, GroupAccumulator } from './accumulators.js';
-import { createAccumulator } from './accumulators.js';
+import type { AggregateFunction, AggregateReader, GroupState } from './accumulators.js';
+import { ExtremeReader, ExtremeState, createAccumulator } from './accumulators.js';
 import type { Operator, OperatorInfo } from './operator.js';
 
 export interface AggregateCall {
@@ -26,16 +27,32 @@ export interface AggregateCall {
   readonly resultType: SqlType;
   /** For EXPLAIN, e.g. 'sum(v)'. */
   readonly label: string;
+  /** Identifies the argument expression: MIN and MAX of equal arguments share state. */
+  readonly argKey: string;
 }
 
-function sameScalar(a: Scalar, b: Scalar): boolean {
-  return a === b || (typeof a === 'number' && typeof b === 'number' && a !== a && b !== b);
+/** Whether row j holds the same aggregate values in both column sets (NaN equals NaN). */
+function sameRow(before: readonly Column[], after: readonly Column[], j: number): boolean {
+  for (let a = 0; a < before.length; a++) {
+    const x = before[a]!;
+    const y = after[a]!;
+    const xv = isValid(x.validity, j);
+    if (xv !== isValid(y.validity, j)) return false;
+    if (!xv) continue;
+    const p = x.values[j];
+    const q = y.values[j];
+    if (p !== q && !(p !== p && q !== q)) return false;
+  }
+  return true;
 }
 
 export class AggregateOperator implements Operator {
   readonly outputTypes: readonly SqlType[];
   private readonly groups: KeyedRows;
-  private readonly accumulators: GroupAccumulator[];
+  /** One per distinct piece of state; each folds its argument column. */
+  private readonly states: { readonly state: GroupState; readonly call: number }[] = [];
+  /** One per aggregate call, in output order. */
+  private readonly readers: AggregateReader[] = [];
   private readonly global: boolean;
   private initialized = false;
   /** Per slot: the step number that last touched it (dedupes touched groups without a Set). */
@@ -50,7 +67,22 @@ export class AggregateOperator implements Operator {
   ) {
     this.outputTypes = [...keyTypes, ...calls.map((c) => c.resultType)];
     this.groups = new KeyedRows(keyTypes, keyTypes.map((_, i) => i));
-    this.accumulators = calls.map((c) => createAccumulator(c.fn, c.argType));
+    const extremes = new Map<string, ExtremeState>();
+    calls.forEach((c, i) => {
+      if (c.fn === 'min' || c.fn === 'max') {
+        let state = extremes.get(c.argKey);
+        if (state === undefined) {
+          state = new ExtremeState(c.argType !== 'text');
+          extremes.set(c.argKey, state);
+          this.states.push({ state, call: i });
+        }
+        this.readers.push(new ExtremeReader(state, c.fn === 'max', c.resultType));
+      } else {
+        const acc = createAccumulator(c.fn, c.resultType);
+        this.states.push({ state: acc, call: i });
+        this.readers.push(acc);
+      }
+    });
     this.global = keyKernels.length === 0;
   }
 
@@ -91,52 +123,40 @@ export class AggregateOperator implements Operator {
       }
     }
 
-    // 3. Remember each touched group's output before the change.
-    const aggCount = this.calls.length;
-    const oldPresent: boolean[] = new Array(touched.length);
-    const oldValues: Scalar[] = new Array(touched.length * aggCount);
-    for (let j = 0; j < touched.length; j++) {
-      const s = touched[j]!;
-      oldPresent[j] = this.global ? !firstGlobalStep : groups.counts[s]! > 0;
-      if (oldPresent[j]) for (let a = 0; a < aggCount; a++) oldValues[j * aggCount + a] = this.accumulators[a]!.value(s);
-    }
+    // 3. Read each touched group's output before the change.
+    const touchedSlots = Int32Array.from(touched);
+    const t = touchedSlots.length;
+    const oldPresent = new Uint8Array(t);
+    for (let j = 0; j < t; j++) oldPresent[j] = (this.global ? !firstGlobalStep : groups.counts[touchedSlots[j]!]! > 0) ? 1 : 0;
+    const oldColumns = this.readers.map((r) => r.read(touchedSlots));
 
     // 4. Apply the batch.
     for (let i = 0; i < n; i++) groups.addCount(slots[i]!, input.weights[i]!);
-    for (let a = 0; a < aggCount; a++) this.accumulators[a]!.update(slots, args[a]!, input.weights, n);
+    for (const { state, call } of this.states) state.update(slots, args[call]!, input.weights, n);
 
-    // 5. Emit -old/+new for groups whose output changed.
-    const outSlots: number[] = [];
-    const outWeights: number[] = [];
-    const outValues: Scalar[][] = this.calls.map(() => []);
-    for (let j = 0; j < touched.length; j++) {
-      const s = touched[j]!;
-      const nowPresent = this.global || groups.counts[s]! > 0;
-      const newValues: Scalar[] = [];
-      if (nowPresent) for (let a = 0; a < aggCount; a++) newValues.push(this.accumulators[a]!.value(s));
-      if (oldPresent[j] && nowPresent) {
-        let same = true;
-        for (let a = 0; a < aggCount && same; a++) same = sameScalar(oldValues[j * aggCount + a]!, newValues[a]!);
-        if (same) continue;
-      }
-      if (oldPresent[j]) {
-        outSlots.push(s);
-        outWeights.push(-1);
-        for (let a = 0; a < aggCount; a++) outValues[a]!.push(oldValues[j * aggCount + a]!);
-      }
-      if (nowPresent) {
-        outSlots.push(s);
-        outWeights.push(1);
-        for (let a = 0; a < aggCount; a++) outValues[a]!.push(newValues[a]!);
-      }
+    // 5. Emit -old/+new for the groups whose output changed.
+    const newColumns = this.readers.map((r) => r.read(touchedSlots));
+    const retractAt: number[] = [];
+    const insertAt: number[] = [];
+    for (let j = 0; j < t; j++) {
+      const nowPresent = this.global || groups.counts[touchedSlots[j]!]! > 0;
+      if (oldPresent[j] === 1 && nowPresent && sameRow(oldColumns, newColumns, j)) continue;
+      if (oldPresent[j] === 1) retractAt.push(j);
+      if (nowPresent) insertAt.push(j);
     }
-    const slotIndex = Int32Array.from(outSlots);
-    const keyColumns = groups.gather(slotIndex);
-    const aggColumns = this.calls.map((c, a) => columnFromScalars(c.resultType, outValues[a]!));
+    const retract = Int32Array.from(retractAt);
+    const insert = Int32Array.from(insertAt);
+    const keySlots = new Int32Array(retract.length + insert.length);
+    for (let j = 0; j < retract.length; j++) keySlots[j] = touchedSlots[retract[j]!]!;
+    for (let j = 0; j < insert.length; j++) keySlots[retract.length + j] = touchedSlots[insert[j]!]!;
+    const weights = new Int32Array(keySlots.length).fill(1);
+    weights.fill(-1, 0, retract.length);
+    const aggColumns = oldColumns.map((old, a) =>
+      concatColumns(old.type, [gatherColumn(old, retract), gatherColumn(newColumns[a]!, insert)]));
     const output: ZBatch = {
-      columns: [...keyColumns, ...aggColumns],
-      weights: Int32Array.from(outWeights),
-      length: outSlots.length,
+      columns: [...groups.gather(keySlots), ...aggColumns],
+      weights,
+      length: keySlots.length,
     };
     if (!this.global && groups.wantsCompaction()) this.compact();
     return output;
@@ -144,7 +164,7 @@ export class AggregateOperator implements Operator {
 
   private compact(): void {
     const remap = this.groups.compact();
-    for (const acc of this.accumulators) acc.remap(remap, this.groups.size);
+    for (const { state } of this.states) state.remap(remap, this.groups.size);
     this.touchedAt = new Int32Array(Math.max(64, this.groups.size));
     this.stepNumber = 0;
   }
@@ -152,7 +172,7 @@ export class AggregateOperator implements Operator {
   describe(): OperatorInfo {
     const keys = this.keyLabels.length === 0 ? '(global)' : this.keyLabels.join(', ');
     const calls = this.calls.map((c) => c.label).join(', ');
-    const states = [...new Set(this.accumulators.map((a) => a.stateDescription))].join('; ');
+    const states = [...new Set(this.states.map((s) => s.state.stateDescription))].join('; ');
     const hasExtreme = this.calls.some((c) => c.fn === 'min' || c.fn === 'max');
     return {
       name: 'Aggregate',

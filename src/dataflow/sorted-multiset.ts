@@ -1,58 +1,149 @@
 // An ordered multiset of numbers or strings with signed counts: the state
 // behind MIN and MAX with retraction. Deleting the current minimum simply
 // exposes the next value: no rescan of the group's rows.
-// Distinct values live in a sorted array (binary search + splice): O(log d)
-// to find, O(d) memmove to insert or remove a distinct value, d the distinct
-// values in the group. Counts may go transiently negative inside one batch
-// (a retraction can precede its insertion in an unconsolidated batch).
+//
+// Layout: the distinct values in ascending order and their counts, in typed
+// arrays for numbers (a plain array for strings). Finding a value is a binary
+// search, O(log d); inserting or removing a distinct value moves the tail with
+// copyWithin (native memmove), O(d) but tiny in practice. `addSortedRun`
+// merges a sorted run of k values in O(d + k): the bulk path used when a batch
+// brings many values to one group (backfill).
+// Counts may go transiently negative inside one batch (a retraction can
+// precede its insertion in an unconsolidated batch); zero counts are removed.
+// Doubles order as PostgreSQL orders them: NaN above every other value.
 
 import { compareDoubles } from '../expr/functions/comparison.js';
 
-export class SortedMultiset<T extends number | string> {
-  private readonly values: T[] = [];
-  private readonly counts: number[] = [];
+const INITIAL_CAPACITY = 4;
 
-  private search(v: T): number {
+type Values = Float64Array | string[];
+
+function compare(a: number | string, b: number | string): number {
+  return typeof a === 'number' ? compareDoubles(a, b as number) : a < b ? -1 : a > b ? 1 : 0;
+}
+
+export class SortedMultiset {
+  private values: Values;
+  private counts: Int32Array;
+  private size = 0;
+
+  constructor(readonly numeric: boolean) {
+    this.values = numeric ? new Float64Array(INITIAL_CAPACITY) : [];
+    this.counts = new Int32Array(INITIAL_CAPACITY);
+  }
+
+  get distinctSize(): number {
+    return this.size;
+  }
+
+  /** Index of the first value >= v. */
+  private search(v: number | string): number {
     let lo = 0;
-    let hi = this.values.length;
-    const numeric = typeof v === 'number';
+    let hi = this.size;
+    const values = this.values;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const m = this.values[mid]!;
-      const c = numeric ? compareDoubles(m as number, v as number) : m < v ? -1 : m > v ? 1 : 0;
-      if (c < 0) lo = mid + 1;
+      if (compare(values[mid]!, v) < 0) lo = mid + 1;
       else hi = mid;
     }
     return lo;
   }
 
-  add(v: T, weight: number): void {
-    const at = this.search(v);
-    const existing = this.values[at];
-    if (at < this.values.length && (existing === v || (existing !== existing && v !== v))) {
-      const c = this.counts[at]! + weight;
-      if (c === 0) {
-        this.values.splice(at, 1);
-        this.counts.splice(at, 1);
-      } else this.counts[at] = c;
-    } else if (weight !== 0) {
-      this.values.splice(at, 0, v);
-      this.counts.splice(at, 0, weight);
+  private ensureCapacity(needed: number): void {
+    if (needed <= this.counts.length) return;
+    let cap = this.counts.length * 2;
+    while (cap < needed) cap *= 2;
+    const counts = new Int32Array(cap);
+    counts.set(this.counts.subarray(0, this.size));
+    this.counts = counts;
+    if (this.values instanceof Float64Array) {
+      const values = new Float64Array(cap);
+      values.set(this.values.subarray(0, this.size));
+      this.values = values;
     }
   }
 
+  add(v: number | string, weight: number): void {
+    if (weight === 0) return;
+    const at = this.search(v);
+    if (at < this.size && compare(this.values[at]!, v) === 0) {
+      const c = this.counts[at]! + weight;
+      if (c !== 0) {
+        this.counts[at] = c;
+        return;
+      }
+      // Remove the distinct value.
+      this.counts.copyWithin(at, at + 1, this.size);
+      if (this.values instanceof Float64Array) this.values.copyWithin(at, at + 1, this.size);
+      else this.values.splice(at, 1);
+      this.size--;
+      return;
+    }
+    this.ensureCapacity(this.size + 1);
+    this.counts.copyWithin(at + 1, at, this.size);
+    this.counts[at] = weight;
+    if (this.values instanceof Float64Array) {
+      this.values.copyWithin(at + 1, at, this.size);
+      this.values[at] = v as number;
+    } else {
+      this.values.splice(at, 0, v as string);
+    }
+    this.size++;
+  }
+
+  /**
+   * Adds every value of `run` once (weight +1); `run` must be sorted ascending
+   * in this multiset's order. One merge pass: O(d + k).
+   */
+  addSortedRun(run: Float64Array | readonly string[]): void {
+    const k = run.length;
+    if (k === 0) return;
+    const oldValues = this.values;
+    const oldCounts = this.counts;
+    const oldSize = this.size;
+    const cap = Math.max(INITIAL_CAPACITY, oldSize + k);
+    const values: Values = this.numeric ? new Float64Array(cap) : new Array<string>(cap);
+    const counts = new Int32Array(cap);
+    let i = 0;
+    let j = 0;
+    let out = 0;
+    while (i < oldSize || j < k) {
+      let v: number | string;
+      let c: number;
+      if (j >= k || (i < oldSize && compare(oldValues[i]!, run[j]!) <= 0)) {
+        v = oldValues[i]!;
+        c = oldCounts[i++]!;
+      } else {
+        v = run[j++]!;
+        c = 1;
+      }
+      if (out > 0 && compare(values[out - 1]!, v) === 0) counts[out - 1]! += c;
+      else {
+        values[out] = v as never;
+        counts[out++] = c;
+      }
+    }
+    // Drop values whose counts cancelled.
+    let w = 0;
+    for (let r = 0; r < out; r++) {
+      if (counts[r] === 0) continue;
+      values[w] = values[r] as never;
+      counts[w++] = counts[r]!;
+    }
+    if (Array.isArray(values)) values.length = w;
+    this.values = values;
+    this.counts = counts;
+    this.size = w;
+  }
+
   /** The smallest value with a positive count, or undefined. */
-  min(): T | undefined {
-    for (let i = 0; i < this.values.length; i++) if (this.counts[i]! > 0) return this.values[i];
+  min(): number | string | undefined {
+    for (let i = 0; i < this.size; i++) if (this.counts[i]! > 0) return this.values[i];
     return undefined;
   }
 
-  max(): T | undefined {
-    for (let i = this.values.length - 1; i >= 0; i--) if (this.counts[i]! > 0) return this.values[i];
+  max(): number | string | undefined {
+    for (let i = this.size - 1; i >= 0; i--) if (this.counts[i]! > 0) return this.values[i];
     return undefined;
-  }
-
-  get distinctSize(): number {
-    return this.values.length;
   }
 }

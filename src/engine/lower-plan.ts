@@ -43,6 +43,7 @@ export function lowerPlan(plan: LogicalPlan): LoweredPlan {
         argType: a.arg === null ? null : a.arg.type,
         resultType: a.resultType,
         label: a.label,
+        argKey: a.arg === null ? '*' : JSON.stringify(a.arg),
       }));
       assert(calls.length + plan.groupBy.length === plan.columns.length, 'aggregate column count mismatch');
       below.operators.push(
