@@ -1,11 +1,14 @@
 // A row store with a hash index on some of its columns: the building block of
 // every piece of keyed state (table contents, view results, aggregate groups).
-// Each slot holds one distinct key with its full row and an Int32 count. Slots
-// are never removed on their own: a count of 0 marks a dead slot that a later
-// insert of the same key revives; `compact()` drops dead slots in bulk.
+// Each slot holds one distinct key with its full row and an Int32 count. A
+// count of 0 marks a dead slot: a later insert of the same key revives it,
+// `release()` removes it from the index and recycles the slot, and
+// `compact()` drops all dead slots in bulk (renumbering the live ones).
 //
 // Index: open addressing with linear probing over a power-of-two Int32Array
 // holding slot+1 (0 = empty); per-slot hashes avoid most key comparisons.
+// Removal shifts later entries of the probe run back (no tombstones), so
+// lookups stay as fast after many deletes as before.
 
 import type { SqlType } from '../common/sql-type.js';
 import { assert } from '../common/assert.js';
@@ -21,8 +24,12 @@ export class KeyedRows {
   readonly columns: GrowableColumn[];
   counts: Int32Array;
   hashes: Int32Array;
-  /** Slots in use (live and dead). */
+  /** 1 for slots removed from the index and waiting on the free list. */
+  private released: Uint8Array;
+  /** Slots allocated so far (live, dead and released); slot numbers are below it. */
   size = 0;
+  /** Released slots, reused by the next new keys. */
+  private free: number[] = [];
   /** Slots whose count is non-zero. */
   live = 0;
   private index: Int32Array;
@@ -37,6 +44,7 @@ export class KeyedRows {
     const cap = this.columns[0]?.capacity ?? 64;
     this.counts = new Int32Array(cap);
     this.hashes = new Int32Array(cap);
+    this.released = new Uint8Array(cap);
     this.index = new Int32Array(128);
     this.mask = 127;
   }
@@ -147,7 +155,8 @@ export class KeyedRows {
 
   /** True when dead slots dominate and `compact()` would pay off. */
   wantsCompaction(): boolean {
-    return this.size > 1024 && this.size - this.live > this.live;
+    const dead = this.size - this.live - this.free.length;
+    return this.size > 1024 && dead > this.live;
   }
 
   /**
@@ -167,6 +176,8 @@ export class KeyedRows {
     }
     this.size = 0;
     this.live = 0;
+    this.free = [];
+    this.released = new Uint8Array(this.counts.length);
     this.index = new Int32Array(128);
     this.mask = 127;
     for (let j = 0; j < keep.length; j++) {
@@ -207,7 +218,54 @@ export class KeyedRows {
     return true;
   }
 
+  /**
+   * Removes dead slots (count 0) from the index and recycles them. Call only
+   * between batches: slot numbers handed out earlier for these keys become
+   * invalid.
+   */
+  release(slots: Iterable<number>): void {
+    for (const slot of slots) {
+      if (this.counts[slot] !== 0 || this.released[slot] === 1) continue;
+      this.unindex(slot);
+      this.released[slot] = 1;
+      this.free.push(slot);
+    }
+  }
+
+  /** Deletes `slot` from the probe sequence by shifting later entries back. */
+  private unindex(slot: number): void {
+    const index = this.index;
+    const mask = this.mask;
+    let pos = this.hashes[slot]! & mask;
+    while (index[pos] !== slot + 1) {
+      pos = (pos + 1) & mask;
+    }
+    let hole = pos;
+    let next = pos;
+    for (;;) {
+      next = (next + 1) & mask;
+      const entry = index[next]!;
+      if (entry === 0) break;
+      const home = this.hashes[entry - 1]! & mask;
+      // The entry may move into the hole unless its home lies cyclically in (hole, next].
+      const stays = hole <= next ? hole < home && home <= next : hole < home || home <= next;
+      if (stays) continue;
+      index[hole] = entry;
+      hole = next;
+    }
+    index[hole] = 0;
+  }
+
   private append(batchColumns: readonly Column[], row: number, hash: number): number {
+    const reused = this.free.pop();
+    if (reused !== undefined) {
+      for (let c = 0; c < this.columns.length; c++) this.columns[c]!.setFrom(reused, batchColumns[c]!, row);
+      this.hashes[reused] = hash;
+      this.counts[reused] = 0;
+      this.released[reused] = 0;
+      this.insertIndex(reused, hash);
+      return reused;
+    }
     const slot = this.size++;
     if (slot >= this.counts.length) this.grow(slot + 1);
     for (let c = 0; c < this.columns.length; c++) {
@@ -231,6 +289,9 @@ export class KeyedRows {
     const hashes = new Int32Array(cap);
     hashes.set(this.hashes);
     this.hashes = hashes;
+    const released = new Uint8Array(cap);
+    released.set(this.released);
+    this.released = released;
   }
 
   private insertIndex(slot: number, hash: number): void {
@@ -242,6 +303,6 @@ export class KeyedRows {
   private rehash(capacity: number): void {
     this.index = new Int32Array(capacity);
     this.mask = capacity - 1;
-    for (let s = 0; s < this.size; s++) this.insertIndex(s, this.hashes[s]!);
+    for (let s = 0; s < this.size; s++) if (this.released[s] === 0) this.insertIndex(s, this.hashes[s]!);
   }
 }

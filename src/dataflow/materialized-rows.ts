@@ -18,7 +18,8 @@ export class MaterializedRows {
     if (delta.length === 0) return;
     const slots = this.rows.findOrAdd(delta.columns, this.rows.hashKeys(delta.columns, delta.length), delta.length);
     for (let i = 0; i < delta.length; i++) this.rows.addCount(slots[i]!, delta.weights[i]!);
-    if (this.rows.wantsCompaction()) this.rows.compact();
+    // Rows whose multiplicity fell to zero leave the index; their slots are reused.
+    this.rows.release(slots);
   }
 
   /** Every row with its multiplicity as the weight. */

@@ -87,12 +87,44 @@ function valuesColumns(table: TableEntry, targets: readonly number[], source: Va
     }
     row.forEach((e: Expr, k) => {
       const type = table.columns[targets[k]!]!.type;
+      const literal = literalValue(e, type);
+      if (literal !== undefined) {
+        perColumn[k]!.push(literal);
+        return;
+      }
       const bound = castTo(bindExpr(e, ctx), type, e.pos);
       if (bound.kind !== 'const') throw new EngineError(SqlState.featureNotSupported, 'VALUES entries must be constant expressions', e.pos);
       perColumn[k]!.push(bound.value);
     });
   }
   return targets.map((t, k) => columnFromScalars(table.columns[t]!.type, perColumn[k]!));
+}
+
+const PLAIN_INTEGER = /^\d{1,15}$/;
+
+/**
+ * For performance: the common literals of a VALUES list (numbers into numeric
+ * columns, strings into text columns, NULL) without binding an expression.
+ * Returns undefined for anything else, which takes the general path.
+ */
+function literalValue(e: Expr, type: SqlType): Scalar | undefined {
+  if (e.kind === 'null') return null;
+  if (e.kind === 'string' && type === 'text') return e.value;
+  let text: string | null = null;
+  let sign = 1;
+  if (e.kind === 'number') text = e.text;
+  else if (e.kind === 'unary' && e.op === '-' && e.operand.kind === 'number') {
+    text = e.operand.text;
+    sign = -1;
+  }
+  if (text === null) return undefined;
+  if (type === 'double') return sign * Number(text);
+  if ((type === 'integer' || type === 'bigint') && PLAIN_INTEGER.test(text)) {
+    const v = sign * Number(text);
+    if (type === 'integer' && (v < -2147483648 || v > 2147483647)) return undefined;
+    return v;
+  }
+  return undefined;
 }
 
 export function insertDelta(

@@ -120,7 +120,8 @@ export class TableStore {
       }
       this.rows.addCount(slot, w);
     }
-    if (this.rows.wantsCompaction()) this.rows.compact();
+    // Deleted rows leave the index; their slots are reused by later inserts.
+    this.rows.release(slots);
   }
 
   /** Slots of the rows whose primary key equals the given key columns (-1 where absent). */

@@ -1,0 +1,298 @@
+// The `freshet` command line: `serve` runs the HTTP server; `sql` runs statements
+// on a fresh in-memory engine (or a running server) and prints psql-style tables.
+// A thin edge: it parses arguments and formats results, the engine does the rest.
+// Exit codes: 0 success, 1 the SQL (or server) failed, 2 bad command line.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { EngineError, SqlState } from './common/errors.js';
+import type { QueryResult, ResultValue } from './query-result.js';
+
+export const EXIT_OK = 0;
+export const EXIT_SQL_ERROR = 1;
+export const EXIT_USAGE = 2;
+
+/** Where the CLI reads and writes; injectable so tests can run main() in-process. */
+export interface CliIo {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  /** The whole of standard input, or undefined when it is a terminal. */
+  readonly readStdin: () => Promise<string | undefined>;
+}
+
+const processIo: CliIo = {
+  out: (text) => { process.stdout.write(text); },
+  err: (text) => { process.stderr.write(text); },
+  readStdin: async () => {
+    if (process.stdin.isTTY) return undefined;
+    process.stdin.setEncoding('utf8');
+    let text = '';
+    for await (const chunk of process.stdin) text += chunk as string;
+    return text;
+  },
+};
+
+/** Same as the server's default; restated so --help need not load the server. */
+const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
+
+const USAGE = `Usage:
+  freshet serve [--host 127.0.0.1] [--port 8787] [--data ./freshet-data] [--body-limit BYTES]
+      Run the HTTP server (POST /v1/sql, GET /healthz).
+  freshet sql [--server URL] "<statements>"
+      Run ;-separated statements on a fresh in-memory engine, or on the server
+      at URL (e.g. http://127.0.0.1:8787), and print each result. Without the
+      argument the statements are read from standard input.
+  freshet --help | --version
+`;
+
+class UsageError extends Error {}
+
+/** Runs the CLI; resolves to the exit code (for `serve`, once it listens). */
+export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  try {
+    const [command, ...rest] = argv;
+    switch (command) {
+      case 'serve': return await serveCommand(rest, io);
+      case 'sql': return await sqlCommand(rest, io);
+      case 'help': case '--help': case '-h':
+        io.out(USAGE);
+        return EXIT_OK;
+      case '--version': case '-v':
+        io.out(`freshet ${packageVersion()}\n`);
+        return EXIT_OK;
+      case undefined:
+        throw new UsageError('missing command');
+      default:
+        throw new UsageError(command.startsWith('-')
+          ? `unknown option '${command}'`
+          : `unknown command '${command}'; commands are 'serve' and 'sql'`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError || isParseArgsError(error)) {
+      io.err(`freshet: ${usageMessage(error, argv[0])}\n\n${USAGE}`);
+      return EXIT_USAGE;
+    }
+    throw error;
+  }
+}
+
+async function serveCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args: [...args],
+    options: {
+      host: { type: 'string', default: '127.0.0.1' },
+      port: { type: 'string', default: '8787' },
+      data: { type: 'string', default: './freshet-data' },
+      'body-limit': { type: 'string', default: String(DEFAULT_BODY_LIMIT) },
+      help: { type: 'boolean', short: 'h' },
+    },
+    allowPositionals: false,
+    strict: true,
+  });
+  if (values.help === true) { io.out(USAGE); return EXIT_OK; }
+  const port = integerFlag('--port', values.port, 0, 65535);
+  const bodyLimit = integerFlag('--body-limit', values['body-limit'], 1, Number.MAX_SAFE_INTEGER);
+  // Loaded on demand: the engine takes seconds to initialise, and --help,
+  // --version and usage errors should answer at once.
+  const { serve } = await import('./server/serve.js');
+  try {
+    await serve({ host: values.host, port, dataDir: values.data, bodyLimit });
+  } catch (error) {
+    io.err(`freshet: cannot serve on ${values.host}:${port}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT_SQL_ERROR;
+  }
+  return EXIT_OK;
+}
+
+async function sqlCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: sqlArgumentsLast(args),
+    options: {
+      server: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (values.help === true) { io.out(USAGE); return EXIT_OK; }
+  if (positionals.length > 1) {
+    throw new UsageError(`expected the statements as one argument, got ${positionals.length}; quote them: freshet sql "SELECT 1; SELECT 2"`);
+  }
+  const text = positionals[0] ?? await io.readStdin();
+  if (text === undefined) {
+    throw new UsageError('no statements: give them as an argument or pipe them to standard input');
+  }
+  return values.server === undefined ? runLocal(text, io) : runRemote(values.server, text, io);
+}
+
+async function runLocal(text: string, io: CliIo): Promise<number> {
+  const { Engine } = await import('./engine.js');
+  const engine = new Engine();
+  try {
+    const results = await engine.sqlAll(text);
+    io.out(results.map(formatResult).join(''));
+    return EXIT_OK;
+  } catch (error) {
+    if (!(error instanceof EngineError)) {
+      // A bug, not the user's SQL: keep the stack for the report.
+      io.err(formatError({ code: SqlState.internalError, message: `internal error: ${messageOf(error)}` }, text));
+      if (error instanceof Error && error.stack !== undefined) io.err(`${error.stack}\n`);
+      return EXIT_SQL_ERROR;
+    }
+    io.err(formatError({ code: error.code, message: error.message, ...error.position }, text));
+    return EXIT_SQL_ERROR;
+  } finally {
+    await engine.close();
+  }
+}
+
+async function runRemote(server: string, text: string, io: CliIo): Promise<number> {
+  let url: URL;
+  try {
+    url = new URL('/v1/sql', server);
+  } catch {
+    throw new UsageError(`--server must be a URL like http://127.0.0.1:8787, got '${server}'`);
+  }
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: text }),
+    });
+  } catch (error) {
+    const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+    io.err(`freshet: could not reach the server at ${url.origin}${cause}\n`);
+    return EXIT_SQL_ERROR;
+  }
+  let body: QueryResult | { results: QueryResult[] } | { error: PrintableError };
+  try {
+    body = await response.json() as typeof body;
+  } catch {
+    io.err(`freshet: the server at ${url.origin} replied HTTP ${response.status} without a JSON body; is it a freshet server?\n`);
+    return EXIT_SQL_ERROR;
+  }
+  if ('error' in body) {
+    io.err(formatError(body.error, text));
+    return EXIT_SQL_ERROR;
+  }
+  const results = 'results' in body ? body.results : [body];
+  io.out(results.map(formatResult).join(''));
+  return EXIT_OK;
+}
+
+/** Renders one result as psql does: an aligned table with a row count, or the
+ *  command tag for statements that return no rows. */
+export function formatResult(result: QueryResult): string {
+  if (result.fields.length === 0 && result.command !== 'SELECT') return `${commandTag(result)}\n`;
+  const count = result.rows.length;
+  const footer = `(${count} ${count === 1 ? 'row' : 'rows'})\n\n`;
+  if (result.fields.length === 0) return footer;
+  const cells = result.rows.map((row) => result.fields.map((_, i) => displayValue(row[i] ?? null)));
+  const widths = result.fields.map((field, i) =>
+    cells.reduce((width, row) => Math.max(width, (row[i] ?? '').length), field.name.length));
+  const rightAligned = result.fields.map((field) => NUMERIC_TYPES.has(field.type));
+  const line = (parts: readonly string[]): string => ` ${parts.join(' | ')}`.trimEnd();
+  const header = line(result.fields.map((field, i) => center(field.name, widths[i] ?? 0)));
+  const separator = widths.map((width) => '-'.repeat(width + 2)).join('+');
+  const body = cells.map((row) => line(row.map((cell, i) =>
+    rightAligned[i] === true ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0))));
+  return [header, separator, ...body].join('\n') + '\n' + footer;
+}
+
+/** An error as psql prints it, with the offending line and a caret under the
+ *  column when the position is known. */
+export interface PrintableError {
+  readonly code: string;
+  readonly message: string;
+  readonly line?: number;
+  readonly column?: number;
+}
+
+export function formatError(error: PrintableError, text: string): string {
+  let out = `ERROR:  ${error.message} (SQLSTATE ${error.code})\n`;
+  const sourceLine = error.line === undefined ? undefined : text.split('\n')[error.line - 1];
+  if (error.line !== undefined && error.column !== undefined && sourceLine !== undefined) {
+    const prefix = `LINE ${error.line}: `;
+    const shown = sourceLine.replace(/\r$/, '');
+    // Keep tabs in the caret's indent so it lines up however the terminal expands them.
+    const indent = shown.slice(0, error.column - 1).replace(/[^\t]/g, ' ');
+    out += `${prefix}${shown}\n${' '.repeat(prefix.length)}${indent}^\n`;
+  }
+  return out;
+}
+
+const NUMERIC_TYPES: ReadonlySet<string> = new Set(['int2', 'int4', 'int8', 'float4', 'float8', 'numeric']);
+
+function commandTag(result: QueryResult): string {
+  if (result.rowCount === null) return result.command;
+  // PostgreSQL's INSERT tag carries a legacy OID field, always 0.
+  return result.command === 'INSERT' ? `INSERT 0 ${result.rowCount}` : `${result.command} ${result.rowCount}`;
+}
+
+function displayValue(value: ResultValue): string {
+  if (value === null) return '';
+  if (typeof value === 'boolean') return value ? 't' : 'f';
+  return String(value);
+}
+
+function center(text: string, width: number): string {
+  const left = Math.floor((width - text.length) / 2);
+  return (' '.repeat(Math.max(0, left)) + text).padEnd(width);
+}
+
+function integerFlag(name: string, raw: string, min: number, max: number): number {
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < min || value > max) {
+    throw new UsageError(`${name} must be an integer from ${min} to ${max}, got '${raw}'`);
+  }
+  return value;
+}
+
+/** SQL text may begin with '-' (a `--` comment) and would then be read as an
+ *  option; an argument holding whitespace cannot be a flag, so pass those after
+ *  '--' where parseArgs treats them as positional. */
+function sqlArgumentsLast(args: readonly string[]): string[] {
+  const doubleDash = args.indexOf('--');
+  const head = doubleDash === -1 ? args : args.slice(0, doubleDash);
+  const tail = doubleDash === -1 ? [] : args.slice(doubleDash + 1);
+  const isSql = (arg: string): boolean => arg.startsWith('-') && /\s/.test(arg);
+  const moved = head.filter(isSql);
+  if (moved.length === 0 && doubleDash === -1) return [...args];
+  return [...head.filter((arg) => !isSql(arg)), '--', ...moved, ...tail];
+}
+
+/** parseArgs's unknown-option text suggests '--' quoting, which misleads here. */
+function usageMessage(error: Error, command: string | undefined): string {
+  const code = (error as { code?: unknown }).code;
+  const option = /'([^']+)'/.exec(error.message)?.[1];
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option !== undefined) {
+    return `unknown option '${option}' for 'freshet ${command ?? ''}'`;
+  }
+  return error.message;
+}
+
+function isParseArgsError(error: unknown): error is Error {
+  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Finds freshet's package.json from here: src/cli.ts in tests, dist/src/cli.js when built. */
+function packageVersion(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = join(dir, 'package.json');
+    if (existsSync(candidate)) {
+      const pkg = JSON.parse(readFileSync(candidate, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'freshet' && pkg.version !== undefined) return pkg.version;
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return 'unknown';
+    dir = parent;
+  }
+}

@@ -1,0 +1,74 @@
+// `freshet serve`: one Engine behind the HTTP server until SIGINT/SIGTERM.
+// Prints the address it really listens on (port 0 picks a free one), which
+// tests and scripts read from stdout.
+import { mkdir } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { Engine } from '../engine.js';
+import { buildServer } from './build-server.js';
+
+export interface ServeOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly dataDir: string;
+  readonly bodyLimit?: number;
+}
+
+export interface RunningServer {
+  /** The base URL clients use, e.g. http://127.0.0.1:8787. */
+  readonly url: string;
+  /** Stops accepting requests, waits for in-flight ones, closes the engine. */
+  close(): Promise<void>;
+}
+
+export async function serve(options: ServeOptions): Promise<RunningServer> {
+  const dataDir = resolve(options.dataDir);
+  // Created now so a bad path fails at start-up, before durability needs it.
+  await mkdir(dataDir, { recursive: true });
+  const engine = new Engine();
+  const app = buildServer(engine, {
+    logger: true,
+    ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
+  });
+  try {
+    await app.listen({ host: options.host, port: options.port });
+  } catch (error) {
+    await app.close();
+    await engine.close();
+    throw error;
+  }
+  const address = app.server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+  process.stdout.write(`freshet listening on ${url} (data: ${dataDir})\n`);
+  process.stdout.write('note: this version keeps all data in memory; it is lost when the server stops (durability comes later)\n');
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      await app.close();
+      await engine.close();
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    })();
+    return closing;
+  };
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (closing !== undefined) {
+      // A second signal while draining: the user wants out now.
+      process.stderr.write(`freshet: ${signal} again, exiting without waiting\n`);
+      process.exit(1);
+    }
+    process.stdout.write(`freshet: ${signal} received, shutting down\n`);
+    close().then(
+      () => { process.exitCode = 0; },
+      (error: unknown) => {
+        process.stderr.write(`freshet: error while shutting down: ${String(error)}\n`);
+        process.exitCode = 1;
+      },
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return { url, close };
+}
