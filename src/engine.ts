@@ -241,7 +241,7 @@ export class Engine {
     };
     this.catalog.add(entry);
     this.scheduler.add({ name: stmt.name, input: lowered.source, operators: lowered.operators, sink });
-    return commandResult('CREATE MATERIALIZED VIEW', sink.snapshot().weights.reduce((a, b) => a + b, 0));
+    return commandResult('CREATE MATERIALIZED VIEW');
   }
 
   private drop(stmt: DropStmt): QueryResult {

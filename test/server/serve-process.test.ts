@@ -1,0 +1,88 @@
+// The real thing: `node bin/freshet.js serve --port 0` as a child process,
+// reached over TCP with fetch. Needs the compiled dist (npm test builds first).
+import { spawn } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+
+const BIN = join(import.meta.dirname, '../../bin/freshet.js');
+const LISTENING = /^freshet listening on (http:\/\/127\.0\.0\.1:(\d+)) \(data: (.+)\)$/m;
+
+let child: ChildProcessWithoutNullStreams;
+let baseUrl = '';
+let stdout = '';
+let stderr = '';
+let tempDir = '';
+
+beforeAll(async () => {
+  tempDir = realpathSync(mkdtempSync(join(tmpdir(), 'freshet-serve-')));
+  child = spawn(process.execPath, [BIN, 'serve', '--host', '127.0.0.1', '--port', '0', '--data', join(tempDir, 'data')]);
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
+  child.stdout.setEncoding('utf8');
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (chunk: string) => {
+      stdout += chunk;
+      // Ready once both start-up lines are out (they may come in one chunk or two).
+      if (LISTENING.test(stdout) && stdout.includes('in memory')) resolve();
+    });
+    child.on('exit', (code) => reject(new Error(`server exited early (${code}): ${stderr}`)));
+  });
+  baseUrl = LISTENING.exec(stdout)?.[1] ?? '';
+});
+
+afterAll(async () => {
+  if (child.exitCode === null) {
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+  }
+  rmSync(tempDir, { recursive: true, force: true });
+});
+
+async function sql(query: string, params?: unknown[]): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(`${baseUrl}/v1/sql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(params === undefined ? { query } : { query, params }),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+describe('freshet serve', () => {
+  test('prints the real port, the data dir it created, and the in-memory note', () => {
+    const match = LISTENING.exec(stdout);
+    expect(Number(match?.[2])).toBeGreaterThan(0);
+    expect(match?.[3]).toBe(join(tempDir, 'data'));
+    expect(existsSync(join(tempDir, 'data'))).toBe(true);
+    expect(stdout).toMatch(/^note: this version keeps all data in memory.*durability comes later\)$/m);
+  });
+
+  test('GET /healthz over real TCP', async () => {
+    const response = await fetch(`${baseUrl}/healthz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok' });
+  });
+
+  test('CREATE, INSERT and SELECT round trip over HTTP', async () => {
+    const created = await sql('CREATE TABLE readings (sensor text, celsius int)');
+    expect(created).toEqual({ status: 200, body: { command: 'CREATE TABLE', rowCount: null, fields: [], rows: [] } });
+    const inserted = await sql("INSERT INTO readings VALUES ('a', 20), ('b', 25), ('a', 22)");
+    expect(inserted).toEqual({ status: 200, body: { command: 'INSERT', rowCount: 3, fields: [], rows: [] } });
+    // a: 20 + 22 = 42, b: 25
+    const selected = await sql('SELECT sensor, sum(celsius) AS total FROM readings WHERE celsius > $1 GROUP BY sensor ORDER BY sensor', [0]);
+    expect(selected.status).toBe(200);
+    expect(selected.body).toMatchObject({
+      command: 'SELECT',
+      rowCount: 2,
+      fields: [{ name: 'sensor', dataTypeID: 25, type: 'text' }, { name: 'total' }],
+      rows: [['a', 42], ['b', 25]],
+    });
+  });
+
+  test('SIGTERM shuts it down with exit code 0', async () => {
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+});
