@@ -140,6 +140,9 @@ async function runLocal(text: string, io: CliIo): Promise<number> {
       if (error instanceof Error && error.stack !== undefined) io.err(`${error.stack}\n`);
       return EXIT_SQL_ERROR;
     }
+    // Statements before the failing one committed: show their results first, as psql does.
+    const completed = (error.completedResults ?? []) as QueryResult[];
+    if (completed.length > 0) io.out(completed.map(formatResult).join(''));
     io.err(formatError({ code: error.code, message: error.message, ...error.position }, text));
     return EXIT_SQL_ERROR;
   } finally {

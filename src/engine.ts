@@ -92,7 +92,10 @@ export class Engine {
       try {
         results.push(this.executeStatement(stmt, params));
       } catch (err) {
-        if (err instanceof EngineError && statements.length > 1) err.statementIndex = index;
+        if (err instanceof EngineError && statements.length > 1) {
+          err.statementIndex = index;
+          err.completedResults = results;
+        }
         throw err;
       }
     });

@@ -56,6 +56,9 @@ export class EngineError extends Error {
   /** In a multi-statement request: the 0-based index of the statement that failed
    *  (the ones before it were committed). */
   statementIndex: number | undefined;
+  /** In a multi-statement request: the results of the statements that committed
+   *  before the failing one, so callers can still show them. */
+  completedResults: readonly unknown[] | undefined;
   constructor(
     readonly code: SqlStateCode,
     message: string,
