@@ -33,6 +33,8 @@ export const SqlState = {
   invalidArgumentForLogarithm: '2201E',
   invalidArgumentForPower: '2201F',
   substringError: '22011',
+  invalidEscapeCharacter: '22019',
+  invalidEscapeSequence: '22025',
   stringDataRightTruncation: '22001',
   notNullViolation: '23502',
   uniqueViolation: '23505',

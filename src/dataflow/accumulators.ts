@@ -79,6 +79,11 @@ class SumAccumulator implements GroupAccumulator {
   private sums: Float64Array = new Float64Array(64);
   private compensation: Float64Array = new Float64Array(64);
   private nonNull: Float64Array = new Float64Array(64);
+  /** NaN, +Infinity and -Infinity inputs are counted, not summed: a running
+   *  sum could never subtract them back out. */
+  private nans: Float64Array = new Float64Array(64);
+  private positiveInfinities: Float64Array = new Float64Array(64);
+  private negativeInfinities: Float64Array = new Float64Array(64);
   readonly stateDescription: string;
   constructor(private readonly average: boolean, private readonly resultType: SqlType) {
     this.stateDescription = average ? 'sum, count' : 'sum, non-null count';
@@ -89,13 +94,23 @@ class SumAccumulator implements GroupAccumulator {
     this.sums = grown(this.sums, need);
     this.compensation = grown(this.compensation, need);
     this.nonNull = grown(this.nonNull, need);
+    this.nans = grown(this.nans, need);
+    this.positiveInfinities = grown(this.positiveInfinities, need);
+    this.negativeInfinities = grown(this.negativeInfinities, need);
     const { sums, compensation, nonNull } = this;
     const values = col.values as ArrayLike<number>;
     for (let i = 0; i < n; i++) {
       if (!isValid(col.validity, i)) continue;
       const s = slots[i]!;
       const w = weights[i]!;
-      const x = values[i]! * w;
+      const v = values[i]!;
+      if (!Number.isFinite(v)) {
+        const counter = v !== v ? this.nans : v > 0 ? this.positiveInfinities : this.negativeInfinities;
+        counter[s]! += w;
+        nonNull[s]! += w;
+        continue;
+      }
+      const x = v * w;
       const sum = sums[s]!;
       const t = sum + x;
       // Neumaier: carry the low-order bits lost by the addition.
@@ -117,6 +132,13 @@ class SumAccumulator implements GroupAccumulator {
         setNull(validity, j);
         continue;
       }
+      const nan = this.nans[s]! !== 0;
+      const pos = this.positiveInfinities[s]! !== 0;
+      const neg = this.negativeInfinities[s]! !== 0;
+      if (nan || pos || neg) {
+        out[j] = nan || (pos && neg) ? NaN : pos ? Infinity : -Infinity;
+        continue;
+      }
       const total = this.sums[s]! + this.compensation[s]!;
       out[j] = this.average ? total / count : total;
     }
@@ -126,6 +148,9 @@ class SumAccumulator implements GroupAccumulator {
     this.sums = remapped(this.sums, remap, newSize);
     this.compensation = remapped(this.compensation, remap, newSize);
     this.nonNull = remapped(this.nonNull, remap, newSize);
+    this.nans = remapped(this.nans, remap, newSize);
+    this.positiveInfinities = remapped(this.positiveInfinities, remap, newSize);
+    this.negativeInfinities = remapped(this.negativeInfinities, remap, newSize);
   }
 }
 

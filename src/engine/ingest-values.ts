@@ -109,21 +109,42 @@ function arrowColumn(vector: Vector, name: string): Column {
       }
       return finish('boolean', out);
     }
-    case Type.Utf8: {
+    case Type.Utf8:
+      return finish('text', decodeUtf8(vector));
+    case Type.Dictionary: {
+      // apache-arrow encodes JS string arrays this way: decode each chunk's
+      // dictionary once, then map the indices.
+      const dictionaryType = (vector.type as { dictionary: { typeId: number } }).dictionary;
+      if (dictionaryType.typeId !== Type.Utf8) break;
       const out = new Array<string>(n);
-      const decoder = new TextDecoder();
       let at = 0;
       for (const chunk of vector.data) {
-        const offsets = chunk.valueOffsets as Int32Array;
-        const bytes = chunk.values as Uint8Array;
-        for (let i = 0; i < chunk.length; i++) out[at + i] = decoder.decode(bytes.subarray(offsets[i]!, offsets[i + 1]!));
+        const dictionary = chunk.dictionary;
+        const words = dictionary === undefined ? [] : decodeUtf8(dictionary);
+        const indices = chunk.values as ArrayLike<number>;
+        for (let i = 0; i < chunk.length; i++) out[at + i] = words[Number(indices[i]!)] ?? '';
         at += chunk.length;
       }
       return finish('text', out);
     }
     default:
-      throw new EngineError(SqlState.featureNotSupported, `arrow column "${name}" has type ${String(vector.type)}, which insertArrow does not read yet (use Int, Float, Bool or Utf8)`);
+      break;
   }
+  throw new EngineError(SqlState.featureNotSupported, `arrow column "${name}" has type ${String(vector.type)}, which insertArrow does not read yet (use Int, Float, Bool, Utf8 or a Utf8 dictionary)`);
+}
+
+/** The strings of a Utf8 vector, decoded from its offsets and bytes. */
+function decodeUtf8(vector: Vector): string[] {
+  const out = new Array<string>(vector.length);
+  const decoder = new TextDecoder();
+  let at = 0;
+  for (const chunk of vector.data) {
+    const offsets = chunk.valueOffsets as Int32Array;
+    const bytes = chunk.values as Uint8Array;
+    for (let i = 0; i < chunk.length; i++) out[at + i] = decoder.decode(bytes.subarray(offsets[i]!, offsets[i + 1]!));
+    at += chunk.length;
+  }
+  return out;
 }
 
 export function arrowToColumns(table: TableEntry, data: ArrowTable): TargetColumns {

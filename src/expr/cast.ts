@@ -59,13 +59,13 @@ function toIntegral(x: number, to: SqlType): number {
   return r;
 }
 
-const TRUE_WORDS = ['t', 'true', 'y', 'yes', 'on', '1'];
-const FALSE_WORDS = ['f', 'false', 'n', 'no', 'off', '0'];
-
+/** PostgreSQL accepts any unambiguous prefix of true/false/yes/no, and on/off/1/0. */
 function parseBoolean(text: string): boolean {
   const t = text.trim().toLowerCase();
-  if (TRUE_WORDS.includes(t)) return true;
-  if (FALSE_WORDS.includes(t)) return false;
+  if (t.length > 0) {
+    if ('true'.startsWith(t) || 'yes'.startsWith(t) || t === '1' || t === 'on') return true;
+    if ('false'.startsWith(t) || 'no'.startsWith(t) || t === '0' || (t.length >= 2 && 'off'.startsWith(t))) return false;
+  }
   throw invalid('boolean', text);
 }
 

@@ -50,16 +50,21 @@ function badDatetime(kind: string, text: string): EngineError {
   return new EngineError(SqlState.invalidDatetimeFormat, `invalid input syntax for type ${kind}: "${text}"`);
 }
 
+const BC_SUFFIX = /\s+BC\s*$/i;
+
 function parseDateParts(text: string, kind: string): { days: number; rest: string } {
-  const m = DATE_RE.exec(text);
+  const bc = BC_SUFFIX.test(text);
+  const m = DATE_RE.exec(bc ? text.replace(BC_SUFFIX, '') : text);
   if (m === null) throw badDatetime(kind, text);
-  const year = Number(m[1]);
+  // Year 1 BC is astronomical year 0.
+  const year = bc ? 1 - Number(m[1]) : Number(m[1]);
+  if (bc && Number(m[1]) < 1) throw badDatetime(kind, text);
   const month = Number(m[2]);
   const day = Number(m[3]);
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
     throw new EngineError(SqlState.datetimeFieldOverflow, `date/time field value out of range: "${text}"`);
   }
-  return { days: daysFromCivil(year, month, day), rest: text.slice(m[0].length) };
+  return { days: daysFromCivil(year, month, day), rest: (bc ? text.replace(BC_SUFFIX, '') : text).slice(m[0].length) };
 }
 
 /** Parses 'YYYY-MM-DD' (a time part is accepted and dropped, as PostgreSQL does). */
@@ -81,8 +86,22 @@ export function parseTimestamp(text: string): number {
   if (hour > 24 || minute > 59 || second > 60 || (hour === 24 && (minute > 0 || second > 0 || frac > 0))) {
     throw new EngineError(SqlState.datetimeFieldOverflow, `date/time field value out of range: "${text}"`);
   }
-  return days * MICROS_PER_DAY + hour * MICROS_PER_HOUR + minute * MICROS_PER_MINUTE + second * MICROS_PER_SECOND + frac;
+  const micros = days * MICROS_PER_DAY + hour * MICROS_PER_HOUR + minute * MICROS_PER_MINUTE + second * MICROS_PER_SECOND;
+  // Microseconds live in a double: exact within ±2^53 µs (years 1685 to 2255).
+  // Beyond that whole seconds stay exact (up to ±2^59 µs) but fractions would not.
+  if (Math.abs(micros) > MAX_WHOLE_SECOND_MICROS) {
+    throw new EngineError(SqlState.datetimeFieldOverflow, `timestamp out of range: "${text}"`);
+  }
+  if (frac !== 0 && !Number.isSafeInteger(micros + frac)) {
+    throw new EngineError(
+      SqlState.datetimeFieldOverflow,
+      `timestamp "${text}": fractional seconds are kept only for years 1685 to 2255 (Freshet stores microseconds in a double)`,
+    );
+  }
+  return micros + frac;
 }
+
+const MAX_WHOLE_SECOND_MICROS = 2 ** 59;
 
 function pad(n: number, width: number): string {
   const s = String(Math.abs(n));
@@ -195,7 +214,8 @@ export function extractFromTimestamp(field: ExtractField, micros: number): numbe
   const c = civilFromDays(days);
   switch (field) {
     case 'year':
-      return c.year;
+      // There is no year 0: astronomical year 0 is 1 BC.
+      return c.year > 0 ? c.year : c.year - 1;
     case 'month':
       return c.month;
     case 'day':
@@ -220,8 +240,10 @@ export function extractFromTimestamp(field: ExtractField, micros: number): numbe
       return Math.floor((c.month - 1) / 3) + 1;
     case 'week':
       return isoWeekAndYear(days).week;
-    case 'isoyear':
-      return isoWeekAndYear(days).year;
+    case 'isoyear': {
+      const y = isoWeekAndYear(days).year;
+      return y > 0 ? y : y - 1;
+    }
     case 'epoch':
       return micros / MICROS_PER_SECOND;
     case 'decade':

@@ -7,6 +7,7 @@ import { EmbeddedActionsParser, tokenMatcher } from 'chevrotain';
 import type { IToken, ParserMethod } from 'chevrotain';
 import { EngineError, SqlState } from '../common/errors.js';
 import type { CallExpr, CaseWhen, Expr, OrderItem, Query, TypeName, WindowSpec } from './ast.js';
+import { Level, atLevel } from './precedence.js';
 import { expectedTokensMessageProvider } from './syntax-error.js';
 import {
   Comma,
@@ -76,15 +77,23 @@ export abstract class CallParser extends EmbeddedActionsParser {
   /** The request text being parsed; statements and frames slice it. */
   protected source = '';
 
-  constructor() {
-    super(allTokens, { maxLookahead: 3, errorMessageProvider: expectedTokensMessageProvider });
+  /**
+   * `validate` runs chevrotain's grammar checks (ambiguities, left recursion...)
+   * while building; they take most of the start-up time, so the shared instance
+   * skips them and a test builds a validating parser instead.
+   */
+  constructor(validate: boolean) {
+    super(allTokens, {
+      maxLookahead: 3,
+      skipValidations: !validate,
+      errorMessageProvider: expectedTokensMessageProvider,
+    });
   }
 
   /** Supplied by QueryParser: a full query (WITH, set operations, ORDER BY, LIMIT). */
   protected abstract readonly query: ParserMethod<[], Query>;
-  /** Supplied by ExprParser: a full expression, and one at the level of `||` (above IN, LIKE, BETWEEN). */
-  abstract readonly expr: ParserMethod<[], Expr>;
-  protected abstract readonly concatExpr: ParserMethod<[], Expr>;
+  /** Supplied by ExprParser: an expression; with a Level argument, one whose operators bind at least that tightly. */
+  abstract readonly expr: ParserMethod<[minLevel?: number], Expr>;
 
   /** The source text from the start of `first` to the end of the last consumed token. */
   protected textFrom(first: IToken): string {
@@ -190,9 +199,9 @@ export abstract class CallParser extends EmbeddedActionsParser {
   protected readonly positionCall = this.RULE('positionCall', (): Expr => {
     const token = this.CONSUME(Kw.Position);
     this.CONSUME(LParen);
-    const needle = this.SUBRULE(this.concatExpr);
+    const needle = this.SUBRULE(this.expr, atLevel[Level.Concat]);
     this.CONSUME(Kw.In);
-    const haystack = this.SUBRULE(this.expr);
+    const haystack = this.SUBRULE2(this.expr);
     this.CONSUME(RParen);
     return call('position', [needle, haystack], token);
   });
@@ -382,7 +391,7 @@ export abstract class CallParser extends EmbeddedActionsParser {
         },
         {
           ALT: () => {
-            this.SUBRULE(this.concatExpr);
+            this.SUBRULE(this.expr, atLevel[Level.Concat]);
             this.SUBRULE2(this.frameDirection);
           },
         },

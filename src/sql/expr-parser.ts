@@ -1,12 +1,14 @@
-// The expression layer of the grammar: scalar expressions with PostgreSQL's
-// operator precedence (OR < AND < NOT < IS < comparison < BETWEEN/IN/LIKE < || <
-// + - < * / % < unary < ::), literals, parameters, column references and calls.
-// Special forms and type names come from CallParser; queries from QueryParser.
+// The expression layer of the grammar, parsed by precedence climbing: `expr`
+// reads one operand (after any prefix NOT, + or -) and then every operator whose
+// level (precedence.ts) is at least its `minLevel` argument, parsing each right
+// operand one level up. One rule instead of one per level keeps a literal a few
+// calls deep; a one-token operand with nothing after it is taken without any.
 
-import type { TokenType } from 'chevrotain';
+import type { IOrAlt, IToken } from 'chevrotain';
 import { EngineError, SqlState } from '../common/errors.js';
-import type { BinaryOp, Expr, WindowSpec } from './ast.js';
+import type { Expr, WindowSpec } from './ast.js';
 import { CallParser, stringValue } from './call-parser.js';
+import { Level, NO_LIMIT, atLevel, binaryOpOf, infixLevel, levelAfter, negatablePredicate } from './precedence.js';
 import {
   BangEqual,
   Concat,
@@ -16,6 +18,7 @@ import {
   Greater,
   GreaterEq,
   Ident,
+  Identifier,
   Kw,
   LParen,
   Less,
@@ -26,6 +29,7 @@ import {
   Parameter,
   Percent,
   Plus,
+  QuotedIdentifier,
   RParen,
   Slash,
   Star,
@@ -37,375 +41,364 @@ import {
 /** Highest `$n` accepted; PostgreSQL's protocol cannot bind more parameters. */
 const MAX_PARAMETER = 65535;
 
-const COMPARISON_OPS = new Map<TokenType, BinaryOp>([
-  [Equal, '='],
-  [NotEqual, '<>'],
-  [BangEqual, '<>'],
-  [Less, '<'],
-  [LessEq, '<='],
-  [Greater, '>'],
-  [GreaterEq, '>='],
-]);
+function numberNode(token: IToken): Expr {
+  return { kind: 'number', text: token.image, pos: tokenPosition(token) };
+}
+
+function stringNode(token: IToken): Expr {
+  return { kind: 'string', value: stringValue(token), pos: tokenPosition(token) };
+}
+
+function parameterNode(token: IToken): Expr {
+  const index = Number(token.image.slice(1));
+  if (!(index >= 1 && index <= MAX_PARAMETER)) {
+    throw new EngineError(
+      SqlState.undefinedParameter,
+      `there is no parameter ${token.image} (line ${token.startLine}, column ${token.startColumn}): parameters are numbered from $1 to $${MAX_PARAMETER}`,
+      tokenPosition(token),
+    );
+  }
+  return { kind: 'param', index, pos: tokenPosition(token) };
+}
 
 export abstract class ExprParser extends CallParser {
-  readonly expr = this.RULE('expr', (): Expr => {
-    const start = this.LA(1);
-    let left = this.SUBRULE(this.andExpr);
-    this.MANY(() => {
-      this.CONSUME(Kw.Or);
-      const right = this.SUBRULE2(this.andExpr);
-      left = { kind: 'binary', op: 'or', left, right, pos: tokenPosition(start) };
-    });
-    return left;
-  });
+  // Per-parse scratch state. Alternatives lists are built once and shared by
+  // every call (for performance: no arrays or closures allocated per operand),
+  // so their actions take their inputs from these fields, reading them before
+  // anything can recurse and overwrite them.
+  private infixLeft!: Expr;
+  private infixStart!: IToken;
+  private prefixLimit = NO_LIMIT;
+  private castSubject!: Expr;
+  private castStart!: IToken;
 
-  private readonly andExpr = this.RULE('andExpr', (): Expr => {
+  /**
+   * An expression whose operators all have at least `minLevel` (callers pass a
+   * Level to parse an operand of a given operator; the default is a whole expression).
+   */
+  readonly expr = this.RULE('expr', (minLevel: number = Level.Or): Expr => {
+    if (!this.RECORDING_PHASE) {
+      const single = this.singleTokenOperand(minLevel);
+      if (single !== null) return single;
+      // NOT starts no operand of a tighter operator (`a = NOT b` is an error, `a AND NOT b` is not):
+      // parsing an operand here raises exactly the error the grammar implies.
+      if (minLevel > Level.Not && this.LA(1).tokenType === Kw.Not) return this.SUBRULE(this.operand);
+    }
     const start = this.LA(1);
-    let left = this.SUBRULE(this.notExpr);
-    this.MANY(() => {
-      this.CONSUME(Kw.And);
-      const right = this.SUBRULE2(this.notExpr);
-      left = { kind: 'binary', op: 'and', left, right, pos: tokenPosition(start) };
-    });
-    return left;
-  });
-
-  private readonly notExpr = this.RULE('notExpr', (): Expr =>
-    this.OR([
-      {
-        ALT: () => {
-          const not = this.CONSUME(Kw.Not);
-          const operand = this.SUBRULE(this.notExpr);
-          return { kind: 'unary', op: 'not', operand, pos: tokenPosition(not) } satisfies Expr;
-        },
+    let left = this.OR(this.prefixAlts);
+    let limit = this.prefixLimit;
+    this.MANY({
+      GATE: () => this.continuesAt(minLevel, limit),
+      DEF: () => {
+        const opIdx = this.LA(1).tokenTypeIdx;
+        this.infixLeft = left;
+        this.infixStart = start;
+        left = this.OR2(this.infixAlts);
+        limit = levelAfter[opIdx]!;
       },
-      { ALT: () => this.SUBRULE(this.isExpr) },
-    ]),
-  );
-
-  /** IS [NOT] NULL | TRUE | FALSE | UNKNOWN | DISTINCT FROM, ISNULL, NOTNULL. */
-  private readonly isExpr = this.RULE('isExpr', (): Expr => {
-    const start = this.LA(1);
-    let operand = this.SUBRULE(this.comparison);
-    this.MANY(() => {
-      this.OR([
-        {
-          ALT: () => {
-            this.CONSUME(Kw.Is);
-            const negated = this.OPTION(() => this.CONSUME(Kw.Not)) !== undefined;
-            const pos = tokenPosition(start);
-            operand = this.OR2([
-              {
-                ALT: () => {
-                  this.CONSUME(Kw.Null);
-                  return { kind: 'isNull', operand, negated, pos } satisfies Expr;
-                },
-              },
-              {
-                ALT: () => {
-                  this.CONSUME(Kw.True);
-                  return { kind: 'isBool', operand, value: true, negated, pos } satisfies Expr;
-                },
-              },
-              {
-                ALT: () => {
-                  this.CONSUME(Kw.False);
-                  return { kind: 'isBool', operand, value: false, negated, pos } satisfies Expr;
-                },
-              },
-              {
-                ALT: () => {
-                  this.CONSUME(Kw.Unknown);
-                  return { kind: 'isBool', operand, value: null, negated, pos } satisfies Expr;
-                },
-              },
-              {
-                ALT: () => {
-                  this.CONSUME(Kw.Distinct);
-                  this.CONSUME(Kw.From);
-                  const right = this.SUBRULE2(this.comparison);
-                  // IS DISTINCT FROM is the negation of IS NOT DISTINCT FROM.
-                  return { kind: 'isDistinct', left: operand, right, negated, pos } satisfies Expr;
-                },
-              },
-            ]);
-          },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(Kw.IsNull);
-            operand = { kind: 'isNull', operand, negated: false, pos: tokenPosition(start) };
-          },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(Kw.NotNull);
-            operand = { kind: 'isNull', operand, negated: true, pos: tokenPosition(start) };
-          },
-        },
-      ]);
-    });
-    return operand;
-  });
-
-  /** Comparisons do not chain (`a = b = c` is an error), as in PostgreSQL. */
-  private readonly comparison = this.RULE('comparison', (): Expr => {
-    const start = this.LA(1);
-    const left = this.SUBRULE(this.predicate);
-    let result = left;
-    this.OPTION(() => {
-      const opToken = this.OR([
-        { ALT: () => this.CONSUME(Equal) },
-        { ALT: () => this.CONSUME(NotEqual) },
-        { ALT: () => this.CONSUME(BangEqual) },
-        { ALT: () => this.CONSUME(Less) },
-        { ALT: () => this.CONSUME(LessEq) },
-        { ALT: () => this.CONSUME(Greater) },
-        { ALT: () => this.CONSUME(GreaterEq) },
-      ]);
-      const right = this.SUBRULE2(this.predicate);
-      const op = COMPARISON_OPS.get(opToken.tokenType) ?? '=';
-      result = { kind: 'binary', op, left, right, pos: tokenPosition(start) };
-    });
-    return result;
-  });
-
-  /** [NOT] BETWEEN, [NOT] IN, [NOT] LIKE / ILIKE: bind tighter than comparisons. */
-  private readonly predicate = this.RULE('predicate', (): Expr => {
-    const start = this.LA(1);
-    const operand = this.SUBRULE(this.concatExpr);
-    let result = operand;
-    this.OPTION(() => {
-      const negated = this.OPTION2(() => this.CONSUME(Kw.Not)) !== undefined;
-      const pos = tokenPosition(start);
-      result = this.OR([
-        {
-          ALT: () => {
-            this.CONSUME(Kw.Between);
-            const symmetric = this.OPTION3(() => this.CONSUME(Kw.Symmetric)) !== undefined;
-            const low = this.SUBRULE2(this.concatExpr);
-            this.CONSUME(Kw.And);
-            const high = this.SUBRULE3(this.concatExpr);
-            return { kind: 'between', operand, low, high, negated, symmetric, pos } satisfies Expr;
-          },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(Kw.In);
-            return this.OR2([
-              {
-                GATE: () => this.opensSubquery(),
-                ALT: () => {
-                  this.CONSUME(LParen);
-                  const query = this.SUBRULE(this.query);
-                  this.CONSUME(RParen);
-                  return { kind: 'inSubquery', operand, query, negated, pos } satisfies Expr;
-                },
-              },
-              {
-                ALT: () => {
-                  this.CONSUME2(LParen);
-                  const list = this.SUBRULE(this.exprList);
-                  this.CONSUME2(RParen);
-                  return { kind: 'inList', operand, list, negated, pos } satisfies Expr;
-                },
-              },
-            ]);
-          },
-        },
-        {
-          ALT: () => {
-            const caseInsensitive = this.OR3([
-              { ALT: () => this.CONSUME(Kw.Like) && false },
-              { ALT: () => this.CONSUME(Kw.ILike) && true },
-            ]);
-            const pattern = this.SUBRULE4(this.concatExpr);
-            let escape: Expr | null = null;
-            this.OPTION4(() => {
-              this.CONSUME(Kw.Escape);
-              escape = this.SUBRULE5(this.concatExpr);
-            });
-            return {
-              kind: 'like',
-              operand,
-              pattern,
-              escape,
-              negated,
-              caseInsensitive,
-              pos,
-            } satisfies Expr;
-          },
-        },
-      ]);
-    });
-    return result;
-  });
-
-  protected readonly concatExpr = this.RULE('concatExpr', (): Expr => {
-    const start = this.LA(1);
-    let left = this.SUBRULE(this.additive);
-    this.MANY(() => {
-      this.CONSUME(Concat);
-      const right = this.SUBRULE2(this.additive);
-      left = { kind: 'binary', op: '||', left, right, pos: tokenPosition(start) };
     });
     return left;
   });
 
-  private readonly additive = this.RULE('additive', (): Expr => {
-    const start = this.LA(1);
-    let left = this.SUBRULE(this.multiplicative);
-    this.MANY(() => {
-      const op = this.OR([
-        { ALT: () => this.CONSUME(Plus) && ('+' as const) },
-        { ALT: () => this.CONSUME(Minus) && ('-' as const) },
-      ]);
-      const right = this.SUBRULE2(this.multiplicative);
-      left = { kind: 'binary', op, left, right, pos: tokenPosition(start) };
-    });
-    return left;
-  });
+  /**
+   * For performance: a literal, parameter or plain column name that no operator
+   * at this level continues is the whole expression; build it without the rule
+   * machinery (the result is the one the full path would build).
+   */
+  private singleTokenOperand(minLevel: number): Expr | null {
+    const next = this.LA(2);
+    if (infixLevel[next.tokenTypeIdx]! >= minLevel || next.tokenType === DoubleColon) return null;
+    const token = this.LA(1);
+    switch (token.tokenType) {
+      case NumberLiteral:
+        this.CONSUME(NumberLiteral);
+        return numberNode(token);
+      case StringLiteral:
+        this.CONSUME(StringLiteral);
+        return stringNode(token);
+      case Parameter:
+        this.CONSUME(Parameter);
+        return parameterNode(token);
+      case Identifier:
+      case QuotedIdentifier:
+        if (next.tokenType === LParen || next.tokenType === Dot) return null;
+        this.CONSUME(Ident);
+        return { kind: 'column', table: null, name: identifierName(token), pos: tokenPosition(token) };
+      default:
+        return null;
+    }
+  }
 
-  private readonly multiplicative = this.RULE('multiplicative', (): Expr => {
-    const start = this.LA(1);
-    let left = this.SUBRULE(this.unary);
-    this.MANY(() => {
-      const op = this.OR([
-        { ALT: () => this.CONSUME(Star) && ('*' as const) },
-        { ALT: () => this.CONSUME(Slash) && ('/' as const) },
-        { ALT: () => this.CONSUME(Percent) && ('%' as const) },
-      ]);
-      const right = this.SUBRULE2(this.unary);
-      left = { kind: 'binary', op, left, right, pos: tokenPosition(start) };
-    });
-    return left;
-  });
+  /** True when LA(1) is an operator this `expr` call may apply next. */
+  private continuesAt(minLevel: number, limit: number): boolean {
+    const token = this.LA(1);
+    const level = infixLevel[token.tokenTypeIdx]!;
+    if (level < minLevel || level > limit) return false;
+    // NOT after an operand only negates a predicate (a NOT LIKE b).
+    return token.tokenType !== Kw.Not || negatablePredicate[this.LA(2).tokenTypeIdx] === 1;
+  }
 
-  private readonly unary = this.RULE('unary', (): Expr =>
-    this.OR([
-      {
-        ALT: () => {
-          const sign = this.OR2([
-            { ALT: () => this.CONSUME(Minus) },
-            { ALT: () => this.CONSUME(Plus) },
-          ]);
-          const operand = this.SUBRULE(this.unary);
-          const op = sign.tokenType === Minus ? ('-' as const) : ('+' as const);
-          return { kind: 'unary', op, operand, pos: tokenPosition(sign) } satisfies Expr;
-        },
+  private readonly prefixAlts: IOrAlt<Expr>[] = [
+    {
+      ALT: () => {
+        const not = this.CONSUME(Kw.Not);
+        const operand = this.SUBRULE7(this.expr, atLevel[Level.Not]);
+        this.prefixLimit = Level.Not;
+        return { kind: 'unary', op: 'not', operand, pos: tokenPosition(not) };
       },
-      { ALT: () => this.SUBRULE(this.castExpr) },
-    ]),
-  );
+    },
+    {
+      ALT: () => {
+        const sign = this.OR8(this.signAlts);
+        const operand = this.SUBRULE8(this.expr, atLevel[Level.Unary]);
+        this.prefixLimit = NO_LIMIT;
+        return { kind: 'unary', op: sign.tokenType === Minus ? '-' : '+', operand, pos: tokenPosition(sign) };
+      },
+    },
+    {
+      ALT: () => {
+        const operand = this.SUBRULE(this.operand);
+        this.prefixLimit = NO_LIMIT;
+        return operand;
+      },
+    },
+  ];
 
-  /** `x::type`, chainable. */
-  private readonly castExpr = this.RULE('castExpr', (): Expr => {
+  private readonly signAlts: IOrAlt<IToken>[] = [
+    { ALT: () => this.CONSUME2(Minus) },
+    { ALT: () => this.CONSUME2(Plus) },
+  ];
+
+  private readonly binaryOperatorAlts: IOrAlt<IToken>[] = [
+    Kw.Or, Kw.And, Equal, NotEqual, BangEqual, Less, LessEq, Greater, GreaterEq, Concat, Plus, Minus, Star, Slash, Percent,
+  ].map((type) => ({ ALT: () => this.CONSUME(type) }));
+
+  private readonly infixAlts: IOrAlt<Expr>[] = [
+    {
+      ALT: () => {
+        const left = this.infixLeft;
+        const start = this.infixStart;
+        const op = this.OR3(this.binaryOperatorAlts);
+        const idx = op.tokenTypeIdx;
+        const right = this.SUBRULE2(this.expr, atLevel[infixLevel[idx]! + 1]);
+        return { kind: 'binary', op: binaryOpOf[idx]!, left, right, pos: tokenPosition(start) };
+      },
+    },
+    /** IS [NOT] NULL | TRUE | FALSE | UNKNOWN | DISTINCT FROM. */
+    {
+      ALT: () => {
+        const operand = this.infixLeft;
+        const pos = tokenPosition(this.infixStart);
+        this.CONSUME(Kw.Is);
+        const negated = this.OPTION(() => this.CONSUME2(Kw.Not)) !== undefined;
+        return this.OR4([
+          {
+            ALT: () => {
+              this.CONSUME(Kw.Null);
+              return { kind: 'isNull', operand, negated, pos } satisfies Expr;
+            },
+          },
+          {
+            ALT: () => {
+              this.CONSUME(Kw.True);
+              return { kind: 'isBool', operand, value: true, negated, pos } satisfies Expr;
+            },
+          },
+          {
+            ALT: () => {
+              this.CONSUME(Kw.False);
+              return { kind: 'isBool', operand, value: false, negated, pos } satisfies Expr;
+            },
+          },
+          {
+            ALT: () => {
+              this.CONSUME(Kw.Unknown);
+              return { kind: 'isBool', operand, value: null, negated, pos } satisfies Expr;
+            },
+          },
+          {
+            ALT: () => {
+              this.CONSUME(Kw.Distinct);
+              this.CONSUME(Kw.From);
+              const right = this.SUBRULE9(this.expr, atLevel[Level.Comparison]);
+              // IS DISTINCT FROM is the negation of IS NOT DISTINCT FROM.
+              return { kind: 'isDistinct', left: operand, right, negated, pos } satisfies Expr;
+            },
+          },
+        ]);
+      },
+    },
+    {
+      ALT: () => {
+        this.CONSUME(Kw.IsNull);
+        return { kind: 'isNull', operand: this.infixLeft, negated: false, pos: tokenPosition(this.infixStart) };
+      },
+    },
+    {
+      ALT: () => {
+        this.CONSUME(Kw.NotNull);
+        return { kind: 'isNull', operand: this.infixLeft, negated: true, pos: tokenPosition(this.infixStart) };
+      },
+    },
+    /** [NOT] BETWEEN / IN / LIKE / ILIKE; their operands are at the level of `||`. */
+    {
+      ALT: () => {
+        const operand = this.infixLeft;
+        const pos = tokenPosition(this.infixStart);
+        const negated = this.OPTION2(() => this.CONSUME3(Kw.Not)) !== undefined;
+        return this.OR5([
+          {
+            ALT: () => {
+              this.CONSUME(Kw.Between);
+              const symmetric = this.OPTION3(() => this.CONSUME(Kw.Symmetric)) !== undefined;
+              const low = this.SUBRULE3(this.expr, atLevel[Level.Concat]);
+              this.CONSUME2(Kw.And);
+              const high = this.SUBRULE4(this.expr, atLevel[Level.Concat]);
+              return { kind: 'between', operand, low, high, negated, symmetric, pos } satisfies Expr;
+            },
+          },
+          {
+            ALT: () => {
+              this.CONSUME(Kw.In);
+              return this.OR6([
+                {
+                  GATE: () => this.opensSubquery(),
+                  ALT: () => {
+                    this.CONSUME(LParen);
+                    const query = this.SUBRULE(this.query);
+                    this.CONSUME(RParen);
+                    return { kind: 'inSubquery', operand, query, negated, pos } satisfies Expr;
+                  },
+                },
+                {
+                  ALT: () => {
+                    this.CONSUME2(LParen);
+                    const list = this.SUBRULE(this.exprList);
+                    this.CONSUME2(RParen);
+                    return { kind: 'inList', operand, list, negated, pos } satisfies Expr;
+                  },
+                },
+              ]);
+            },
+          },
+          {
+            ALT: () => {
+              const caseInsensitive = this.OR7([
+                { ALT: () => this.CONSUME(Kw.Like) && false },
+                { ALT: () => this.CONSUME(Kw.ILike) && true },
+              ]);
+              const pattern = this.SUBRULE5(this.expr, atLevel[Level.Concat]);
+              let escape: Expr | null = null;
+              this.OPTION4(() => {
+                this.CONSUME(Kw.Escape);
+                escape = this.SUBRULE6(this.expr, atLevel[Level.Concat]);
+              });
+              return { kind: 'like', operand, pattern, escape, negated, caseInsensitive, pos } satisfies Expr;
+            },
+          },
+        ]);
+      },
+    },
+  ];
+
+  /** A primary expression followed by any `::type` casts (they bind tightest). */
+  private readonly operand = this.RULE('operand', (): Expr => {
     const start = this.LA(1);
-    let operand = this.SUBRULE(this.primary);
-    this.MANY(() => {
-      this.CONSUME(DoubleColon);
-      const type = this.SUBRULE(this.typeName);
-      operand = { kind: 'cast', operand, type, pos: tokenPosition(start) };
-    });
-    return operand;
+    const operand = this.OR(this.operandAlts);
+    this.castSubject = operand;
+    this.castStart = start;
+    this.MANY(this.castStep);
+    return this.castSubject;
   });
 
-  // Alternatives are ordered from specific to general and ambiguities are
-  // resolved by that order: `extract(` is the special form, `extract` alone a column.
-  private readonly primary = this.RULE('primary', (): Expr =>
-    this.OR({
+  private readonly castStep = (): void => {
+    this.CONSUME(DoubleColon);
+    const type = this.SUBRULE(this.typeName);
+    this.castSubject = { kind: 'cast', operand: this.castSubject, type, pos: tokenPosition(this.castStart) };
+  };
+
+  // One alternative per leading token type, so the choice is a single table lookup.
+  private readonly operandAlts: IOrAlt<Expr>[] = [
+    { ALT: () => numberNode(this.CONSUME(NumberLiteral)) },
+    { ALT: () => stringNode(this.CONSUME(StringLiteral)) },
+    {
+      ALT: () => {
+        const token = this.CONSUME(Parameter);
+        return this.RECORDING_PHASE ? { kind: 'param', index: 1, pos: tokenPosition(token) } : parameterNode(token);
+      },
+    },
+    {
+      ALT: () => {
+        const token = this.CONSUME(Kw.True);
+        return { kind: 'boolean', value: true, pos: tokenPosition(token) };
+      },
+    },
+    {
+      ALT: () => {
+        const token = this.CONSUME(Kw.False);
+        return { kind: 'boolean', value: false, pos: tokenPosition(token) };
+      },
+    },
+    {
+      ALT: () => {
+        const token = this.CONSUME(Kw.Null);
+        return { kind: 'null', pos: tokenPosition(token) };
+      },
+    },
+    { ALT: () => this.SUBRULE(this.parenExpr) },
+    {
+      ALT: () => {
+        const token = this.CONSUME(Kw.Exists);
+        this.CONSUME(LParen);
+        const query = this.SUBRULE(this.query);
+        this.CONSUME(RParen);
+        return { kind: 'exists', query, pos: tokenPosition(token) };
+      },
+    },
+    { ALT: () => this.SUBRULE(this.caseExpr) },
+    { ALT: () => this.SUBRULE(this.castCall) },
+    { ALT: () => this.SUBRULE(this.joinWordCall) },
+    { ALT: () => this.SUBRULE(this.wordExpr) },
+  ];
+
+  /** `(SELECT ...)` is a scalar subquery, `(expr)` just groups. */
+  private readonly parenExpr = this.RULE('parenExpr', (): Expr => {
+    const open = this.CONSUME(LParen);
+    const inner = this.OR({
       IGNORE_AMBIGUITIES: true,
       DEF: [
         {
-          ALT: () => {
-            const token = this.CONSUME(NumberLiteral);
-            return { kind: 'number', text: token.image, pos: tokenPosition(token) } satisfies Expr;
-          },
+          GATE: () => this.LA(1).tokenType === Kw.Select || this.LA(1).tokenType === Kw.With,
+          ALT: (): Expr => ({ kind: 'scalarSubquery', query: this.SUBRULE(this.query), pos: tokenPosition(open) }),
         },
-        {
-          ALT: () => {
-            const token = this.CONSUME(StringLiteral);
-            return { kind: 'string', value: stringValue(token), pos: tokenPosition(token) } satisfies Expr;
-          },
-        },
-        { ALT: () => this.SUBRULE(this.parameter) },
-        {
-          ALT: () => {
-            const token = this.CONSUME(Kw.True);
-            return { kind: 'boolean', value: true, pos: tokenPosition(token) } satisfies Expr;
-          },
-        },
-        {
-          ALT: () => {
-            const token = this.CONSUME(Kw.False);
-            return { kind: 'boolean', value: false, pos: tokenPosition(token) } satisfies Expr;
-          },
-        },
-        {
-          ALT: () => {
-            const token = this.CONSUME(Kw.Null);
-            return { kind: 'null', pos: tokenPosition(token) } satisfies Expr;
-          },
-        },
-        {
-          GATE: () => this.opensSubquery(),
-          ALT: () => {
-            const open = this.CONSUME(LParen);
-            const query = this.SUBRULE(this.query);
-            this.CONSUME(RParen);
-            return { kind: 'scalarSubquery', query, pos: tokenPosition(open) } satisfies Expr;
-          },
-        },
-        {
-          ALT: () => {
-            this.CONSUME2(LParen);
-            const inner = this.SUBRULE(this.expr);
-            this.CONSUME2(RParen);
-            return inner;
-          },
-        },
-        {
-          ALT: () => {
-            const token = this.CONSUME(Kw.Exists);
-            this.CONSUME3(LParen);
-            const query = this.SUBRULE2(this.query);
-            this.CONSUME3(RParen);
-            return { kind: 'exists', query, pos: tokenPosition(token) } satisfies Expr;
-          },
-        },
-        { ALT: () => this.SUBRULE(this.caseExpr) },
-        { ALT: () => this.SUBRULE(this.castCall) },
-        { ALT: () => this.SUBRULE(this.extractCall) },
-        { ALT: () => this.SUBRULE(this.substringCall) },
-        { ALT: () => this.SUBRULE(this.positionCall) },
-        { ALT: () => this.SUBRULE(this.trimCall) },
-        { ALT: () => this.SUBRULE(this.typedLiteral) },
-        { ALT: () => this.SUBRULE(this.joinWordCall) },
-        { ALT: () => this.SUBRULE(this.nameExpr) },
+        { ALT: () => this.SUBRULE(this.expr) },
       ],
-    }),
-  );
-
-  private readonly parameter = this.RULE('param', (): Expr => {
-    const token = this.CONSUME(Parameter);
-    const index = Number(token.image.slice(1));
-    if (!this.RECORDING_PHASE && !(index >= 1 && index <= MAX_PARAMETER)) {
-      throw new EngineError(
-        SqlState.undefinedParameter,
-        `there is no parameter ${token.image} (line ${token.startLine}, column ${token.startColumn}): parameters are numbered from $1 to $${MAX_PARAMETER}`,
-        tokenPosition(token),
-      );
-    }
-    return { kind: 'param', index, pos: tokenPosition(token) };
+    });
+    this.CONSUME(RParen);
+    return inner;
   });
 
+  // Words that are special only when followed by `(` or a string: the
+  // alternatives are ordered from specific to general and ambiguities are
+  // resolved by that order: `extract(` is the special form, `extract` alone a column.
+  private readonly wordExpr = this.RULE('wordExpr', (): Expr => {
+    // For performance: chevrotain resolves this choice by trying long lookahead
+    // paths in order; a word that is not a keyword can only start a name, so go there directly.
+    if (!this.RECORDING_PHASE) {
+      const type = this.LA(1).tokenType;
+      if (type === Identifier || type === QuotedIdentifier) return this.SUBRULE(this.nameExpr);
+    }
+    return this.OR({ IGNORE_AMBIGUITIES: true, DEF: this.wordAlts });
+  });
 
-
-
-
-
-
-
+  private readonly wordAlts: IOrAlt<Expr>[] = [
+    { ALT: () => this.SUBRULE(this.extractCall) },
+    { ALT: () => this.SUBRULE(this.substringCall) },
+    { ALT: () => this.SUBRULE(this.positionCall) },
+    { ALT: () => this.SUBRULE(this.trimCall) },
+    { ALT: () => this.SUBRULE(this.typedLiteral) },
+    { ALT: () => this.SUBRULE(this.nameExpr) },
+  ];
 
   /** A column reference (`c`, `t.c`) or a function call with optional FILTER and OVER. */
   private readonly nameExpr = this.RULE('nameExpr', (): Expr => {
@@ -467,16 +460,4 @@ export abstract class ExprParser extends CallParser {
     });
     return result ?? { kind: 'column', table: null, name: identifierName(first), pos };
   });
-
-
-
-
-
-
-
-
-
-
-
 }
-

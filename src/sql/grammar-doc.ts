@@ -22,6 +22,11 @@ const TEXT_HEADER = [
   '(* Keywords are case-insensitive; identifiers are lower-cased unless double-quoted. *)',
   '(* In type names a further word is read only while it continues a known multi-word type *)',
   '(* such as double precision or timestamp with time zone. *)',
+  '(* expr is parsed by precedence; operators from loosest to tightest: OR; AND; prefix NOT; *)',
+  '(* IS ... / ISNULL / NOTNULL; comparisons (not chainable); [NOT] BETWEEN / IN / LIKE / ILIKE *)',
+  '(* (not chainable); ||; + -; * / %; prefix + -; :: casts. Binary operators are left-associative. *)',
+  '(* NOT may start only an operand of AND, OR or NOT. The operands of BETWEEN and LIKE, the first *)',
+  '(* argument of POSITION and a window frame bound hold no operator looser than ||. *)',
   '',
 ];
 

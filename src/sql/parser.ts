@@ -29,8 +29,9 @@ export class SqlParser extends QueryParser {
   /** The first token of the statement being parsed; error messages start their context there. */
   statementStart: IToken | null = null;
 
-  constructor() {
-    super();
+  /** With `validate`, building checks the grammar and throws on any ambiguity or definition error. */
+  constructor(options: { readonly validate?: boolean } = {}) {
+    super(options.validate ?? false);
     this.performSelfAnalysis();
   }
 
@@ -343,7 +344,11 @@ export class SqlParser extends QueryParser {
     return { kind: 'show', what, ...this.statementInfo(start) };
   });
 
-  /** EXPLAIN query | EXPLAIN CREATE ... VIEW ... | EXPLAIN [MATERIALIZED] VIEW name */
+  /**
+   * EXPLAIN query | EXPLAIN CREATE ... VIEW ... | EXPLAIN [MATERIALIZED] VIEW name | EXPLAIN name.
+   * A query starts with a reserved word or '(', so a name after EXPLAIN is a view;
+   * `explain view` and `explain materialized` (nothing after) name views called so.
+   */
   private readonly explain = this.RULE('explain', (): ExplainStmt => {
     const start = this.CONSUME(Kw.Explain);
     const target = this.OR([
@@ -358,10 +363,16 @@ export class SqlParser extends QueryParser {
           return { kind: 'viewName', name, pos: tokenPosition(first) };
         },
       },
+      {
+        ALT: (): ExplainStmt['target'] => {
+          const token = this.CONSUME2(Ident);
+          return { kind: 'viewName', name: identifierName(token), pos: tokenPosition(token) };
+        },
+      },
     ]);
     return { kind: 'explain', target, ...this.statementInfo(start) };
   });
 }
 
-/** The one parser instance: building it analyses the grammar, so it is built once. */
+/** The one parser instance: building it analyses the grammar, so it is built once (test/sql/grammar.test.ts validates the grammar). */
 export const sqlParser = new SqlParser();

@@ -245,8 +245,13 @@ export abstract class QueryParser extends ExprParser {
     };
   });
 
-  private readonly selectItem = this.RULE('selectItem', (): SelectItem =>
-    this.OR([
+  private readonly selectItem = this.RULE('selectItem', (): SelectItem => {
+    // For performance: telling `t.*` from an expression takes chevrotain a long
+    // scan of three-token paths; only `*` or a name followed by `.` can be a star item.
+    if (!this.RECORDING_PHASE && this.LA(1).tokenType !== Star && this.LA(2).tokenType !== Dot) {
+      return this.expressionItem();
+    }
+    return this.OR([
       {
         ALT: () => {
           const star = this.CONSUME(Star);
@@ -265,16 +270,17 @@ export abstract class QueryParser extends ExprParser {
           } satisfies SelectItem;
         },
       },
-      {
-        ALT: () => {
-          const start = this.LA(1);
-          const expr = this.SUBRULE(this.expr);
-          const alias = this.SUBRULE(this.optionalAlias);
-          return { kind: 'exprItem', expr, alias, pos: tokenPosition(start) } satisfies SelectItem;
-        },
-      },
-    ]),
-  );
+      { ALT: () => this.expressionItem() },
+    ]);
+  });
+
+  /** The expression alternative of selectItem: expr [AS] alias. */
+  private expressionItem(): SelectItem {
+    const start = this.LA(1);
+    const expr = this.SUBRULE(this.expr);
+    const alias = this.SUBRULE(this.optionalAlias);
+    return { kind: 'exprItem', expr, alias, pos: tokenPosition(start) };
+  }
 
   /** [AS] name; null when absent. */
   private readonly optionalAlias = this.RULE('optionalAlias', (): string | null => {

@@ -41,6 +41,17 @@ function checkRange(type: SqlType, out: Float64Array | Int32Array, raw: Float64A
   }
 }
 
+/** PostgreSQL raises 22003 when finite doubles produce an infinite result. */
+function checkFloatOverflow(a: ArrayLike<number>, b: ArrayLike<number>, out: Float64Array, n: number, valid: Uint8Array | null): void {
+  for (let i = 0; i < n; i++) {
+    const r = out[i]!;
+    if (r - r === 0 || r !== r) continue; // finite or NaN
+    if (Number.isFinite(a[i]!) && Number.isFinite(b[i]!) && isValidAt(valid, i)) {
+      throw new EngineError(SqlState.numericValueOutOfRange, 'value out of range: overflow');
+    }
+  }
+}
+
 type BinaryLoop = (a: ArrayLike<number>, b: ArrayLike<number>, out: Float64Array, n: number, valid: Uint8Array | null) => void;
 
 function isValidAt(v: Uint8Array | null, i: number): boolean {
@@ -91,6 +102,8 @@ function arithmeticImpl(op: string, resultType: SqlType): FunctionImpl {
         return result(resultType, out, validity, n);
       }
       checkRange(resultType, raw, raw, n);
+    } else {
+      checkFloatOverflow(a.values as ArrayLike<number>, b.values as ArrayLike<number>, raw, n, validity);
     }
     return result(resultType, raw, validity, n);
   };

@@ -13,7 +13,7 @@ const MAX_CACHED_PATTERNS = 256;
 
 export function likeToRegExp(pattern: string, escape: string, caseInsensitive: boolean): RegExp {
   if (escape.length > 1) {
-    throw new EngineError(SqlState.invalidParameterValue, `invalid escape string "${escape}": it must be empty or one character`);
+    throw new EngineError(SqlState.invalidEscapeCharacter, `invalid escape string "${escape}": it must be empty or one character`);
   }
   let source = '^';
   for (let i = 0; i < pattern.length; i++) {
@@ -21,7 +21,7 @@ export function likeToRegExp(pattern: string, escape: string, caseInsensitive: b
     if (escape !== '' && c === escape) {
       const next = pattern[++i];
       if (next === undefined) {
-        throw new EngineError(SqlState.invalidParameterValue, 'LIKE pattern must not end with escape character');
+        throw new EngineError(SqlState.invalidEscapeSequence, 'LIKE pattern must not end with escape character');
       }
       source += next.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
     } else if (c === '%') source += '.*';

@@ -1,0 +1,124 @@
+// Helpers for the dataflow property tests: Z-set batches built from row
+// arrays, a multiset that accumulates weighted rows under SQL grouping
+// equality (NULL = NULL, NaN = NaN, -0 = 0), and fast-check generators of
+// change batches that only retract rows the accumulated input holds.
+
+import fc from 'fast-check';
+import type { SqlType } from '../../src/common/sql-type.js';
+import type { Scalar } from '../../src/columnar/column.js';
+import { columnFromScalars, getScalar } from '../../src/columnar/column.js';
+import type { ZBatch } from '../../src/columnar/z-batch.js';
+
+export type Row = readonly Scalar[];
+
+export function batchOf(types: readonly SqlType[], rows: readonly Row[], weights: readonly number[]): ZBatch {
+  return {
+    columns: types.map((t, c) => columnFromScalars(t, rows.map((r) => r[c]!))),
+    weights: Int32Array.from(weights),
+    length: rows.length,
+  };
+}
+
+export function rowsOf(batch: ZBatch): { rows: Row[]; weights: number[] } {
+  const rows: Row[] = [];
+  for (let i = 0; i < batch.length; i++) rows.push(batch.columns.map((c) => getScalar(c, i)));
+  return { rows, weights: Array.from(batch.weights) };
+}
+
+function canonValue(v: Scalar): string {
+  if (v === null) return 'NULL';
+  if (typeof v === 'number') return Number.isNaN(v) ? 'NaN' : String(v === 0 ? 0 : v);
+  return JSON.stringify(v);
+}
+export const canonRow = (r: Row): string => r.map(canonValue).join(' | ');
+
+/** A multiset of rows with integer multiplicities (a Z-set); zero entries vanish. */
+export class Multiset {
+  private readonly entries = new Map<string, { row: Row; weight: number }>();
+
+  add(row: Row, weight: number): void {
+    if (weight === 0) return;
+    const k = canonRow(row);
+    const e = this.entries.get(k);
+    if (e === undefined) this.entries.set(k, { row, weight });
+    else if (e.weight + weight === 0) this.entries.delete(k);
+    else e.weight += weight;
+  }
+
+  addBatch(batch: ZBatch): void {
+    const { rows, weights } = rowsOf(batch);
+    rows.forEach((r, i) => this.add(r, weights[i]!));
+  }
+
+  /** Each distinct row with its multiplicity. */
+  items(): { row: Row; weight: number }[] {
+    return [...this.entries.values()];
+  }
+
+  /** Every row repeated by its (positive) multiplicity. */
+  expand(): Row[] {
+    const out: Row[] = [];
+    for (const { row, weight } of this.entries.values()) for (let i = 0; i < weight; i++) out.push(row);
+    return out;
+  }
+
+  /** Sorted 'row x weight' lines: a readable, order-free comparison form. */
+  lines(): string[] {
+    return this.items().map((e) => `${canonRow(e.row)}  x${e.weight}`).sort();
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+export function multisetOf(rows: readonly Row[]): Multiset {
+  const m = new Multiset();
+  for (const r of rows) m.add(r, 1);
+  return m;
+}
+
+/** One change in a generated batch; indexes and picks resolve against the state at run time. */
+export type Change =
+  | { readonly kind: 'insert'; readonly row: Row; readonly weight: number }
+  | { readonly kind: 'delete'; readonly pick: number; readonly weight: number }
+  | { readonly kind: 'churn'; readonly row: Row; readonly weight: number };
+
+export function changeArb(rowArb: fc.Arbitrary<Row>): fc.Arbitrary<Change> {
+  return fc.oneof(
+    { weight: 4, arbitrary: fc.record({ kind: fc.constant('insert' as const), row: rowArb, weight: fc.integer({ min: 0, max: 3 }) }) },
+    { weight: 3, arbitrary: fc.record({ kind: fc.constant('delete' as const), pick: fc.nat(), weight: fc.integer({ min: 1, max: 3 }) }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('churn' as const), row: rowArb, weight: fc.integer({ min: 1, max: 2 }) }) },
+  );
+}
+
+/**
+ * Turns generated changes into one unconsolidated batch against `state` (the
+ * accumulated input, updated in place): deletes retract at most what is held,
+ * churn adds and removes the same row within the batch (the retraction first
+ * half the time), inserts may carry weight 0.
+ */
+export function resolveBatch(changes: readonly Change[], state: Multiset): { rows: Row[]; weights: number[] } {
+  const rows: Row[] = [];
+  const weights: number[] = [];
+  for (const c of changes) {
+    if (c.kind === 'insert') {
+      rows.push(c.row);
+      weights.push(c.weight);
+      state.add(c.row, c.weight);
+    } else if (c.kind === 'churn') {
+      const first = c.weight === 1 ? -1 : 1;
+      rows.push(c.row, c.row);
+      weights.push(first * c.weight, -first * c.weight);
+    } else {
+      const items = state.items();
+      if (items.length === 0) continue;
+      const e = items[c.pick % items.length]!;
+      const w = Math.min(c.weight, e.weight);
+      rows.push(e.row);
+      weights.push(-w);
+      state.add(e.row, -w);
+    }
+  }
+  return { rows, weights };
+}

@@ -1,0 +1,95 @@
+// The library insert APIs: insert(table, row objects) and insertArrow(table,
+// apache-arrow Table). Columns match by name (missing ones are NULL), values
+// convert by PostgreSQL's input rules, each call is one commit that views see.
+
+import { Float64, Int32, Table, Utf8, tableFromArrays, vectorFromArray } from 'apache-arrow';
+import { describe, expect, it } from 'vitest';
+import { Engine } from '../../src/engine.js';
+
+async function setup(): Promise<Engine> {
+  const e = new Engine();
+  await e.sql('CREATE TABLE t (id int, name text, score double precision, big bigint, ok boolean, day date, at timestamp)');
+  await e.sql('CREATE MATERIALIZED VIEW c AS SELECT count(*) AS n, sum(score) AS s FROM t');
+  return e;
+}
+
+describe('insert()', () => {
+  it('row objects, strings parsed by the column type, missing fields NULL', async () => {
+    const e = await setup();
+    const lsn = e.lsn;
+    const r = await e.insert('t', [
+      { id: 1, name: 'a', score: 1.5, big: 2 ** 40, ok: true, day: '2024-02-29', at: '2024-02-29 10:11:12.5' },
+      { id: '2', score: '2.5', ok: 'yes', at: new Date(Date.UTC(2020, 0, 2, 3, 4, 5)) },
+      { id: 3 },
+    ]);
+    expect(r.command).toBe('INSERT');
+    expect(r.rowCount).toBe(3);
+    expect(e.lsn).toBe(lsn + 1);
+    expect((await e.sql('SELECT * FROM t ORDER BY id')).rows).toEqual([
+      [1, 'a', 1.5, 2 ** 40, true, '2024-02-29', '2024-02-29 10:11:12.5'],
+      [2, null, 2.5, null, true, null, '2020-01-02 03:04:05'],
+      [3, null, null, null, null, null, null],
+    ]);
+    expect((await e.sql('SELECT * FROM c')).rows).toEqual([[3, 4]]);
+  });
+
+  it('bad values fail the whole call with the row and column named', async () => {
+    const e = await setup();
+    await expect(e.insert('t', [{ id: 1 }, { id: 'x' }])).rejects.toMatchObject({ code: '22P02' });
+    await expect(e.insert('t', [{ id: 1 }, { id: 'x' }])).rejects.toThrow(/row 2.*"id"/);
+    await expect(e.insert('t', [{ id: 3_000_000_000 }])).rejects.toMatchObject({ code: '22003' });
+    await expect(e.insert('t', [{ nope: 1 }])).rejects.toMatchObject({ code: '42703' });
+    await expect(e.insert('missing', [{ id: 1 }])).rejects.toMatchObject({ code: '42P01' });
+    await expect(e.insert('c', [{ n: 1 }])).rejects.toMatchObject({ code: '42809' });
+    expect((await e.sql('SELECT count(*) FROM t')).rows).toEqual([[0]]);
+  });
+});
+
+describe('insertArrow()', () => {
+  it('typed arrays from tableFromArrays, plain Utf8 strings', async () => {
+    const e = await setup();
+    const data = new Table({
+      id: vectorFromArray([1, 2, 3], new Int32()),
+      name: vectorFromArray(['x', 'y', 'z'], new Utf8()),
+      score: vectorFromArray([0.25, -1, 4], new Float64()),
+    });
+    const r = await e.insertArrow('t', data);
+    expect(r.rowCount).toBe(3);
+    expect((await e.sql('SELECT id, name, score, big FROM t ORDER BY id')).rows).toEqual([[1, 'x', 0.25, null], [2, 'y', -1, null], [3, 'z', 4, null]]);
+    expect((await e.sql('SELECT * FROM c')).rows).toEqual([[3, 3.25]]);
+    await e.insertArrow('t', tableFromArrays({ id: Int32Array.from([4]), score: Float64Array.from([1]) }));
+    expect((await e.sql('SELECT * FROM c')).rows).toEqual([[4, 4.25]]);
+  });
+
+  it('string columns as tableFromArrays builds them (dictionary-encoded Utf8)', async () => {
+    const e = await setup();
+    await e.insertArrow('t', tableFromArrays({ id: Int32Array.from([1, 2]), name: ['x', 'y'] }));
+    expect((await e.sql('SELECT id, name FROM t ORDER BY id')).rows).toEqual([[1, 'x'], [2, 'y']]);
+  });
+
+  it('NULLs in arrow vectors', async () => {
+    const e = await setup();
+    const data = new Table({
+      id: vectorFromArray([1, null, 3], new Int32()),
+      name: vectorFromArray(['a', null, 'c'], new Utf8()),
+      score: vectorFromArray([null, 2, 3], new Float64()),
+    });
+    await e.insertArrow('t', data);
+    expect((await e.sql('SELECT id, name, score FROM t ORDER BY score NULLS FIRST')).rows).toEqual([[1, 'a', null], [null, null, 2], [3, 'c', 3]]);
+  });
+
+  it('many rows in one commit', async () => {
+    const e = await setup();
+    const n = 50_000;
+    const lsn = e.lsn;
+    await e.insertArrow('t', tableFromArrays({ id: Int32Array.from({ length: n }, (_, i) => i), score: Float64Array.from({ length: n }, (_, i) => i % 10) }));
+    expect(e.lsn).toBe(lsn + 1);
+    expect((await e.sql('SELECT * FROM c')).rows).toEqual([[n, 4.5 * n]]);
+  });
+
+  it('an unknown column fails and inserts nothing', async () => {
+    const e = await setup();
+    await expect(e.insertArrow('t', tableFromArrays({ nope: Int32Array.from([1]) }))).rejects.toMatchObject({ code: '42703' });
+    expect((await e.sql('SELECT count(*) FROM t')).rows).toEqual([[0]]);
+  });
+});
