@@ -164,6 +164,10 @@ function expectedAt(
       // Content assist is best effort; the parser's own expectation still stands.
     }
   }
+  // The grammar's static view can allow the offending token where the parser's
+  // precedence rules refused it (`a LIKE b LIKE c`); never list it as expected.
+  const offending = tokens[errorIndex];
+  if (types !== null && offending !== undefined) types = types.filter((type) => !tokenMatcher(offending, type));
   if (types === null || types.length === 0) return [...new Set(fallback.filter((l) => l !== ''))];
   // An expression can start with dozens of tokens, and continue with dozens of
   // operators: name those two categories instead of listing their members.

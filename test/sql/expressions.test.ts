@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseSql } from '../../src/sql/parse-sql.js';
 import { bin, col, expr, fn, num, str, type, un } from './sql-test-helpers.js';
 
 describe('operator precedence', () => {
@@ -238,5 +239,76 @@ describe('special forms', () => {
   it('special-form words alone are plain columns', () => {
     expect(expr('extract + position')).toEqual(bin('+', col('extract'), col('position')));
     expect(expr('date')).toEqual(col('date'));
+  });
+});
+
+describe('precedence climbing: levels, associativity and non-chaining', () => {
+  it('NOT, AND, OR', () => {
+    expect(expr('NOT a = b AND c')).toEqual(bin('and', un('not', bin('=', col('a'), col('b'))), col('c')));
+    expect(expr('NOT NOT a')).toEqual(un('not', un('not', col('a'))));
+    expect(expr('a OR b OR c')).toEqual(bin('or', bin('or', col('a'), col('b')), col('c')));
+    expect(expr('a AND NOT b OR c')).toEqual(bin('or', bin('and', col('a'), un('not', col('b'))), col('c')));
+  });
+
+  it('IS tests repeat and bind looser than arithmetic', () => {
+    expect(expr('a IS NULL IS NOT TRUE')).toEqual({
+      kind: 'isBool', operand: { kind: 'isNull', operand: col('a'), negated: false }, value: true, negated: true,
+    });
+    expect(expr('a + b IS NULL')).toEqual({ kind: 'isNull', operand: bin('+', col('a'), col('b')), negated: false });
+    expect(expr('a IS DISTINCT FROM b = c')).toEqual({
+      kind: 'isDistinct', left: col('a'), right: bin('=', col('b'), col('c')), negated: false,
+    });
+  });
+
+  it('predicate operands are at the || level', () => {
+    expect(expr('a || b LIKE c || d')).toEqual({
+      kind: 'like', operand: bin('||', col('a'), col('b')), pattern: bin('||', col('c'), col('d')),
+      escape: null, negated: false, caseInsensitive: false,
+    });
+    expect(expr('a BETWEEN b + 1 AND c * 2 OR d')).toEqual(
+      bin('or', {
+        kind: 'between', operand: col('a'), low: bin('+', col('b'), num('1')), high: bin('*', col('c'), num('2')),
+        negated: false, symmetric: false,
+      }, col('d')),
+    );
+    expect(expr('a NOT BETWEEN 1 AND 2 = TRUE')).toEqual(
+      bin('=', {
+        kind: 'between', operand: col('a'), low: num('1'), high: num('2'), negated: true, symmetric: false,
+      }, { kind: 'boolean', value: true }),
+    );
+    expect(expr('a IN (1, 2) = b')).toEqual(
+      bin('=', { kind: 'inList', operand: col('a'), list: [num('1'), num('2')], negated: false }, col('b')),
+    );
+  });
+
+  it('unary signs and casts', () => {
+    expect(expr('1 - -1')).toEqual(bin('-', num('1'), un('-', num('1'))));
+    expect(expr('-a::int * 2')).toEqual(bin('*', un('-', { kind: 'cast', operand: col('a'), type: type('int') }), num('2')));
+    expect(expr('2 * 3 + 4 * 5 - 6 / 2')).toEqual(
+      bin('-', bin('+', bin('*', num('2'), num('3')), bin('*', num('4'), num('5'))), bin('/', num('6'), num('2'))),
+    );
+  });
+
+  it('rejects chained comparisons and predicates, and NOT inside a tighter operand', () => {
+    const cases: [string, string][] = [
+      ['a < b < c', 'syntax error at or near "<" (line 1, column 14)'],
+      ['a LIKE b LIKE c', 'syntax error at or near "LIKE" (line 1, column 17)'],
+      ['a IS NULL = b', 'syntax error at or near "=" (line 1, column 18)'],
+      ['a = NOT b', 'syntax error at or near "NOT" (line 1, column 12): expected expression'],
+      ['- NOT a', 'syntax error at or near "NOT" (line 1, column 10): expected expression'],
+      ['a NOT b', 'syntax error at or near "NOT" (line 1, column 10)'],
+    ];
+    for (const [sql, message] of cases) expect(() => expr(sql), sql).toThrow(message);
+  });
+
+  it('never lists the offending token as expected', () => {
+    // Statically `b = c` could be the LIKE pattern and ESCAPE follow it; by precedence it cannot.
+    let message = '';
+    try {
+      parseSql("INSERT INTO t VALUES (a LIKE b = c ESCAPE 'x')");
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toBe(`syntax error at or near "ESCAPE" (line 1, column 36): expected one of operator, ',', ')'`);
   });
 });

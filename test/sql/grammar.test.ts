@@ -1,8 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { renderGrammar } from '../../src/sql/grammar-doc.js';
+import { SqlParser } from '../../src/sql/parser.js';
 
 const read = (name: string) => readFileSync(new URL(`../../grammar/${name}`, import.meta.url), 'utf8');
+
+describe('grammar validation', () => {
+  // The shared parser skips chevrotain's checks to start faster; they run here.
+  it('has no ambiguities or definition errors', () => {
+    expect(() => new SqlParser({ validate: true })).not.toThrow();
+  });
+});
 
 describe('generated grammar docs', () => {
   const { html, text } = renderGrammar();

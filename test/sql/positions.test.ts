@@ -49,3 +49,18 @@ describe('positions', () => {
     expect(join.pos).toEqual(at(32, 1, 32));
   });
 });
+
+describe('positions of single-token operands', () => {
+  it('VALUES rows, parameters and columns', () => {
+    //                       123456789012345678901234567890123
+    const [s] = parseSql("INSERT INTO t VALUES (1, -2), ('x', $1, b)");
+    if (s?.kind !== 'insert' || s.source.kind !== 'values') throw new Error('insert');
+    const rows = s.source.rows;
+    expect(rows.map((row) => row.map((e) => e.pos))).toEqual([
+      [at(23, 1, 23), at(26, 1, 26)],
+      [at(32, 1, 32), at(37, 1, 37), at(41, 1, 41)],
+    ]);
+    const neg = rows[0]![1] as Extract<Expr, { kind: 'unary' }>;
+    expect(neg.operand.pos).toEqual(at(27, 1, 27));
+  });
+});

@@ -131,6 +131,23 @@ describe('DROP, SHOW, EXPLAIN', () => {
     });
     expect(noPos(one('explain view "V"'))).toEqual({ kind: 'explain', text: 'explain view "V"', target: { kind: 'viewName', name: 'V' } });
   });
+
+  it('EXPLAIN with a bare view name', () => {
+    expect(one('EXPLAIN totals')).toEqual({
+      kind: 'explain', text: 'EXPLAIN totals', pos: { offset: 1, line: 1, column: 1 },
+      target: { kind: 'viewName', name: 'totals', pos: { offset: 9, line: 1, column: 9 } },
+    });
+    expect(noPos(one('explain "Totals" ;'))).toEqual({ kind: 'explain', text: 'explain "Totals"', target: { kind: 'viewName', name: 'Totals' } });
+    // Non-reserved words are names too; VIEW and MATERIALIZED are keywords only when more follows.
+    for (const name of ['date', 'view', 'materialized', 'tables']) {
+      expect(noPos(one(`explain ${name}`))).toEqual({ kind: 'explain', text: `explain ${name}`, target: { kind: 'viewName', name } });
+    }
+    expect(noPos(one('explain view view'))).toEqual({ kind: 'explain', text: 'explain view view', target: { kind: 'viewName', name: 'view' } });
+    const q = one('EXPLAIN (SELECT 1)');
+    expect(q.kind === 'explain' && q.target.kind).toBe('select');
+    expect(() => parseSql('EXPLAIN v w')).toThrow('syntax error at or near "w" (line 1, column 11)');
+    expect(() => parseSql('EXPLAIN materialized v')).toThrow('syntax error at or near "v" (line 1, column 22): expected one of VIEW');
+  });
 });
 
 describe('scripts', () => {
