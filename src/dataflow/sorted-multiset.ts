@@ -101,7 +101,8 @@ export class SortedMultiset {
     const oldValues = this.values;
     const oldCounts = this.counts;
     const oldSize = this.size;
-    const cap = Math.max(INITIAL_CAPACITY, oldSize + k);
+    // Room to grow: the inserts that follow a bulk load should not reallocate.
+    const cap = INITIAL_CAPACITY + oldSize + k + ((oldSize + k) >>> 2);
     const values: Values = this.numeric ? new Float64Array(cap) : new Array<string>(cap);
     const counts = new Int32Array(cap);
     let i = 0;
