@@ -1,0 +1,293 @@
+// Benchmark: a GROUP BY view over a keyed table, Freshet against DuckDB on the
+// same data in the same process. Measures (a) hydration, Freshet's CREATE
+// MATERIALIZED VIEW vs DuckDB's CREATE TABLE AS, and (b) update latency for
+// 1-row and 1,000-row batches (10% deletes, 90% inserts/upserts) until the view
+// reflects them, vs DuckDB applying the batch and recomputing the query.
+//   node dist/bench/group-by.js [--rows N] [--groups G] [--reps R] [--seed S]
+// --reps is the number of hydrations timed; update latency always uses 300
+// 1-row and 40 1,000-row batches after warm-up.
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { tableFromArrays } from 'apache-arrow';
+import { BIGINT, DOUBLE, DuckDBDataChunk, DuckDBInstance, INTEGER, version as duckdbVersion } from '@duckdb/node-api';
+import { Engine } from '../src/index.js';
+
+interface Options {
+  readonly rows: number;
+  readonly groups: number;
+  readonly reps: number;
+  readonly seed: number;
+}
+
+function parseArgs(argv: readonly string[]): Options {
+  const opts = { rows: 10_000_000, groups: 100_000, reps: 3, seed: 1 };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = Number(argv[i + 1]);
+    const key = flag?.replace(/^--/, '');
+    if (key === 'rows' || key === 'groups' || key === 'reps' || key === 'seed') {
+      if (!Number.isInteger(value) || value < 0) throw new Error(`${flag} expects a non-negative integer, got '${argv[i + 1]}'`);
+      opts[key] = value;
+      i++;
+    } else {
+      throw new Error(`unknown flag '${flag}'; expected --rows, --groups, --reps or --seed`);
+    }
+  }
+  return opts;
+}
+
+/** A small deterministic generator (xorshift32), so both engines see identical data. */
+class Rand {
+  private s: number;
+  constructor(seed: number) {
+    this.s = (seed * 0x9e3779b9) >>> 0 || 1;
+  }
+  u32(): number {
+    let x = this.s;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    this.s = x >>> 0;
+    return this.s;
+  }
+  below(n: number): number {
+    return this.u32() % n;
+  }
+  double(): number {
+    return this.u32() / 0x1_0000_0000;
+  }
+}
+
+const viewQuery = 'SELECT k, count(*), sum(v), min(v), max(v) FROM t GROUP BY k';
+/** Aliased for DuckDB so its column names match PostgreSQL's (count, sum, min, max). */
+const duckQuery = 'SELECT k, count(*) AS count, sum(v) AS sum, min(v) AS min, max(v) AS max FROM t GROUP BY k';
+
+/** One change batch as SQL text: deletes first, then inserts/upserts. */
+interface Batch {
+  readonly deletes: string | null;
+  readonly inserts: string | null;
+}
+
+function makeBatches(rand: Rand, count: number, size: number, rows: number, groups: number, nextId: { v: number }): Batch[] {
+  const out: Batch[] = [];
+  for (let b = 0; b < count; b++) {
+    const del: number[] = [];
+    const ins: string[] = [];
+    const used = new Set<number>();
+    for (let i = 0; i < size; i++) {
+      // For a 1-row batch this is a 10% chance of a delete; for 1,000 rows, ~100 deletes.
+      if (rand.below(10) === 0) {
+        const id = rand.below(rows);
+        if (!used.has(id)) {
+          used.add(id);
+          del.push(id);
+        }
+      } else {
+        // Half new keys (inserts), half existing keys (upserts); keys distinct within a batch.
+        let id = rand.below(2) === 0 ? nextId.v++ : rand.below(rows);
+        if (used.has(id)) id = nextId.v++;
+        used.add(id);
+        const v = Math.round(rand.double() * 1e6) / 1e3;
+        ins.push(`(${id}, ${rand.below(groups)}, ${v})`);
+      }
+    }
+    out.push({
+      deletes: del.length > 0 ? `DELETE FROM t WHERE id IN (${del.join(', ')})` : null,
+      inserts: ins.length > 0 ? `INSERT INTO t VALUES ${ins.join(', ')}` : null,
+    });
+  }
+  return out;
+}
+
+function percentile(xs: readonly number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  if (s.length === 0) return Number.NaN;
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] ?? Number.NaN;
+}
+
+function median(xs: readonly number[]): number {
+  return percentile(xs, 50);
+}
+
+function maxRssMb(): number {
+  return process.resourceUsage().maxRSS / 1024;
+}
+
+function ms(x: number): string {
+  return x >= 100 ? x.toFixed(0) : x >= 1 ? x.toFixed(2) : x.toFixed(3);
+}
+
+async function main(): Promise<void> {
+  const opts = parseArgs(process.argv.slice(2));
+  const { rows, groups, reps } = opts;
+  const log = (s: string): void => void process.stderr.write(`${s}\n`);
+  log(`group-by: ${rows.toLocaleString('en-US')} rows, ${groups.toLocaleString('en-US')} groups, ${reps} reps`);
+
+  // ---- data (shared by both engines)
+  const rand = new Rand(opts.seed);
+  const id = new BigInt64Array(rows);
+  const k = new Int32Array(rows);
+  const v = new Float64Array(rows);
+  for (let i = 0; i < rows; i++) {
+    id[i] = BigInt(i);
+    k[i] = rand.below(groups);
+    v[i] = Math.round(rand.double() * 1e6) / 1e3;
+  }
+  const nextId = { v: rows };
+  // Enough batches for a meaningful p99 (the first few of each size are warm-up).
+  const warmup = 5;
+  const small = makeBatches(rand, 300 + warmup, 1, rows, groups, nextId);
+  const large = makeBatches(rand, 40 + 1, 1000, rows, groups, nextId);
+
+  // ---- Freshet (first, so its peak RSS is measured before DuckDB allocates)
+  const engine = new Engine();
+  await engine.sql('CREATE TABLE t (id BIGINT PRIMARY KEY, k INTEGER, v DOUBLE PRECISION)');
+  let t0 = performance.now();
+  await engine.insertArrow('t', tableFromArrays({ id, k, v }));
+  const freshetLoadMs = performance.now() - t0;
+  log(`freshet: loaded in ${ms(freshetLoadMs)} ms`);
+
+  const freshetHydrate: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    if (r > 0) await engine.sql('DROP MATERIALIZED VIEW g');
+    t0 = performance.now();
+    await engine.sql(`CREATE MATERIALIZED VIEW g AS ${viewQuery}`);
+    freshetHydrate.push(performance.now() - t0);
+  }
+  log(`freshet: hydration ${freshetHydrate.map(ms).join(', ')} ms`);
+
+  const applyFreshet = async (b: Batch): Promise<number> => {
+    const start = performance.now();
+    if (b.deletes !== null) await engine.sql(b.deletes);
+    if (b.inserts !== null) await engine.sql(b.inserts);
+    return performance.now() - start;
+  };
+  const freshetSmall: number[] = [];
+  const freshetLarge: number[] = [];
+  for (const [i, b] of small.entries()) {
+    const t = await applyFreshet(b);
+    if (i >= warmup) freshetSmall.push(t);
+  }
+  for (const [i, b] of large.entries()) {
+    const t = await applyFreshet(b);
+    if (i >= 1) freshetLarge.push(t);
+  }
+  const freshetRssMb = maxRssMb();
+  const freshetView = await engine.sql('SELECT * FROM g');
+  log(`freshet: updates done; peak RSS so far ${freshetRssMb.toFixed(0)} MB`);
+
+  // ---- DuckDB
+  const instance = await DuckDBInstance.create(':memory:');
+  const conn = await instance.connect();
+  await conn.run('CREATE TABLE t (id BIGINT PRIMARY KEY, k INTEGER, v DOUBLE)');
+  t0 = performance.now();
+  const appender = await conn.createAppender('t');
+  const chunkRows = 2048;
+  for (let at = 0; at < rows; at += chunkRows) {
+    const n = Math.min(chunkRows, rows - at);
+    const chunk = DuckDBDataChunk.create([BIGINT, INTEGER, DOUBLE], n);
+    chunk.setColumns([Array.from(id.subarray(at, at + n)), Array.from(k.subarray(at, at + n)), Array.from(v.subarray(at, at + n))]);
+    appender.appendDataChunk(chunk);
+  }
+  appender.closeSync();
+  const duckLoadMs = performance.now() - t0;
+  log(`duckdb: loaded in ${ms(duckLoadMs)} ms`);
+
+  const duckHydrate: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    t0 = performance.now();
+    await conn.run(`CREATE OR REPLACE TABLE r AS ${duckQuery}`);
+    duckHydrate.push(performance.now() - t0);
+  }
+  log(`duckdb: CREATE TABLE AS ${duckHydrate.map(ms).join(', ')} ms`);
+
+  const applyDuck = async (b: Batch): Promise<{ dml: number; recompute: number }> => {
+    const start = performance.now();
+    if (b.deletes !== null) await conn.run(b.deletes);
+    if (b.inserts !== null) await conn.run(b.inserts.replace(/^INSERT INTO/, 'INSERT OR REPLACE INTO'));
+    const mid = performance.now();
+    await conn.run(`CREATE OR REPLACE TABLE r AS ${duckQuery}`);
+    return { dml: mid - start, recompute: performance.now() - mid };
+  };
+  const duckSmall: { dml: number; recompute: number }[] = [];
+  const duckLarge: { dml: number; recompute: number }[] = [];
+  for (const [i, b] of small.entries()) {
+    const t = await applyDuck(b);
+    if (i >= warmup) duckSmall.push(t);
+  }
+  for (const [i, b] of large.entries()) {
+    const t = await applyDuck(b);
+    if (i >= 1) duckLarge.push(t);
+  }
+
+  // ---- sanity: the maintained view equals DuckDB's recomputation (group count and totals)
+  const check = (await conn.runAndReadAll('SELECT count(*), sum(count), sum(sum) FROM r')).getRowsJS()[0] ?? [];
+  let fCount = 0;
+  let fSum = 0;
+  for (const row of freshetView.rows) {
+    fCount += Number(row[1]);
+    fSum += Number(row[2] ?? 0);
+  }
+  const dGroups = Number(check[0]);
+  const dCount = Number(check[1]);
+  const dSum = Number(check[2]);
+  const agree =
+    freshetView.rows.length === dGroups && fCount === dCount && Math.abs(fSum - dSum) <= 1e-9 * Math.max(1, Math.abs(dSum));
+  conn.closeSync();
+  instance.closeSync();
+  await engine.close();
+
+  // ---- report
+  const stats = (xs: readonly number[]): { p50: number; p99: number } => ({ p50: percentile(xs, 50), p99: percentile(xs, 99) });
+  const fS = stats(freshetSmall);
+  const fL = stats(freshetLarge);
+  const dSd = stats(duckSmall.map((x) => x.dml));
+  const dSr = stats(duckSmall.map((x) => x.recompute));
+  const dSt = stats(duckSmall.map((x) => x.dml + x.recompute));
+  const dLd = stats(duckLarge.map((x) => x.dml));
+  const dLr = stats(duckLarge.map((x) => x.recompute));
+  const dLt = stats(duckLarge.map((x) => x.dml + x.recompute));
+  const fH = median(freshetHydrate);
+  const dH = median(duckHydrate);
+  const ratio = (duck: number, freshet: number): string => `${(duck / freshet).toFixed(2)}x`;
+
+  const lines = [
+    '',
+    `group-by  rows=${rows} groups=${groups} reps=${reps}  (ratio = DuckDB time / Freshet time; >1 means Freshet is faster)`,
+    'measure                         Freshet ms    DuckDB ms (DML + recompute)       ratio',
+    `hydration (median)              ${ms(fH).padStart(10)}    ${ms(dH).padStart(10)}                        ${ratio(dH, fH)}`,
+    `1-row batch p50                 ${ms(fS.p50).padStart(10)}    ${ms(dSt.p50).padStart(10)} (${ms(dSd.p50)} + ${ms(dSr.p50)})`.padEnd(84) + ratio(dSt.p50, fS.p50),
+    `1-row batch p99                 ${ms(fS.p99).padStart(10)}    ${ms(dSt.p99).padStart(10)} (${ms(dSd.p99)} + ${ms(dSr.p99)})`.padEnd(84) + ratio(dSt.p99, fS.p99),
+    `1,000-row batch p50             ${ms(fL.p50).padStart(10)}    ${ms(dLt.p50).padStart(10)} (${ms(dLd.p50)} + ${ms(dLr.p50)})`.padEnd(84) + ratio(dLt.p50, fL.p50),
+    `1,000-row batch p99             ${ms(fL.p99).padStart(10)}    ${ms(dLt.p99).padStart(10)} (${ms(dLd.p99)} + ${ms(dLr.p99)})`.padEnd(84) + ratio(dLt.p99, fL.p99),
+    `load (insertArrow / appender)   ${ms(freshetLoadMs).padStart(10)}    ${ms(duckLoadMs).padStart(10)}`,
+    `peak RSS: ${freshetRssMb.toFixed(0)} MB after Freshet phases, ${maxRssMb().toFixed(0)} MB at end (DuckDB shares the process)`,
+    `view agrees with DuckDB recomputation: ${agree ? 'yes' : `NO (Freshet ${freshetView.rows.length} groups, count ${fCount}, sum ${fSum}; DuckDB ${dGroups}, ${dCount}, ${dSum})`}`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+  const date = new Date().toISOString().slice(0, 10);
+  const dir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${date}-group-by.json`);
+  const result = {
+    benchmark: 'group-by',
+    date: new Date().toISOString(),
+    options: opts,
+    environment: { node: process.version, duckdb: duckdbVersion(), platform: process.platform, arch: process.arch },
+    query: viewQuery,
+    batches: { oneRow: freshetSmall.length, thousandRow: freshetLarge.length, warmupDiscarded: { oneRow: warmup, thousandRow: 1 } },
+    loadMs: { freshet: freshetLoadMs, duckdb: duckLoadMs },
+    hydrationMs: { freshet: { median: fH, all: freshetHydrate }, duckdb: { median: dH, all: duckHydrate }, ratio: dH / fH },
+    oneRowBatchMs: { freshet: fS, duckdb: { total: dSt, dml: dSd, recompute: dSr }, ratioP50: dSt.p50 / fS.p50, ratioP99: dSt.p99 / fS.p99 },
+    thousandRowBatchMs: { freshet: fL, duckdb: { total: dLt, dml: dLd, recompute: dLr }, ratioP50: dLt.p50 / fL.p50, ratioP99: dLt.p99 / fL.p99 },
+    peakRssMb: { afterFreshet: freshetRssMb, end: maxRssMb() },
+    viewAgreesWithDuckDB: agree,
+  };
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  log(`wrote ${file}`);
+}
+
+await main();
