@@ -162,7 +162,7 @@ export class Engine {
 
   private snapshot(relation: string): ZBatch {
     const table = this.tables.get(relation);
-    if (table !== undefined) return table.snapshot().batch;
+    if (table !== undefined) return table.rowsSnapshot();
     const node = this.scheduler.node(relation);
     assert(node !== undefined, `no data for relation ${relation}`);
     return node.sink.snapshot();

@@ -19,6 +19,9 @@ import { hashRows } from './hash-rows.js';
 import { isValid } from './validity.js';
 
 const MAX_LOAD = 0.5;
+/** The direct-address path pays off only for large batches over small key ranges. */
+const DENSE_MIN_ROWS = 65_536;
+const DENSE_MAX_RANGE = 1 << 22;
 
 export class KeyedRows {
   readonly columns: GrowableColumn[];
@@ -49,6 +52,66 @@ export class KeyedRows {
     this.mask = 127;
   }
 
+  /**
+   * Makes room for `additional` more keys at once: one index rebuild instead
+   * of a cascade of doublings during a bulk insert.
+   */
+  reserve(additional: number): void {
+    const needed = this.size + additional;
+    let cap = this.index.length;
+    while (needed > cap * MAX_LOAD) cap *= 2;
+    if (cap !== this.index.length) this.rehash(cap);
+    if (needed > this.counts.length) this.grow(needed);
+    for (const c of this.columns) c.ensureCapacity(needed);
+  }
+
+  /**
+   * findOrAdd that hashes the keys itself. For a large batch keyed by one
+   * INTEGER/DATE column spanning a small range it skips hashing: a direct
+   * array from key value to slot resolves every row after the first occurrence
+   * of each value (a "perfect hash", as column stores use for GROUP BY on
+   * small integer domains). Slots are assigned in first-occurrence order
+   * either way.
+   */
+  findOrAddKeys(batchColumns: readonly Column[], length: number): Int32Array {
+    if (length >= DENSE_MIN_ROWS && this.keyColumns.length === 1) {
+      const dense = this.findOrAddDense(batchColumns, length);
+      if (dense !== null) return dense;
+    }
+    return this.findOrAdd(batchColumns, this.hashKeys(batchColumns, length), length);
+  }
+
+  private findOrAddDense(batchColumns: readonly Column[], length: number): Int32Array | null {
+    const key = batchColumns[this.keyColumns[0]!]!;
+    if (!(key.values instanceof Int32Array) || key.validity !== null) return null;
+    const v = key.values;
+    let lo = v[0]!;
+    let hi = lo;
+    for (let i = 1; i < length; i++) {
+      const x = v[i]!;
+      if (x < lo) lo = x;
+      else if (x > hi) hi = x;
+    }
+    const range = hi - lo + 1;
+    if (range > DENSE_MAX_RANGE || range > length * 4) return null;
+    const map = new Int32Array(range).fill(-1);
+    const firsts: number[] = [];
+    for (let i = 0; i < length; i++) {
+      const d = v[i]! - lo;
+      if (map[d] === -1) {
+        map[d] = -2;
+        firsts.push(i);
+      }
+    }
+    const rows = Int32Array.from(firsts);
+    const firstColumns = batchColumns.map((c) => gatherColumn(c, rows));
+    const firstSlots = this.findOrAdd(firstColumns, this.hashKeys(firstColumns, rows.length), rows.length);
+    for (let j = 0; j < rows.length; j++) map[v[rows[j]!]! - lo] = firstSlots[j]!;
+    const slots = new Int32Array(length);
+    for (let i = 0; i < length; i++) slots[i] = map[v[i]! - lo]!;
+    return slots;
+  }
+
   /** Hashes the key columns of a batch laid out like this store. */
   hashKeys(batchColumns: readonly Column[], length: number): Int32Array {
     return hashRows(this.keyColumns.map((k) => batchColumns[k]!), length);
@@ -59,7 +122,7 @@ export class KeyedRows {
    * for keys not present. `batchColumns` are laid out like the store's columns.
    */
   findOrAdd(batchColumns: readonly Column[], hashes: Int32Array, length: number): Int32Array {
-    if (this.keyColumns.length === 1) return this.findOrAddOneKey(batchColumns, hashes, length);
+    if (this.keyColumns.length === 1) return this.findOneKey(batchColumns, hashes, length, true);
     const slots = new Int32Array(length);
     for (let i = 0; i < length; i++) {
       let slot = this.probe(batchColumns, i, hashes[i]!);
@@ -70,11 +133,11 @@ export class KeyedRows {
   }
 
   /**
-   * findOrAdd for the common one-column key, with the probe and the equality
-   * test inlined. For performance: this loop runs once per input row on every
+   * find / findOrAdd for the common one-column key, with the probe and the
+   * equality test inlined. For performance: this loop runs once per input row on every
    * aggregate, join and table insert.
    */
-  private findOrAddOneKey(batchColumns: readonly Column[], hashes: Int32Array, length: number): Int32Array {
+  private findOneKey(batchColumns: readonly Column[], hashes: Int32Array, length: number, add: boolean): Int32Array {
     const slots = new Int32Array(length);
     const k = this.keyColumns[0]!;
     const mine = this.columns[k]!;
@@ -111,13 +174,14 @@ export class KeyedRows {
         }
         pos = (pos + 1) & mask;
       }
-      slots[i] = slot >= 0 ? slot : this.append(batchColumns, i, hash);
+      slots[i] = slot >= 0 || !add ? slot : this.append(batchColumns, i, hash);
     }
     return slots;
   }
 
   /** The slot of each row's key, or -1 where absent. */
   find(batchColumns: readonly Column[], hashes: Int32Array, length: number): Int32Array {
+    if (this.keyColumns.length === 1) return this.findOneKey(batchColumns, hashes, length, false);
     const slots = new Int32Array(length);
     for (let i = 0; i < length; i++) slots[i] = this.probe(batchColumns, i, hashes[i]!);
     return slots;
@@ -151,6 +215,22 @@ export class KeyedRows {
     if (before === 0 && after !== 0) this.live++;
     else if (before !== 0 && after === 0) this.live--;
     return after;
+  }
+
+  /** addCount for a whole batch: `counts[slots[i]] += weights[i]`, keeping `live` in step. */
+  addCounts(slots: Int32Array, weights: Int32Array, n: number): void {
+    const counts = this.counts;
+    let live = this.live;
+    for (let i = 0; i < n; i++) {
+      const s = slots[i]!;
+      const before = counts[s]!;
+      const after = before + weights[i]!;
+      counts[s] = after;
+      if (before === 0) {
+        if (after !== 0) live++;
+      } else if (after === 0) live--;
+    }
+    this.live = live;
   }
 
   /** True when dead slots dominate and `compact()` would pay off. */

@@ -1,9 +1,10 @@
 // Per-group aggregate state with retraction, one accumulator per aggregate
 // call, indexed by group slot (typed arrays, grown with the group store).
-// Each folds a whole batch per call: `update(slots, col, weights, n)`.
+// Each folds a whole batch per call: `update(slots, col, weights, n, slotCount)`.
 //   COUNT        weighted count of non-NULL inputs       O(1) per row
 //   SUM / AVG    compensated (Neumaier) sum + count      O(1) per row
-//   MIN / MAX    ordered multiset of values              O(log d) per row, sort+merge in bulk
+//   MIN / MAX    ordered multiset of values              O(log d) per row; a bulk load is
+//                                                        kept unsorted per group until it changes
 // Compensated summation keeps double sums stable under insert/delete churn.
 
 import type { SqlType } from '../common/sql-type.js';
@@ -18,8 +19,8 @@ export type AggregateFunction = (typeof AggregateFunctions)[number];
 
 /** Per-group state folded from input batches. */
 export interface GroupState {
-  /** Adds `weights[i]` copies of row i's value to group `slots[i]`. */
-  update(slots: Int32Array, col: Column | null, weights: Int32Array, n: number): void;
+  /** Adds `weights[i]` copies of row i's value to group `slots[i]`; every slot is below `slotCount`. */
+  update(slots: Int32Array, col: Column | null, weights: Int32Array, n: number, slotCount: number): void;
   /** Renumbers groups after the group store compacted (remap[old] = new or -1). */
   remap(remap: Int32Array, newSize: number): void;
   readonly stateDescription: string;
@@ -47,17 +48,11 @@ function remapped(arr: Float64Array, remap: Int32Array, newSize: number): Float6
   return next;
 }
 
-function maxSlot(slots: Int32Array, n: number): number {
-  let m = -1;
-  for (let i = 0; i < n; i++) if (slots[i]! > m) m = slots[i]!;
-  return m;
-}
-
 class CountAccumulator implements GroupAccumulator {
   private counts: Float64Array = new Float64Array(64);
   readonly stateDescription = 'count';
-  update(slots: Int32Array, col: Column | null, weights: Int32Array, n: number): void {
-    this.counts = grown(this.counts, maxSlot(slots, n) + 1);
+  update(slots: Int32Array, col: Column | null, weights: Int32Array, n: number, slotCount: number): void {
+    this.counts = grown(this.counts, slotCount);
     const counts = this.counts;
     if (col === null || col.validity === null) {
       for (let i = 0; i < n; i++) counts[slots[i]!]! += weights[i]!;
@@ -75,83 +70,83 @@ class CountAccumulator implements GroupAccumulator {
   }
 }
 
+/** Per group, interleaved for locality: [sum, compensation, non-null count]. */
+const SUM_STRIDE = 3;
+
 class SumAccumulator implements GroupAccumulator {
-  private sums: Float64Array = new Float64Array(64);
-  private compensation: Float64Array = new Float64Array(64);
-  private nonNull: Float64Array = new Float64Array(64);
+  private state: Float64Array = new Float64Array(64 * SUM_STRIDE);
   /** NaN, +Infinity and -Infinity inputs are counted, not summed: a running
-   *  sum could never subtract them back out. */
-  private nans: Float64Array = new Float64Array(64);
-  private positiveInfinities: Float64Array = new Float64Array(64);
-  private negativeInfinities: Float64Array = new Float64Array(64);
+   *  sum could never subtract them back out. Per group: [NaN, +Inf, -Inf]. */
+  private specials: Float64Array = new Float64Array(64 * 3);
   readonly stateDescription: string;
   constructor(private readonly average: boolean, private readonly resultType: SqlType) {
     this.stateDescription = average ? 'sum, count' : 'sum, non-null count';
   }
-  update(slots: Int32Array, col: Column | null, weights: Int32Array, n: number): void {
+  update(slots: Int32Array, col: Column | null, weights: Int32Array, n: number, slotCount: number): void {
     assert(col !== null, 'SUM/AVG need an argument');
-    const need = maxSlot(slots, n) + 1;
-    this.sums = grown(this.sums, need);
-    this.compensation = grown(this.compensation, need);
-    this.nonNull = grown(this.nonNull, need);
-    this.nans = grown(this.nans, need);
-    this.positiveInfinities = grown(this.positiveInfinities, need);
-    this.negativeInfinities = grown(this.negativeInfinities, need);
-    const { sums, compensation, nonNull } = this;
+    this.state = grown(this.state, slotCount * SUM_STRIDE);
+    this.specials = grown(this.specials, slotCount * 3);
+    const state = this.state;
     const values = col.values as ArrayLike<number>;
+    const validity = col.validity;
     for (let i = 0; i < n; i++) {
-      if (!isValid(col.validity, i)) continue;
-      const s = slots[i]!;
+      if (validity !== null && ((validity[i >>> 3]! >>> (i & 7)) & 1) === 0) continue;
+      const at = slots[i]! * SUM_STRIDE;
       const w = weights[i]!;
       const v = values[i]!;
-      if (!Number.isFinite(v)) {
-        const counter = v !== v ? this.nans : v > 0 ? this.positiveInfinities : this.negativeInfinities;
-        counter[s]! += w;
-        nonNull[s]! += w;
+      state[at + 2]! += w;
+      if (v - v !== 0) {
+        // NaN or ±Infinity.
+        this.specials[slots[i]! * 3 + (v !== v ? 0 : v > 0 ? 1 : 2)]! += w;
         continue;
       }
       const x = v * w;
-      const sum = sums[s]!;
+      const sum = state[at]!;
       const t = sum + x;
       // Neumaier: carry the low-order bits lost by the addition.
-      if (Math.abs(sum) >= Math.abs(x)) compensation[s]! += sum - t + x;
-      else compensation[s]! += x - t + sum;
-      sums[s] = t;
-      nonNull[s]! += w;
+      state[at + 1]! += Math.abs(sum) >= Math.abs(x) ? sum - t + x : x - t + sum;
+      state[at] = t;
     }
   }
   read(slots: Int32Array): Column {
     const n = slots.length;
     const out = new Float64Array(n);
     let validity: Uint8Array | null = null;
+    const { state, specials } = this;
     for (let j = 0; j < n; j++) {
       const s = slots[j]!;
-      const count = this.nonNull[s] ?? 0;
+      const at = s * SUM_STRIDE;
+      const count = state[at + 2] ?? 0;
       if (count === 0) {
         validity ??= allValid(n);
         setNull(validity, j);
         continue;
       }
-      const nan = this.nans[s]! !== 0;
-      const pos = this.positiveInfinities[s]! !== 0;
-      const neg = this.negativeInfinities[s]! !== 0;
+      const nan = specials[s * 3]! !== 0;
+      const pos = specials[s * 3 + 1]! !== 0;
+      const neg = specials[s * 3 + 2]! !== 0;
       if (nan || pos || neg) {
         out[j] = nan || (pos && neg) ? NaN : pos ? Infinity : -Infinity;
         continue;
       }
-      const total = this.sums[s]! + this.compensation[s]!;
+      const total = state[at]! + state[at + 1]!;
       out[j] = this.average ? total / count : total;
     }
     return makeColumn(this.resultType, out, validity, n);
   }
   remap(remap: Int32Array, newSize: number): void {
-    this.sums = remapped(this.sums, remap, newSize);
-    this.compensation = remapped(this.compensation, remap, newSize);
-    this.nonNull = remapped(this.nonNull, remap, newSize);
-    this.nans = remapped(this.nans, remap, newSize);
-    this.positiveInfinities = remapped(this.positiveInfinities, remap, newSize);
-    this.negativeInfinities = remapped(this.negativeInfinities, remap, newSize);
+    this.state = remappedStrided(this.state, remap, newSize, SUM_STRIDE);
+    this.specials = remappedStrided(this.specials, remap, newSize, 3);
   }
+}
+
+function remappedStrided(arr: Float64Array, remap: Int32Array, newSize: number, stride: number): Float64Array {
+  const next = new Float64Array(Math.max(newSize, 64) * stride);
+  for (let s = 0; s < remap.length; s++) {
+    const to = remap[s]!;
+    if (to >= 0) for (let k = 0; k < stride; k++) next[to * stride + k] = arr[s * stride + k]!;
+  }
+  return next;
 }
 
 /** Batches at least this large take the sort-and-merge path into MIN/MAX state. */
@@ -166,10 +161,10 @@ export class ExtremeState implements GroupState {
   readonly stateDescription = 'ordered multiset of the argument per group (shared by MIN and MAX of one argument)';
   constructor(private readonly numeric: boolean) {}
 
-  update(slots: Int32Array, col: Column | null, weights: Int32Array, n: number): void {
+  update(slots: Int32Array, col: Column | null, weights: Int32Array, n: number, slotCount: number): void {
     assert(col !== null, 'MIN/MAX need an argument');
     if (n >= BULK_EXTREME_ROWS && allOnes(weights, n)) {
-      this.bulkInsert(slots, col, n);
+      this.bulkInsert(slots, col, n, slotCount);
       return;
     }
     const values = col.values;
@@ -179,23 +174,66 @@ export class ExtremeState implements GroupState {
     }
   }
 
-  /** Groups the rows by slot (counting sort), sorts each group's values natively, merges once. */
-  private bulkInsert(slots: Int32Array, col: Column, n: number): void {
-    const groups = maxSlot(slots, n) + 1;
+  /** Groups the rows by slot (counting sort) and hands each group its values as one run. */
+  private bulkInsert(slots: Int32Array, col: Column, n: number, groups: number): void {
     const start = new Int32Array(groups + 1);
-    for (let i = 0; i < n; i++) if (isValid(col.validity, i)) start[slots[i]! + 1]!++;
+    const validity = col.validity;
+    if (validity === null) for (let i = 0; i < n; i++) start[slots[i]! + 1]!++;
+    else for (let i = 0; i < n; i++) if (isValid(validity, i)) start[slots[i]! + 1]!++;
     for (let g = 0; g < groups; g++) start[g + 1]! += start[g]!;
     const fill = start.slice(0, groups);
     const values = col.values;
-    const numeric = values instanceof Float64Array || values instanceof Int32Array;
-    const ordered: Float64Array | string[] = numeric ? new Float64Array(start[groups]!) : new Array<string>(start[groups]!);
-    for (let i = 0; i < n; i++) if (isValid(col.validity, i)) ordered[fill[slots[i]!]!++] = values[i] as never;
+    if (values instanceof Float64Array || values instanceof Int32Array) {
+      this.bulkInsertNumbers(slots, values, validity, n, groups, start, fill);
+      return;
+    }
+    const strings = values as string[];
+    const ordered = new Array<string>(start[groups]!);
+    for (let i = 0; i < n; i++) if (isValid(validity, i)) ordered[fill[slots[i]!]!++] = strings[i]!;
+    for (let g = 0; g < groups; g++) {
+      const from = start[g]!;
+      const to = start[g + 1]!;
+      // Each group's run is sorted only when that group next changes (if ever).
+      if (from < to) this.setFor(g).addUnsortedRun(ordered.slice(from, to));
+    }
+  }
+
+  /** The numeric bulk path: the scatter pass also finds each group's extremes (NaN is greatest). */
+  private bulkInsertNumbers(
+    slots: Int32Array,
+    values: Float64Array | Int32Array,
+    validity: Uint8Array | null,
+    n: number,
+    groups: number,
+    start: Int32Array,
+    fill: Int32Array,
+  ): void {
+    const ordered = new Float64Array(start[groups]!);
+    const lo = new Float64Array(groups);
+    const hi = new Float64Array(groups);
+    const seen = new Uint8Array(groups);
+    const nan = new Uint8Array(groups);
+    for (let i = 0; i < n; i++) {
+      if (validity !== null && ((validity[i >>> 3]! >>> (i & 7)) & 1) === 0) continue;
+      const g = slots[i]!;
+      const x = values[i]!;
+      ordered[fill[g]!++] = x;
+      if (x !== x) nan[g] = 1;
+      else if (seen[g] === 0) {
+        seen[g] = 1;
+        lo[g] = x;
+        hi[g] = x;
+      } else if (x < lo[g]!) lo[g] = x;
+      else if (x > hi[g]!) hi[g] = x;
+    }
     for (let g = 0; g < groups; g++) {
       const from = start[g]!;
       const to = start[g + 1]!;
       if (from === to) continue;
-      const run = ordered instanceof Float64Array ? ordered.subarray(from, to).sort() : ordered.slice(from, to).sort();
-      this.setFor(g).addSortedRun(run);
+      const min = seen[g] === 1 ? lo[g]! : NaN;
+      const max = nan[g] === 1 ? NaN : hi[g]!;
+      // Each group's run is sorted only when that group next changes (if ever).
+      this.setFor(g).addUnsortedRun(ordered.subarray(from, to), min, max);
     }
   }
 

@@ -8,7 +8,7 @@
 
 import type { SqlType } from '../common/sql-type.js';
 import type { Column } from '../columnar/column.js';
-import { concatColumns, gatherColumn } from '../columnar/column.js';
+import { concatColumns, gatherColumn, makeColumn } from '../columnar/column.js';
 import { isValid } from '../columnar/validity.js';
 import { KeyedRows } from '../columnar/keyed-rows.js';
 import type { ZBatch } from '../columnar/z-batch.js';
@@ -46,6 +46,17 @@ function sameRow(before: readonly Column[], after: readonly Column[], j: number)
   return true;
 }
 
+/** COUNT(*): reads the per-group row count kept by the group store. */
+class GroupCountReader implements AggregateReader {
+  constructor(private readonly groups: KeyedRows) {}
+  read(slots: Int32Array): Column {
+    const out = new Float64Array(slots.length);
+    const counts = this.groups.counts;
+    for (let j = 0; j < slots.length; j++) out[j] = counts[slots[j]!]!;
+    return makeColumn('bigint', out, null, slots.length);
+  }
+}
+
 export class AggregateOperator implements Operator {
   readonly outputTypes: readonly SqlType[];
   private readonly groups: KeyedRows;
@@ -77,6 +88,9 @@ export class AggregateOperator implements Operator {
           this.states.push({ state, call: i });
         }
         this.readers.push(new ExtremeReader(state, c.fn === 'max', c.resultType));
+      } else if (c.fn === 'count_star') {
+        // COUNT(*) is the group's row count, which the group store keeps anyway.
+        this.readers.push(new GroupCountReader(this.groups));
       } else {
         const acc = createAccumulator(c.fn, c.resultType);
         this.states.push({ state: acc, call: i });
@@ -99,8 +113,7 @@ export class AggregateOperator implements Operator {
 
     // 2. Find (or create) each row's group; list the groups touched, once each.
     const groups = this.groups;
-    const hashes = groups.hashKeys(keys, n);
-    const slots = this.global && n === 0 ? new Int32Array(0) : groups.findOrAdd(keys, hashes, n);
+    const slots = this.global && n === 0 ? new Int32Array(0) : groups.findOrAddKeys(keys, n);
     if (firstGlobalStep && groups.size === 0) {
       groups.findOrAdd([], new Int32Array(1), 1);
     }
@@ -131,8 +144,8 @@ export class AggregateOperator implements Operator {
     const oldColumns = this.readers.map((r) => r.read(touchedSlots));
 
     // 4. Apply the batch.
-    for (let i = 0; i < n; i++) groups.addCount(slots[i]!, input.weights[i]!);
-    for (const { state, call } of this.states) state.update(slots, args[call]!, input.weights, n);
+    groups.addCounts(slots, input.weights, n);
+    for (const { state, call } of this.states) state.update(slots, args[call]!, input.weights, n, groups.size);
 
     // 5. Emit -old/+new for the groups whose output changed.
     const newColumns = this.readers.map((r) => r.read(touchedSlots));

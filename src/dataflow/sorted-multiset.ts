@@ -26,6 +26,14 @@ export class SortedMultiset {
   private values: Values;
   private counts: Int32Array;
   private size = 0;
+  /**
+   * A run of values (each weight +1) not yet sorted in: a backfill hands each
+   * group its values this way, and the sort waits until the group is next
+   * changed. `pendingMin`/`pendingMax` answer reads meanwhile.
+   */
+  private pending: Float64Array | string[] | null = null;
+  private pendingMin: number | string | undefined = undefined;
+  private pendingMax: number | string | undefined = undefined;
 
   constructor(readonly numeric: boolean) {
     this.values = numeric ? new Float64Array(INITIAL_CAPACITY) : [];
@@ -33,7 +41,44 @@ export class SortedMultiset {
   }
 
   get distinctSize(): number {
+    this.settle();
     return this.size;
+  }
+
+  /**
+   * Adds every value of `run` once (weight +1), in any order. O(k) now (O(1)
+   * when the caller already knows the run's extremes); the O(k log k) sort
+   * happens at the group's next change, if any.
+   */
+  addUnsortedRun(run: Float64Array | string[], knownMin?: number | string, knownMax?: number | string): void {
+    if (run.length === 0) return;
+    if (this.size > 0 || this.pending !== null) {
+      this.settle();
+      this.addSortedRun(run instanceof Float64Array ? run.slice().sort() : [...run].sort());
+      return;
+    }
+    let lo = knownMin ?? run[0]!;
+    let hi = knownMax ?? lo;
+    if (knownMin === undefined || knownMax === undefined) {
+      for (let i = 1; i < run.length; i++) {
+        const v = run[i]!;
+        if (compare(v, lo) < 0) lo = v;
+        if (compare(v, hi) > 0) hi = v;
+      }
+    }
+    this.pending = run;
+    this.pendingMin = lo;
+    this.pendingMax = hi;
+  }
+
+  /** Sorts a pending run into the ordered arrays. */
+  private settle(): void {
+    const run = this.pending;
+    if (run === null) return;
+    this.pending = null;
+    this.pendingMin = undefined;
+    this.pendingMax = undefined;
+    this.addSortedRun(run instanceof Float64Array ? run.slice().sort() : [...run].sort());
   }
 
   /** Index of the first value >= v. */
@@ -65,6 +110,7 @@ export class SortedMultiset {
 
   add(v: number | string, weight: number): void {
     if (weight === 0) return;
+    this.settle();
     const at = this.search(v);
     if (at < this.size && compare(this.values[at]!, v) === 0) {
       const c = this.counts[at]! + weight;
@@ -98,6 +144,7 @@ export class SortedMultiset {
   addSortedRun(run: Float64Array | readonly string[]): void {
     const k = run.length;
     if (k === 0) return;
+    this.settle();
     const oldValues = this.values;
     const oldCounts = this.counts;
     const oldSize = this.size;
@@ -139,11 +186,13 @@ export class SortedMultiset {
 
   /** The smallest value with a positive count, or undefined. */
   min(): number | string | undefined {
+    if (this.pending !== null) return this.pendingMin;
     for (let i = 0; i < this.size; i++) if (this.counts[i]! > 0) return this.values[i];
     return undefined;
   }
 
   max(): number | string | undefined {
+    if (this.pending !== null) return this.pendingMax;
     for (let i = this.size - 1; i >= 0; i--) if (this.counts[i]! > 0) return this.values[i];
     return undefined;
   }

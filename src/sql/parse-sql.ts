@@ -4,13 +4,12 @@
 
 import type { Statement } from './ast.js';
 import { sqlParser } from './parser.js';
-import { hasUnterminatedToken, lexError, parseError } from './syntax-error.js';
-import { lex } from './tokens.js';
+import { scanTokens } from './scan-tokens.js';
+import { parseError } from './syntax-error.js';
 
 /** Parses a request of zero or more `;`-separated statements. */
 export function parseSql(text: string): Statement[] {
-  const { tokens, errorOffset } = lex(text);
-  if (errorOffset !== null || hasUnterminatedToken(tokens)) throw lexError(text, tokens, errorOffset);
+  const tokens = scanTokens(text);
   const statements = sqlParser.parseScript(tokens, text);
   const error = sqlParser.errors[0];
   if (error !== undefined) throw parseError(sqlParser, error, tokens, text);

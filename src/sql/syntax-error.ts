@@ -66,28 +66,16 @@ function quote(text: string): string {
   return text.length > MAX_QUOTED ? `${text.slice(0, MAX_QUOTED)}...` : text;
 }
 
-/** The error for a lexing failure: an unterminated literal or comment, or a character that starts no token. */
-export function lexError(text: string, tokens: readonly IToken[], badOffset: number | null): EngineError {
-  const last = tokens[tokens.length - 1];
-  if (last !== undefined && (badOffset === null || last.startOffset < badOffset)) {
-    const what =
-      last.tokenType === UnterminatedString
-        ? 'quoted string'
-        : last.tokenType === UnterminatedQuotedIdentifier
-          ? 'quoted identifier'
-          : last.tokenType === UnterminatedComment
-            ? '/* comment'
-            : null;
-    if (what !== null) {
-      const pos = tokenPosition(last);
-      return new EngineError(
-        SqlState.syntaxError,
-        `unterminated ${what} at or near "${quote(last.image)}" ${where(pos)}`,
-        pos,
-      );
-    }
-  }
-  const offset = badOffset ?? 0;
+/** What an unterminated construct is called in errors. */
+export type UnterminatedKind = 'quoted string' | 'quoted identifier' | '/* comment';
+
+/** The error for a string, quoted identifier or comment that runs to the end of the input. */
+export function unterminatedError(kind: UnterminatedKind, image: string, pos: SourcePosition): EngineError {
+  return new EngineError(SqlState.syntaxError, `unterminated ${kind} at or near "${quote(image)}" ${where(pos)}`, pos);
+}
+
+/** The error for a character at 0-based `offset` that starts no token. */
+export function unexpectedCharacterError(text: string, offset: number): EngineError {
   const pos = positionAt(text, offset);
   const char = String.fromCodePoint(text.codePointAt(offset) ?? 0);
   return new EngineError(
@@ -95,6 +83,27 @@ export function lexError(text: string, tokens: readonly IToken[], badOffset: num
     `syntax error at or near "${char}" ${where(pos)}: unexpected character`,
     pos,
   );
+}
+
+/**
+ * The error the reference lexer's result stands for (see lexWithChevrotain): an
+ * unterminated literal or comment, or a character that starts no token. The
+ * differential tests hold scanTokens' errors to it.
+ */
+export function lexError(text: string, tokens: readonly IToken[], badOffset: number | null): EngineError {
+  const last = tokens[tokens.length - 1];
+  if (last !== undefined && (badOffset === null || last.startOffset < badOffset)) {
+    const kind: UnterminatedKind | null =
+      last.tokenType === UnterminatedString
+        ? 'quoted string'
+        : last.tokenType === UnterminatedQuotedIdentifier
+          ? 'quoted identifier'
+          : last.tokenType === UnterminatedComment
+            ? '/* comment'
+            : null;
+    if (kind !== null) return unterminatedError(kind, last.image, tokenPosition(last));
+  }
+  return unexpectedCharacterError(text, badOffset ?? 0);
 }
 
 /** True when the lexer produced a token that only exists to report an unterminated construct. */

@@ -1,8 +1,10 @@
-// The lexical layer of Freshet's SQL dialect: token types, the chevrotain
-// lexer, and the keyword table. Words are lexed as one `Identifier` token type
-// and then re-typed through a keyword map (one Map lookup per word instead of one
-// regex per keyword). Non-reserved keywords belong to the `Ident` category, so
-// the grammar accepts them wherever a name may stand, as PostgreSQL does.
+// The lexical layer of Freshet's SQL dialect: token types, the keyword table,
+// and the reference lexer built with chevrotain. Words are lexed as one
+// `Identifier` token type and then re-typed through a keyword map (one Map lookup
+// per word instead of one regex per keyword). Non-reserved keywords belong to the
+// `Ident` category, so the grammar accepts them wherever a name may stand, as
+// PostgreSQL does. Parsing uses the hand-written scanner in scan-tokens.ts; the
+// chevrotain lexer here is its specification and test oracle.
 
 import { createToken, Lexer } from 'chevrotain';
 import type { CustomPatternMatcherReturn, IToken, TokenType } from 'chevrotain';
@@ -154,6 +156,9 @@ export const Kw = {
   Views: nonReserved('VIEWS'),
 } as const;
 
+/** Keyword token types by lower-cased word; a word not in it stays an `Identifier`. */
+export const keywordTypes: ReadonlyMap<string, TokenType> = keywordMap;
+
 /** True for words that can only be used as names when double-quoted. */
 export function isReservedWord(word: string): boolean {
   return reservedWords.has(word.toLowerCase());
@@ -286,10 +291,9 @@ const lexerTokens: TokenType[] = [
 /** Every token type the parser knows about (its vocabulary). */
 export const allTokens: TokenType[] = [Ident, ...lexerTokens, ...Object.values(Kw)];
 
-const sqlLexer = new Lexer(lexerTokens, {
-  positionTracking: 'full',
-  ensureOptimizations: true,
-});
+// Built on first use: only the differential tests need it, and building it
+// costs start-up time the parse path should not pay.
+let sqlLexer: Lexer | null = null;
 
 export interface LexResult {
   readonly tokens: IToken[];
@@ -297,8 +301,13 @@ export interface LexResult {
   readonly errorOffset: number | null;
 }
 
-/** Splits `text` into tokens, with keywords re-typed. Stops at nothing: errors are reported, not thrown. */
-export function lex(text: string): LexResult {
+/**
+ * The reference lexer: splits `text` into tokens with chevrotain, keywords
+ * re-typed. Stops at nothing: errors are reported, not thrown. Not on the parse
+ * path (see scan-tokens.ts); it defines what scanTokens must produce.
+ */
+export function lexWithChevrotain(text: string): LexResult {
+  sqlLexer ??= new Lexer(lexerTokens, { positionTracking: 'full', ensureOptimizations: true });
   const result = sqlLexer.tokenize(text);
   const tokens = result.tokens;
   for (let i = 0; i < tokens.length; i++) {

@@ -38,12 +38,33 @@ export class TableStore {
     return total;
   }
 
-  /** Current rows (weights = multiplicities) and the slot each came from. */
+  /**
+   * Current rows (weights = multiplicities) and the slot each came from. When
+   * every slot is live the columns are read-only views of the store (no copy):
+   * valid until the table's next change, so consumers must copy what they keep.
+   */
   snapshot(): { batch: ZBatch; slots: Int32Array } {
+    const size = this.rows.size;
+    if (this.rows.live === size) {
+      const slots = new Int32Array(size);
+      for (let s = 0; s < size; s++) slots[s] = s;
+      return { batch: this.denseView(), slots };
+    }
     const slots = this.rows.liveSlots();
     const weights = new Int32Array(slots.length);
     for (let j = 0; j < slots.length; j++) weights[j] = this.rows.counts[slots[j]!]!;
     return { batch: { columns: this.rows.gather(slots), weights, length: slots.length }, slots };
+  }
+
+  /** The current rows without their slots (what a backfill or a SELECT reads). */
+  rowsSnapshot(): ZBatch {
+    return this.rows.live === this.rows.size ? this.denseView() : this.snapshot().batch;
+  }
+
+  private denseView(): ZBatch {
+    const size = this.rows.size;
+    const columns = this.rows.columns.map((c) => c.view(size));
+    return { columns, weights: this.rows.counts.subarray(0, size), length: size };
   }
 
   /**
@@ -56,9 +77,11 @@ export class TableStore {
     if (this.primaryKey.length === 0) return batch;
     const n = batch.length;
     const hashes = this.rows.hashKeys(batch.columns, n);
-    const slots = this.rows.find(batch.columns, hashes, n);
+    // An empty table holds no old rows to replace: skip the lookup (bulk loads).
+    const slots = this.rows.live === 0 ? new Int32Array(n).fill(-1) : this.rows.find(batch.columns, hashes, n);
     // The last row for each key wins: find it with a scratch index over the batch.
     const scratch = new KeyedRows(this.types, this.primaryKey);
+    scratch.reserve(n);
     const batchSlots = scratch.findOrAdd(batch.columns, hashes, n);
     const lastRow = new Int32Array(scratch.size).fill(-1);
     for (let i = 0; i < n; i++) lastRow[batchSlots[i]!] = i;
@@ -102,6 +125,7 @@ export class TableStore {
     const n = delta.length;
     if (n === 0) return;
     const hashes = this.rows.hashKeys(delta.columns, n);
+    if (n > 1024) this.rows.reserve(n);
     const slots = this.rows.findOrAdd(delta.columns, hashes, n);
     const keyed = this.primaryKey.length > 0;
     for (let i = 0; i < n; i++) {

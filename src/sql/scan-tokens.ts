@@ -1,0 +1,394 @@
+// The SQL scanner on the parse path: one pass over the text with charCodeAt,
+// no regex per token, producing exactly the tokens the reference chevrotain
+// lexer in tokens.ts produces (types after keyword re-typing, images, offsets,
+// lines, columns). test/sql/scan-tokens.test.ts holds it to that, and to the
+// reference's errors: the first lexical failure throws the same EngineError.
+
+import type { IToken, TokenType } from 'chevrotain';
+import type { EngineError } from '../common/errors.js';
+import { positionAt, unexpectedCharacterError, unterminatedError } from './syntax-error.js';
+import type { UnterminatedKind } from './syntax-error.js';
+import {
+  BangEqual,
+  Comma,
+  Concat,
+  Dot,
+  DoubleColon,
+  Equal,
+  Greater,
+  GreaterEq,
+  Identifier,
+  LParen,
+  Less,
+  LessEq,
+  Minus,
+  NotEqual,
+  NumberLiteral,
+  Parameter,
+  Percent,
+  Plus,
+  QuotedIdentifier,
+  RParen,
+  Semicolon,
+  Slash,
+  Star,
+  StringLiteral,
+  keywordTypes,
+} from './tokens.js';
+
+/** Character codes the scanner branches on. */
+const Ch = {
+  LineFeed: 0x0a,
+  CarriageReturn: 0x0d,
+  Bang: 0x21,
+  DoubleQuote: 0x22,
+  Dollar: 0x24,
+  Percent: 0x25,
+  Quote: 0x27,
+  LParen: 0x28,
+  RParen: 0x29,
+  Star: 0x2a,
+  Plus: 0x2b,
+  Comma: 0x2c,
+  Minus: 0x2d,
+  Dot: 0x2e,
+  Slash: 0x2f,
+  Digit0: 0x30,
+  Digit9: 0x39,
+  Colon: 0x3a,
+  Semicolon: 0x3b,
+  Less: 0x3c,
+  Equal: 0x3d,
+  Greater: 0x3e,
+  UpperE: 0x45,
+  LowerE: 0x65,
+  Pipe: 0x7c,
+  /** Every code unit from here up (surrogates included) is a word character, as in the Identifier pattern. */
+  FirstNonAscii: 0x80,
+} as const;
+
+// Character classes of ASCII code units, for one table lookup per character.
+const WORD_START = 1; // [A-Za-z_]
+const WORD_PART = 2; // [A-Za-z0-9_$]
+const DIGIT = 4; // [0-9]
+const SPACE = 8; // [ \t\r\n\f\v]
+const charClass = new Uint8Array(Ch.FirstNonAscii);
+for (let c = 0; c < Ch.FirstNonAscii; c++) {
+  const s = String.fromCharCode(c);
+  if (/[A-Za-z_]/.test(s)) charClass[c]! |= WORD_START | WORD_PART;
+  if (/[0-9]/.test(s)) charClass[c]! |= DIGIT | WORD_PART;
+  if (s === '$') charClass[c]! |= WORD_PART;
+  if (/[ \t\r\n\f\v]/.test(s)) charClass[c]! |= SPACE;
+}
+
+function isDigit(c: number): boolean {
+  return c >= Ch.Digit0 && c <= Ch.Digit9;
+}
+
+function isWordPart(c: number): boolean {
+  return c >= Ch.FirstNonAscii ? true : (charClass[c]! & WORD_PART) !== 0;
+}
+
+// For performance, tokens are made from token type indexes: reading
+// `tokenTypeIdx` off the many differently shaped TokenType objects would be a
+// megamorphic property load per token.
+const typeByIndex: TokenType[] = [];
+function indexOf(type: TokenType): number {
+  const index = type.tokenTypeIdx!;
+  typeByIndex[index] = type;
+  return index;
+}
+const IDENTIFIER = indexOf(Identifier);
+const QUOTED_IDENTIFIER = indexOf(QuotedIdentifier);
+const STRING = indexOf(StringLiteral);
+const NUMBER = indexOf(NumberLiteral);
+const PARAMETER = indexOf(Parameter);
+const DOUBLE_COLON = indexOf(DoubleColon);
+const CONCAT = indexOf(Concat);
+const LESS_EQ = indexOf(LessEq);
+const GREATER_EQ = indexOf(GreaterEq);
+const NOT_EQUAL = indexOf(NotEqual);
+const BANG_EQUAL = indexOf(BangEqual);
+const EQUAL = indexOf(Equal);
+const LESS = indexOf(Less);
+const GREATER = indexOf(Greater);
+const PLUS = indexOf(Plus);
+const MINUS = indexOf(Minus);
+const STAR = indexOf(Star);
+const SLASH = indexOf(Slash);
+const PERCENT = indexOf(Percent);
+const LPAREN = indexOf(LParen);
+const RPAREN = indexOf(RParen);
+const COMMA = indexOf(Comma);
+const SEMICOLON = indexOf(Semicolon);
+const DOT = indexOf(Dot);
+
+/** Keyword token type indexes by lower-cased word. */
+const keywordIndexes = new Map<string, number>();
+// Keyword lookups are skipped for words whose length no keyword has. Lower-casing
+// never shortens a string and only lengthens one by adding U+0307, which is in no
+// keyword, so a word outside this range can never lower-case to a keyword.
+let minKeywordLength = Infinity;
+let maxKeywordLength = 0;
+for (const [word, type] of keywordTypes) {
+  keywordIndexes.set(word, indexOf(type));
+  minKeywordLength = Math.min(minKeywordLength, word.length);
+  maxKeywordLength = Math.max(maxKeywordLength, word.length);
+}
+
+/** A token of one line, shaped like chevrotain's full-position tokens so all tokens share one hidden class. */
+function token(index: number, image: string, start: number, line: number, column: number): IToken {
+  const length = image.length;
+  return {
+    image,
+    startOffset: start,
+    endOffset: start + length - 1,
+    startLine: line,
+    endLine: line,
+    startColumn: column,
+    endColumn: column + length - 1,
+    tokenTypeIdx: index,
+    tokenType: typeByIndex[index]!,
+  };
+}
+
+/** The error for a construct that starts at `start` and runs to the end of `text`. */
+function unterminated(text: string, kind: UnterminatedKind, start: number): EngineError {
+  return unterminatedError(kind, text.slice(start), positionAt(text, start));
+}
+
+/**
+ * Splits `text` into tokens, skipping whitespace and `--` and nested `/* *\/`
+ * comments; words that are keywords get the keyword's token type.
+ * @throws EngineError (42601) for an unterminated string, quoted identifier or
+ * comment, or a character that starts no token; the first such failure wins.
+ */
+export function scanTokens(text: string): IToken[] {
+  const tokens: IToken[] = [];
+  const length = text.length;
+  let pos = 0;
+  let line = 1;
+  /** Offset of the first character of the current line; columns are 1-based from it. */
+  let lineStart = 0;
+
+  while (pos < length) {
+    const c = text.charCodeAt(pos);
+    const start = pos;
+    const column = pos - lineStart + 1;
+
+    if (c < Ch.FirstNonAscii && (charClass[c]! & SPACE) !== 0) {
+      do {
+        const w = text.charCodeAt(pos);
+        if (w < Ch.FirstNonAscii && (charClass[w]! & SPACE) !== 0) {
+          pos++;
+          // \r\n counts as one line break, \r alone as one too.
+          if (w === Ch.LineFeed || (w === Ch.CarriageReturn && text.charCodeAt(pos) !== Ch.LineFeed)) {
+            line++;
+            lineStart = pos;
+          }
+        } else {
+          break;
+        }
+      } while (pos < length);
+      continue;
+    }
+
+    if (c >= Ch.FirstNonAscii || (charClass[c]! & WORD_START) !== 0) {
+      pos++;
+      while (pos < length && isWordPart(text.charCodeAt(pos))) pos++;
+      const image = text.slice(start, pos);
+      let type = IDENTIFIER;
+      if (image.length >= minKeywordLength && image.length <= maxKeywordLength) {
+        type = keywordIndexes.get(image.toLowerCase()) ?? IDENTIFIER;
+      }
+      tokens.push(token(type, image, start, line, column));
+      continue;
+    }
+
+    if (isDigit(c) || (c === Ch.Dot && isDigit(text.charCodeAt(pos + 1)))) {
+      // (?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?
+      if (c === Ch.Dot) pos++;
+      while (isDigit(text.charCodeAt(pos))) pos++;
+      if (c !== Ch.Dot && text.charCodeAt(pos) === Ch.Dot) {
+        pos++;
+        while (isDigit(text.charCodeAt(pos))) pos++;
+      }
+      const e = text.charCodeAt(pos);
+      if (e === Ch.LowerE || e === Ch.UpperE) {
+        let digits = pos + 1;
+        const sign = text.charCodeAt(digits);
+        if (sign === Ch.Plus || sign === Ch.Minus) digits++;
+        if (isDigit(text.charCodeAt(digits))) {
+          pos = digits + 1;
+          while (isDigit(text.charCodeAt(pos))) pos++;
+        }
+      }
+      tokens.push(token(NUMBER, text.slice(start, pos), start, line, column));
+      continue;
+    }
+
+    switch (c) {
+      case Ch.Quote:
+      case Ch.DoubleQuote: {
+        // A quoted run with the quote doubled inside; it may span lines.
+        let i = pos + 1;
+        let endLine = line;
+        let endLineStart = lineStart;
+        for (;;) {
+          if (i >= length) {
+            // The reference pattern backtracks to end the literal at the
+            // second-to-last quote of the text, so the unterminated part starts
+            // at the last quote (the opening one when there is no other).
+            const kind = c === Ch.Quote ? 'quoted string' : 'quoted identifier';
+            throw unterminated(text, kind, text.lastIndexOf(c === Ch.Quote ? "'" : '"'));
+          }
+          const q = text.charCodeAt(i++);
+          if (q === c) {
+            if (text.charCodeAt(i) !== c) break;
+            i++;
+          } else if (q === Ch.LineFeed || (q === Ch.CarriageReturn && text.charCodeAt(i) !== Ch.LineFeed)) {
+            endLine++;
+            endLineStart = i;
+          }
+        }
+        const type = c === Ch.Quote ? STRING : QUOTED_IDENTIFIER;
+        const t = token(type, text.slice(start, i), start, line, column);
+        if (endLine !== line) {
+          t.endLine = endLine;
+          t.endColumn = i - endLineStart;
+          line = endLine;
+          lineStart = endLineStart;
+        }
+        tokens.push(t);
+        pos = i;
+        continue;
+      }
+      case Ch.Minus:
+        if (text.charCodeAt(pos + 1) === Ch.Minus) {
+          pos += 2;
+          while (pos < length) {
+            const l = text.charCodeAt(pos);
+            if (l === Ch.LineFeed || l === Ch.CarriageReturn) break;
+            pos++;
+          }
+          continue;
+        }
+        tokens.push(token(MINUS, '-', start, line, column));
+        pos++;
+        continue;
+      case Ch.Slash:
+        if (text.charCodeAt(pos + 1) === Ch.Star) {
+          // Block comments nest, as in PostgreSQL.
+          let depth = 1;
+          let i = pos + 2;
+          while (depth > 0) {
+            if (i >= length) throw unterminated(text, '/* comment', start);
+            const b = text.charCodeAt(i);
+            if (b === Ch.Star && text.charCodeAt(i + 1) === Ch.Slash) {
+              depth--;
+              i += 2;
+            } else if (b === Ch.Slash && text.charCodeAt(i + 1) === Ch.Star) {
+              depth++;
+              i += 2;
+            } else {
+              i++;
+              if (b === Ch.LineFeed || (b === Ch.CarriageReturn && text.charCodeAt(i) !== Ch.LineFeed)) {
+                line++;
+                lineStart = i;
+              }
+            }
+          }
+          pos = i;
+          continue;
+        }
+        tokens.push(token(SLASH, '/', start, line, column));
+        pos++;
+        continue;
+      case Ch.Dollar: {
+        let i = pos + 1;
+        while (isDigit(text.charCodeAt(i))) i++;
+        if (i === pos + 1) throw unexpectedCharacterError(text, pos);
+        tokens.push(token(PARAMETER, text.slice(start, i), start, line, column));
+        pos = i;
+        continue;
+      }
+      case Ch.Colon:
+        if (text.charCodeAt(pos + 1) !== Ch.Colon) throw unexpectedCharacterError(text, pos);
+        tokens.push(token(DOUBLE_COLON, '::', start, line, column));
+        pos += 2;
+        continue;
+      case Ch.Pipe:
+        if (text.charCodeAt(pos + 1) !== Ch.Pipe) throw unexpectedCharacterError(text, pos);
+        tokens.push(token(CONCAT, '||', start, line, column));
+        pos += 2;
+        continue;
+      case Ch.Bang:
+        if (text.charCodeAt(pos + 1) !== Ch.Equal) throw unexpectedCharacterError(text, pos);
+        tokens.push(token(BANG_EQUAL, '!=', start, line, column));
+        pos += 2;
+        continue;
+      case Ch.Less: {
+        const next = text.charCodeAt(pos + 1);
+        if (next === Ch.Equal) {
+          tokens.push(token(LESS_EQ, '<=', start, line, column));
+          pos += 2;
+        } else if (next === Ch.Greater) {
+          tokens.push(token(NOT_EQUAL, '<>', start, line, column));
+          pos += 2;
+        } else {
+          tokens.push(token(LESS, '<', start, line, column));
+          pos++;
+        }
+        continue;
+      }
+      case Ch.Greater:
+        if (text.charCodeAt(pos + 1) === Ch.Equal) {
+          tokens.push(token(GREATER_EQ, '>=', start, line, column));
+          pos += 2;
+        } else {
+          tokens.push(token(GREATER, '>', start, line, column));
+          pos++;
+        }
+        continue;
+      case Ch.Equal:
+        tokens.push(token(EQUAL, '=', start, line, column));
+        pos++;
+        continue;
+      case Ch.Plus:
+        tokens.push(token(PLUS, '+', start, line, column));
+        pos++;
+        continue;
+      case Ch.Star:
+        tokens.push(token(STAR, '*', start, line, column));
+        pos++;
+        continue;
+      case Ch.Percent:
+        tokens.push(token(PERCENT, '%', start, line, column));
+        pos++;
+        continue;
+      case Ch.LParen:
+        tokens.push(token(LPAREN, '(', start, line, column));
+        pos++;
+        continue;
+      case Ch.RParen:
+        tokens.push(token(RPAREN, ')', start, line, column));
+        pos++;
+        continue;
+      case Ch.Comma:
+        tokens.push(token(COMMA, ',', start, line, column));
+        pos++;
+        continue;
+      case Ch.Semicolon:
+        tokens.push(token(SEMICOLON, ';', start, line, column));
+        pos++;
+        continue;
+      case Ch.Dot:
+        tokens.push(token(DOT, '.', start, line, column));
+        pos++;
+        continue;
+      default:
+        throw unexpectedCharacterError(text, pos);
+    }
+  }
+  return tokens;
+}
