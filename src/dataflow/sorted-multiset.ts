@@ -15,6 +15,8 @@
 import { compareDoubles } from '../expr/functions/comparison.js';
 
 const INITIAL_CAPACITY = 4;
+/** Unsorted changes kept beside a pending run before it is sorted. */
+const PENDING_LOG_LIMIT = 64;
 
 type Values = Float64Array | string[];
 
@@ -34,6 +36,14 @@ export class SortedMultiset {
   private pending: Float64Array | string[] | null = null;
   private pendingMin: number | string | undefined = undefined;
   private pendingMax: number | string | undefined = undefined;
+  /**
+   * Changes made while a run is pending, kept unsorted too: an insert only
+   * moves the known extremes, and a delete of a value that is neither extreme
+   * changes neither. Only deleting an extreme (whose multiplicity is unknown
+   * until sorted) forces the sort, or the log growing past PENDING_LOG_LIMIT.
+   */
+  private logValues: (number | string)[] = [];
+  private logWeights: number[] = [];
 
   constructor(readonly numeric: boolean) {
     this.values = numeric ? new Float64Array(INITIAL_CAPACITY) : [];
@@ -46,7 +56,8 @@ export class SortedMultiset {
   }
 
   /**
-   * Adds every value of `run` once (weight +1), in any order. O(k) now (O(1)
+   * Takes ownership of `run` (the caller must not touch it again) and adds
+   * every value once (weight +1), in any order. O(k) now (O(1)
    * when the caller already knows the run's extremes); the O(k log k) sort
    * happens at the group's next change, if any.
    */
@@ -54,7 +65,7 @@ export class SortedMultiset {
     if (run.length === 0) return;
     if (this.size > 0 || this.pending !== null) {
       this.settle();
-      this.addSortedRun(run instanceof Float64Array ? run.slice().sort() : [...run].sort());
+      this.addSortedRun(run.sort());
       return;
     }
     let lo = knownMin ?? run[0]!;
@@ -71,14 +82,49 @@ export class SortedMultiset {
     this.pendingMax = hi;
   }
 
-  /** Sorts a pending run into the ordered arrays. */
+  /**
+   * Sorts a pending run into the ordered arrays. The run belongs to this set
+   * (addUnsortedRun takes ownership), so it is sorted in place and, when the
+   * set holds nothing else, becomes the ordered array itself: no copy, no merge.
+   */
   private settle(): void {
     const run = this.pending;
     if (run === null) return;
     this.pending = null;
     this.pendingMin = undefined;
     this.pendingMax = undefined;
-    this.addSortedRun(run instanceof Float64Array ? run.slice().sort() : [...run].sort());
+    run.sort(); // numeric for typed arrays (NaN last); code-unit order for strings
+    if (this.size > 0) {
+      this.addSortedRun(run);
+      this.replayLog();
+      return;
+    }
+    // Run-length encode in place: distinct values ascending, with their counts.
+    const counts = new Int32Array(run.length);
+    let out = 0;
+    for (let i = 0; i < run.length; i++) {
+      const v = run[i]!;
+      if (out > 0 && (run[out - 1] === v || (v !== v && run[out - 1] !== run[out - 1]))) counts[out - 1]!++;
+      else {
+        run[out] = v as never;
+        counts[out++] = 1;
+      }
+    }
+    if (Array.isArray(run)) run.length = out;
+    this.values = run;
+    this.counts = counts;
+    this.size = out;
+    this.replayLog();
+  }
+
+  /** Applies the changes logged while the run was pending. */
+  private replayLog(): void {
+    const values = this.logValues;
+    const weights = this.logWeights;
+    if (values.length === 0) return;
+    this.logValues = [];
+    this.logWeights = [];
+    for (let i = 0; i < values.length; i++) this.add(values[i]!, weights[i]!);
   }
 
   /** Index of the first value >= v. */
@@ -86,9 +132,21 @@ export class SortedMultiset {
     let lo = 0;
     let hi = this.size;
     const values = this.values;
+    if (values instanceof Float64Array) {
+      // For performance: the numeric case inlined (NaN sorts above everything).
+      const x = v as number;
+      const xIsNaN = x !== x;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        const m = values[mid]!;
+        if (m < x || (xIsNaN && m === m)) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    }
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (compare(values[mid]!, v) < 0) lo = mid + 1;
+      if (values[mid]! < (v as string)) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -110,6 +168,22 @@ export class SortedMultiset {
 
   add(v: number | string, weight: number): void {
     if (weight === 0) return;
+    if (this.pending !== null && this.logValues.length < PENDING_LOG_LIMIT) {
+      const lo = this.pendingMin!;
+      const hi = this.pendingMax!;
+      if (weight > 0) {
+        if (compare(v, lo) < 0) this.pendingMin = v;
+        if (compare(v, hi) > 0) this.pendingMax = v;
+        this.logValues.push(v);
+        this.logWeights.push(weight);
+        return;
+      }
+      if (compare(v, lo) !== 0 && compare(v, hi) !== 0) {
+        this.logValues.push(v);
+        this.logWeights.push(weight);
+        return;
+      }
+    }
     this.settle();
     const at = this.search(v);
     if (at < this.size && compare(this.values[at]!, v) === 0) {

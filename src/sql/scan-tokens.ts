@@ -40,6 +40,7 @@ import {
 const Ch = {
   LineFeed: 0x0a,
   CarriageReturn: 0x0d,
+  Space: 0x20,
   Bang: 0x21,
   DoubleQuote: 0x22,
   Dollar: 0x24,
@@ -85,10 +86,6 @@ function isDigit(c: number): boolean {
   return c >= Ch.Digit0 && c <= Ch.Digit9;
 }
 
-function isWordPart(c: number): boolean {
-  return c >= Ch.FirstNonAscii ? true : (charClass[c]! & WORD_PART) !== 0;
-}
-
 // For performance, tokens are made from token type indexes: reading
 // `tokenTypeIdx` off the many differently shaped TokenType objects would be a
 // megamorphic property load per token.
@@ -123,17 +120,54 @@ const COMMA = indexOf(Comma);
 const SEMICOLON = indexOf(Semicolon);
 const DOT = indexOf(Dot);
 
-/** Keyword token type indexes by lower-cased word. */
+// Keywords are found without lower-casing the word into a new string: an
+// open-addressing table keyed by a case-folded hash of the word's characters,
+// confirmed by a case-insensitive compare. ASCII letters fold exactly with
+// `| 0x20`; words with non-ASCII characters take the reference's
+// toLowerCase-and-Map path, since e.g. the Kelvin sign lower-cases to `k`.
 const keywordIndexes = new Map<string, number>();
-// Keyword lookups are skipped for words whose length no keyword has. Lower-casing
-// never shortens a string and only lengthens one by adding U+0307, which is in no
-// keyword, so a word outside this range can never lower-case to a keyword.
+const keywordWords: string[] = [];
+const keywordTypeIndexes: number[] = [];
+const KEYWORD_SLOTS = 1024; // a power of two, several times the keyword count
+const keywordSlots = new Int16Array(KEYWORD_SLOTS).fill(-1);
+// Lower-casing never shortens a string and only lengthens one by adding U+0307,
+// which is in no keyword, so a word outside this length range is no keyword.
 let minKeywordLength = Infinity;
 let maxKeywordLength = 0;
+
+function foldedHash(text: string, start: number, end: number): number {
+  let h = 0;
+  for (let i = start; i < end; i++) h = (Math.imul(h, 31) + (text.charCodeAt(i) | 0x20)) | 0;
+  return h;
+}
+
 for (const [word, type] of keywordTypes) {
   keywordIndexes.set(word, indexOf(type));
+  let slot = foldedHash(word, 0, word.length) & (KEYWORD_SLOTS - 1);
+  while (keywordSlots[slot] !== -1) slot = (slot + 1) & (KEYWORD_SLOTS - 1);
+  keywordSlots[slot] = keywordWords.length;
+  keywordWords.push(word);
+  keywordTypeIndexes.push(indexOf(type));
   minKeywordLength = Math.min(minKeywordLength, word.length);
   maxKeywordLength = Math.max(maxKeywordLength, word.length);
+}
+
+/** The token type index of the all-ASCII word text[start, end): a keyword's, or Identifier's. */
+function asciiWordType(text: string, start: number, end: number): number {
+  const length = end - start;
+  let slot = foldedHash(text, start, end) & (KEYWORD_SLOTS - 1);
+  for (;;) {
+    const k = keywordSlots[slot]!;
+    if (k === -1) return IDENTIFIER;
+    const word = keywordWords[k]!;
+    if (word.length === length) {
+      let i = 0;
+      // Keywords are lower-case letters, so `| 0x20` equality holds only for the same letter in either case.
+      while (i < length && (text.charCodeAt(start + i) | 0x20) === word.charCodeAt(i)) i++;
+      if (i === length) return keywordTypeIndexes[k]!;
+    }
+    slot = (slot + 1) & (KEYWORD_SLOTS - 1);
+  }
 }
 
 /** A token of one line, shaped like chevrotain's full-position tokens so all tokens share one hidden class. */
@@ -176,30 +210,33 @@ export function scanTokens(text: string): IToken[] {
     const start = pos;
     const column = pos - lineStart + 1;
 
+    // One whitespace character per turn: runs are short, mostly one space.
+    if (c === Ch.Space) {
+      pos++;
+      continue;
+    }
     if (c < Ch.FirstNonAscii && (charClass[c]! & SPACE) !== 0) {
-      do {
-        const w = text.charCodeAt(pos);
-        if (w < Ch.FirstNonAscii && (charClass[w]! & SPACE) !== 0) {
-          pos++;
-          // \r\n counts as one line break, \r alone as one too.
-          if (w === Ch.LineFeed || (w === Ch.CarriageReturn && text.charCodeAt(pos) !== Ch.LineFeed)) {
-            line++;
-            lineStart = pos;
-          }
-        } else {
-          break;
-        }
-      } while (pos < length);
+      pos++;
+      // \r\n counts as one line break, \r alone as one too.
+      if (c === Ch.LineFeed || (c === Ch.CarriageReturn && text.charCodeAt(pos) !== Ch.LineFeed)) {
+        line++;
+        lineStart = pos;
+      }
       continue;
     }
 
     if (c >= Ch.FirstNonAscii || (charClass[c]! & WORD_START) !== 0) {
+      let ascii = c < Ch.FirstNonAscii;
       pos++;
-      while (pos < length && isWordPart(text.charCodeAt(pos))) pos++;
+      for (; pos < length; pos++) {
+        const w = text.charCodeAt(pos);
+        if (w >= Ch.FirstNonAscii) ascii = false;
+        else if ((charClass[w]! & WORD_PART) === 0) break;
+      }
       const image = text.slice(start, pos);
       let type = IDENTIFIER;
       if (image.length >= minKeywordLength && image.length <= maxKeywordLength) {
-        type = keywordIndexes.get(image.toLowerCase()) ?? IDENTIFIER;
+        type = ascii ? asciiWordType(text, start, pos) : (keywordIndexes.get(image.toLowerCase()) ?? IDENTIFIER);
       }
       tokens.push(token(type, image, start, line, column));
       continue;
@@ -243,6 +280,8 @@ export function scanTokens(text: string): IToken[] {
             throw unterminated(text, kind, text.lastIndexOf(c === Ch.Quote ? "'" : '"'));
           }
           const q = text.charCodeAt(i++);
+          // Quotes and line breaks are all below 0x28: one compare passes most characters.
+          if (q > Ch.Quote) continue;
           if (q === c) {
             if (text.charCodeAt(i) !== c) break;
             i++;
