@@ -71,13 +71,12 @@ const Ch = {
 // Character classes of ASCII code units, for one table lookup per character.
 const WORD_START = 1; // [A-Za-z_]
 const WORD_PART = 2; // [A-Za-z0-9_$]
-const DIGIT = 4; // [0-9]
-const SPACE = 8; // [ \t\r\n\f\v]
+const SPACE = 4; // [ \t\r\n\f\v]
 const charClass = new Uint8Array(Ch.FirstNonAscii);
 for (let c = 0; c < Ch.FirstNonAscii; c++) {
   const s = String.fromCharCode(c);
   if (/[A-Za-z_]/.test(s)) charClass[c]! |= WORD_START | WORD_PART;
-  if (/[0-9]/.test(s)) charClass[c]! |= DIGIT | WORD_PART;
+  if (/[0-9]/.test(s)) charClass[c]! |= WORD_PART;
   if (s === '$') charClass[c]! |= WORD_PART;
   if (/[ \t\r\n\f\v]/.test(s)) charClass[c]! |= SPACE;
 }
@@ -152,19 +151,37 @@ for (const [word, type] of keywordTypes) {
   maxKeywordLength = Math.max(maxKeywordLength, word.length);
 }
 
-/** The token type index of the all-ASCII word text[start, end): a keyword's, or Identifier's. */
-function asciiWordType(text: string, start: number, end: number): number {
+// For performance, a keyword written all in lower or all in upper case reuses
+// one image string instead of slicing a new one from the text.
+const keywordUppers = keywordWords.map((word) => word.toUpperCase());
+const SPELLING_MIXED = 0;
+const SPELLING_LOWER = 1;
+const SPELLING_UPPER = 2;
+
+/**
+ * The keyword the all-ASCII word text[start, end) spells, as `keyword << 2 |
+ * spelling` (an index into keywordWords and a SPELLING_* value), or -1.
+ */
+function findKeyword(text: string, start: number, end: number): number {
   const length = end - start;
   let slot = foldedHash(text, start, end) & (KEYWORD_SLOTS - 1);
   for (;;) {
     const k = keywordSlots[slot]!;
-    if (k === -1) return IDENTIFIER;
+    if (k === -1) return -1;
     const word = keywordWords[k]!;
     if (word.length === length) {
+      let lower = SPELLING_LOWER;
+      let upper = SPELLING_UPPER;
       let i = 0;
       // Keywords are lower-case letters, so `| 0x20` equality holds only for the same letter in either case.
-      while (i < length && (text.charCodeAt(start + i) | 0x20) === word.charCodeAt(i)) i++;
-      if (i === length) return keywordTypeIndexes[k]!;
+      for (; i < length; i++) {
+        const c = text.charCodeAt(start + i);
+        const w = word.charCodeAt(i);
+        if ((c | 0x20) !== w) break;
+        if (c === w) upper = SPELLING_MIXED;
+        else lower = SPELLING_MIXED;
+      }
+      if (i === length) return (k << 2) | lower | upper;
     }
     slot = (slot + 1) & (KEYWORD_SLOTS - 1);
   }
@@ -233,11 +250,25 @@ export function scanTokens(text: string): IToken[] {
         if (w >= Ch.FirstNonAscii) ascii = false;
         else if ((charClass[w]! & WORD_PART) === 0) break;
       }
-      const image = text.slice(start, pos);
+      let image: string | undefined;
       let type = IDENTIFIER;
-      if (image.length >= minKeywordLength && image.length <= maxKeywordLength) {
-        type = ascii ? asciiWordType(text, start, pos) : (keywordIndexes.get(image.toLowerCase()) ?? IDENTIFIER);
+      const wordLength = pos - start;
+      if (wordLength >= minKeywordLength && wordLength <= maxKeywordLength) {
+        if (ascii) {
+          const found = findKeyword(text, start, pos);
+          if (found !== -1) {
+            const k = found >> 2;
+            type = keywordTypeIndexes[k]!;
+            const spelling = found & 3;
+            if (spelling === SPELLING_LOWER) image = keywordWords[k]!;
+            else if (spelling === SPELLING_UPPER) image = keywordUppers[k]!;
+          }
+        } else {
+          image = text.slice(start, pos);
+          type = keywordIndexes.get(image.toLowerCase()) ?? IDENTIFIER;
+        }
       }
+      image ??= text.slice(start, pos);
       tokens.push(token(type, image, start, line, column));
       continue;
     }
