@@ -12,7 +12,7 @@ import type { ZBatch } from './columnar/z-batch.js';
 import { negateBatch } from './columnar/z-batch.js';
 import { MaterializedRows } from './dataflow/materialized-rows.js';
 import { Scheduler, runChain } from './dataflow/scheduler.js';
-import { deleteDelta, insertDelta, updateDelta } from './engine/dml.js';
+import { deleteDelta, insertDelta, updateDelta, widenToTable } from './engine/dml.js';
 import { explainLines } from './engine/explain.js';
 import { commandResult, rowsResult, valuesResult } from './engine/format-result.js';
 import { arrowToColumns, objectsToColumns } from './engine/ingest-values.js';
@@ -26,7 +26,23 @@ import type { QueryResult } from './query-result.js';
 import type { CreateTableStmt, CreateViewStmt, DropStmt, ExplainStmt, Statement } from './sql/ast.js';
 import { parseSql } from './sql/parse-sql.js';
 import { TableStore } from './storage/table-store.js';
-import { widenToTable } from './engine/dml.js';
+
+/**
+ * Parsing, binding and compiling recurse over the expression tree, so an
+ * absurdly deep or long expression can exhaust the stack. That is the user's
+ * input, not a bug: report it as PostgreSQL does (54001), not as an internal
+ * error. Statements fail before any state changes, so nothing is left behind.
+ */
+function tooComplexGuard<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (err) {
+    if (err instanceof RangeError && /call stack/i.test(err.message)) {
+      throw new EngineError(SqlState.statementTooComplex, 'statement too complex: its expressions nest or chain too deeply; split it or use IN (...) lists');
+    }
+    throw err;
+  }
+}
 
 export interface EngineOptions {
   /** Milliseconds since the epoch; injectable for deterministic tests. */
@@ -86,11 +102,11 @@ export class Engine {
   }
 
   private execute(text: string, params: readonly unknown[]): QueryResult[] {
-    const statements = parseSql(text);
+    const statements = tooComplexGuard(() => parseSql(text));
     const results: QueryResult[] = [];
     statements.forEach((stmt, index) => {
       try {
-        results.push(this.executeStatement(stmt, params));
+        results.push(tooComplexGuard(() => this.executeStatement(stmt, params)));
       } catch (err) {
         if (err instanceof EngineError && statements.length > 1) {
           err.statementIndex = index;

@@ -41,6 +41,7 @@ export const SqlState = {
   cardinalityViolation: '21000',
   invalidRequest: '08P01',
   programLimitExceeded: '54000',
+  statementTooComplex: '54001',
   internalError: 'XX000',
 } as const;
 export type SqlStateCode = (typeof SqlState)[keyof typeof SqlState];

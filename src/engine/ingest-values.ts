@@ -54,6 +54,14 @@ function jsToScalar(v: unknown, type: SqlType, column: string, row: number): Sca
 export function objectsToColumns(table: TableEntry, rows: readonly Record<string, unknown>[]): TargetColumns {
   const targets: number[] = [];
   const index = new Map<string, number>();
+  if (!Array.isArray(rows)) {
+    throw new EngineError(SqlState.invalidParameterValue, `insert() expects an array of row objects, got ${typeof rows}`);
+  }
+  rows.forEach((row, i) => {
+    if (row === null || typeof row !== 'object' || Array.isArray(row)) {
+      throw new EngineError(SqlState.invalidParameterValue, `row ${i + 1} is not an object mapping column names to values`);
+    }
+  });
   for (const row of rows) {
     for (const key of Object.keys(row)) {
       if (!index.has(key)) {

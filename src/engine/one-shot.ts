@@ -7,7 +7,7 @@ import type { Column } from '../columnar/column.js';
 import { isValid } from '../columnar/validity.js';
 import type { ZBatch } from '../columnar/z-batch.js';
 import { runChain } from '../dataflow/scheduler.js';
-import { compareDoubles } from '../expr/functions/comparison.js';
+import { compareDoubles, compareText } from '../expr/functions/comparison.js';
 import type { QueryPlan, SortKey } from '../plan/logical-plan.js';
 import { lowerPlan } from './lower-plan.js';
 
@@ -47,7 +47,7 @@ function compareAt(col: Column, a: number, b: number, key: SortKey): number {
   }
   const x = col.values[a]!;
   const y = col.values[b]!;
-  const c = typeof x === 'number' ? compareDoubles(x, y as number) : x < y ? -1 : x > y ? 1 : 0;
+  const c = typeof x === 'number' ? compareDoubles(x, y as number) : compareText(x, y as string);
   return key.descending ? -c : c;
 }
 

@@ -15,7 +15,6 @@ import { roundHalfAway } from './functions/math.js';
 
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
-const INT64_LIMIT = 9223372036854775808;
 
 /** PostgreSQL's float8 text: shortest round-trip digits, exponent below 1e-4 or from 1e15. */
 export function formatDouble(x: number): string {
@@ -55,7 +54,10 @@ function toIntegral(x: number, to: SqlType): number {
   const r = roundHalfAway(x, 0);
   if (Number.isNaN(r)) throw outOfRange(to);
   if (to === 'integer' && (r < INT32_MIN || r > INT32_MAX)) throw outOfRange(to);
-  if (to === 'bigint' && (r <= -INT64_LIMIT || r >= INT64_LIMIT)) throw outOfRange(to);
+  if (to === 'bigint' && !Number.isSafeInteger(r)) {
+    // BIGINT lives in a double: refuse what it cannot hold exactly instead of rounding.
+    throw new EngineError(SqlState.numericValueOutOfRange, 'bigint out of range (Freshet keeps BIGINT exact within ±2^53)');
+  }
   return r;
 }
 
@@ -101,6 +103,9 @@ export function castValue(value: number | string | boolean, from: SqlType, to: S
         case 'integer':
         case 'bigint':
           if (!INTEGER_TEXT.test(s)) throw invalid(to, s);
+          if (to === 'bigint' && !Number.isSafeInteger(Number(s))) {
+            throw new EngineError(SqlState.numericValueOutOfRange, `bigint out of range (Freshet keeps BIGINT exact within ±2^53): "${s.trim()}"`);
+          }
           return toIntegral(Number(s), to);
         case 'double':
           return parseDouble(s);

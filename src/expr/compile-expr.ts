@@ -1,12 +1,13 @@
 // Compiles a bound expression once into a kernel: a closure tree that, per
 // batch, evaluates each node over whole columns. The tree is walked once per
 // batch, never per row. CASE evaluates each branch only on the rows that
-// reach it (so `CASE WHEN b <> 0 THEN a / b END` never divides by zero).
+// reach it (so `CASE WHEN b <> 0 THEN a / b END` never divides by zero), and
+// AND/OR evaluate their right side only where the left leaves the row open.
 
 import { assert } from '../common/assert.js';
 import type { Column } from '../columnar/column.js';
 import { allocValues, constantColumn, makeColumn } from '../columnar/column.js';
-import { allNull, isValid, normalizeValidity, setValid } from '../columnar/validity.js';
+import { allNull, allValid, isValid, normalizeValidity, setNull, setValid } from '../columnar/validity.js';
 import type { BoundExpr, CaseExpr } from './bound-expr.js';
 import { castColumn } from './cast.js';
 import type { EvalInput } from './eval-input.js';
@@ -27,6 +28,7 @@ export function compileExpr(expr: BoundExpr): Kernel {
     }
     case 'call': {
       const args = expr.args.map(compileExpr);
+      if (expr.fn === 'and' || expr.fn === 'or') return compileAndOr(expr.fn, args[0]!, args[1]!);
       if (expr.fn === 'cast') {
         const to = expr.type;
         const arg = args[0]!;
@@ -41,6 +43,42 @@ export function compileExpr(expr: BoundExpr): Kernel {
     case 'case':
       return compileCase(expr);
   }
+}
+
+/**
+ * AND/OR evaluate their right side only on the rows the left side leaves
+ * undecided, so the guard idiom `WHERE b <> 0 AND a / b > 1` never divides by
+ * zero (PostgreSQL does not promise an order, but users rely on this one).
+ */
+function compileAndOr(fn: 'and' | 'or', left: Kernel, right: Kernel): Kernel {
+  const resolved = resolveFunction(fn, ['boolean', 'boolean']);
+  assert(resolved !== null, `no kernel for ${fn}`);
+  const combine = resolved.impl;
+  // The left value that decides the row alone: FALSE for AND, TRUE for OR.
+  const decisive = fn === 'and' ? 0 : 1;
+  return (input) => {
+    const n = input.length;
+    const l = left(input);
+    const lv = l.values as Uint8Array;
+    const undecided: number[] = [];
+    for (let i = 0; i < n; i++) if (lv[i] !== decisive || !isValid(l.validity, i)) undecided.push(i);
+    if (undecided.length === n) return combine([l, right(input)], n, 'boolean');
+    if (undecided.length === 0) return l;
+    const rows = Int32Array.from(undecided);
+    const partial = right(new SubsetInput(input, rows));
+    // Rows the left side decided get the decisive value on the right too: any value would do.
+    const values = new Uint8Array(n).fill(decisive);
+    let validity: Uint8Array | null = null;
+    const pv = partial.values as Uint8Array;
+    for (let j = 0; j < rows.length; j++) {
+      if (isValid(partial.validity, j)) values[rows[j]!] = pv[j]!;
+      else {
+        validity ??= allValid(n);
+        setNull(validity, rows[j]!);
+      }
+    }
+    return combine([l, makeColumn('boolean', values, validity, n)], n, 'boolean');
+  };
 }
 
 function compileCase(expr: CaseExpr): Kernel {

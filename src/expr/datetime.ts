@@ -58,6 +58,8 @@ function parseDateParts(text: string, kind: string): { days: number; rest: strin
   if (m === null) throw badDatetime(kind, text);
   // Year 1 BC is astronomical year 0.
   const year = bc ? 1 - Number(m[1]) : Number(m[1]);
+  // There is no year 0: 1 BC is followed by 1 AD.
+  if (Number(m[1]) < 1 && !m[1]!.startsWith('-')) throw new EngineError(SqlState.datetimeFieldOverflow, `date/time field value out of range: "${text}"`);
   if (bc && Number(m[1]) < 1) throw badDatetime(kind, text);
   const month = Number(m[2]);
   const day = Number(m[3]);

@@ -5,7 +5,8 @@
 
 import { EOF, tokenMatcher } from 'chevrotain';
 import type { IParserErrorMessageProvider, IRecognitionException, IToken, TokenType } from 'chevrotain';
-import { EngineError, SqlState } from '../common/errors.js';
+import { EngineError, SqlState, unsupported } from '../common/errors.js';
+import { unsupportedConstructAt } from './unsupported-constructs.js';
 import type { SourcePosition } from '../common/errors.js';
 import type { SqlParser } from './parser.js';
 import {
@@ -232,6 +233,8 @@ export function parseError(
   let errorIndex = atEnd ? tokens.length : tokens.indexOf(token);
   if (errorIndex < 0) errorIndex = tokens.length;
   const pos = atEnd ? positionAt(text, text.length) : tokenPosition(token);
+  const construct = atEnd ? null : unsupportedConstructAt(tokens, errorIndex);
+  if (construct !== null) return unsupported(construct, pos);
   const near = atEnd ? 'at end of input' : `at or near "${quote(token.image)}"`;
   const expected = expectedAt(parser, tokens, errorIndex, error.message.split('\n'));
   return new EngineError(SqlState.syntaxError, `syntax error ${near} ${where(pos)}${describeExpected(expected)}`, pos);

@@ -1,7 +1,6 @@
 // Comparisons = <> < <= > >= and IS [NOT] DISTINCT FROM, for any two values
 // of one type (the binder unifies the operand types first). Strings compare by
-// UTF-16 code unit, which equals byte order of UTF-8 outside surrogate pairs
-// (PostgreSQL's "C" collation). NaN sorts above every other double and equals
+// code point (compareText), PostgreSQL's "C" collation. NaN sorts above every other double and equals
 // itself, as in PostgreSQL.
 
 import type { SqlType } from '../../common/sql-type.js';
@@ -36,6 +35,27 @@ export function compareDoubles(x: number, y: number): number {
   return xn === yn ? 0 : xn ? 1 : -1;
 }
 
+/**
+ * Orders strings by Unicode code point, as PostgreSQL's "C" collation (UTF-8
+ * byte order) does. JS's `<` compares UTF-16 code units, which disagrees only
+ * when the first difference pairs a surrogate (a code point above U+FFFF) with
+ * a unit in U+E000..U+FFFF; the fix-up below moves surrogates above those.
+ */
+export function compareText(a: string, b: string): number {
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x < 0xd800 || y < 0xd800) return x < y ? -1 : 1;
+    const fx = x >= 0xe000 ? x - 0x800 : x + 0x2000;
+    const fy = y >= 0xe000 ? y - 0x800 : y + 0x2000;
+    return fx < fy ? -1 : 1;
+  }
+  return a.length < b.length ? -1 : a.length > b.length ? 1 : 0;
+}
+
 function hasNaN(values: ArrayLike<number>, n: number): boolean {
   for (let i = 0; i < n; i++) if (values[i] !== values[i]) return true;
   return false;
@@ -60,9 +80,7 @@ function compareImpl(op: Cmp): FunctionImpl {
       const x = a.values;
       const y = b.values as string[];
       for (let i = 0; i < n; i++) {
-        const s = x[i]!;
-        const t = y[i]!;
-        out[i] = fromOrder(op, s < t ? -1 : s > t ? 1 : 0) ? 1 : 0;
+        out[i] = fromOrder(op, compareText(x[i]!, y[i]!)) ? 1 : 0;
       }
     } else {
       const x = a.values as ArrayLike<number>;

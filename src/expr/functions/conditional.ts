@@ -8,7 +8,7 @@ import { allValid, isValid, setNull } from '../../columnar/validity.js';
 import type { FunctionDef, FunctionImpl } from '../function-def.js';
 import { commonType, fixed } from '../function-def.js';
 import { result } from '../kernel-util.js';
-import { compareDoubles } from './comparison.js';
+import { compareDoubles, compareText } from './comparison.js';
 
 function sameValue(a: unknown, b: unknown): boolean {
   return a === b || (a !== a && b !== b);
@@ -77,7 +77,7 @@ function extreme(wantGreater: boolean): FunctionImpl {
         const v = a.values[i];
         if (best === undefined) best = v;
         else {
-          const c = typeof v === 'number' ? compareDoubles(v, best as number) : (v as string) < (best as string) ? -1 : (v as string) > (best as string) ? 1 : 0;
+          const c = typeof v === 'number' ? compareDoubles(v, best as number) : compareText(v as string, best as string);
           if (wantGreater ? c > 0 : c < 0) best = v;
         }
       }

@@ -12,13 +12,19 @@ import { mapRows } from '../kernel-util.js';
 
 /** Rounds half away from zero to `digits` decimal places (negative digits round left of the point). */
 export function roundHalfAway(x: number, digits: number): number {
-  if (!Number.isFinite(x)) return x;
+  if (!Number.isFinite(x) || x === 0) return x;
   const sign = x < 0 ? -1 : 1;
   const ax = Math.abs(x);
   if (digits === 0) return sign * Math.round(ax);
-  // Shifting through the decimal exponent avoids 1.005 * 100 = 100.49999.
-  const shifted = Math.round(Number(`${ax}e${digits}`));
-  return sign * Number(`${shifted}e${-digits}`);
+  // A double carries at most 17 significant digits: rounding below them changes nothing.
+  if (digits > 0 && digits + Math.floor(Math.log10(ax)) >= 17) return x;
+  // Shifting through the decimal exponent avoids 1.005 * 100 = 100.49999; the
+  // mantissa/exponent split keeps it right for numbers JS prints as 1e-7 or 1e+25.
+  const [mantissa, exponent] = ax.toExponential().split('e') as [string, string];
+  const shifted = Math.round(Number(`${mantissa}e${Number(exponent) + digits}`));
+  if (shifted === 0) return sign * 0;
+  const [m2, e2] = shifted.toExponential().split('e') as [string, string];
+  return sign * Number(`${m2}e${Number(e2) - digits}`);
 }
 
 function nums(c: Column): ArrayLike<number> {
@@ -42,6 +48,10 @@ function numericUnary(name: string, fn: (x: number) => number, keepsIntegers: bo
           const r = fn(x[i]!);
           if (out === 'integer' && (r > 2147483647 || r < -2147483648)) {
             throw new EngineError(SqlState.numericValueOutOfRange, 'integer out of range');
+          }
+          // PostgreSQL raises on overflow to infinity from a finite input (exp(1000)).
+          if (!Number.isFinite(r) && Number.isFinite(x[i]!) && r === r) {
+            throw new EngineError(SqlState.numericValueOutOfRange, 'value out of range: overflow');
           }
           return r;
         });

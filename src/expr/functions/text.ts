@@ -40,6 +40,21 @@ export function substring(s: string, start: number, length: number | null): stri
   return typeof slice === 'string' ? slice : slice.join('');
 }
 
+/**
+ * upper()/lower() character by character, as PostgreSQL does: a character whose
+ * JS case mapping expands (ß -> SS, ŉ -> ʼN) is left as it is.
+ */
+function changeCase(s: string, upper: boolean): string {
+  const whole = upper ? s.toUpperCase() : s.toLowerCase();
+  if (whole.length === s.length) return whole;
+  let out = '';
+  for (const ch of s) {
+    const mapped = upper ? ch.toUpperCase() : ch.toLowerCase();
+    out += mapped.length === ch.length ? mapped : ch;
+  }
+  return out;
+}
+
 function textDef(name: string, argTypes: readonly SqlType[], resultType: SqlType, impl: FunctionImpl, optional = 0): FunctionDef {
   return {
     name,
@@ -123,8 +138,8 @@ export const textFunctions: readonly FunctionDef[] = [
     maxArgs: Infinity,
     resolve: (t) => fixed(t.map(() => 'text'), 'text', concat),
   },
-  textDef('lower', ['text'], 'text', (a, n) => mapRows(a, n, 'text', (i) => str(a[0]!)[i]!.toLowerCase())),
-  textDef('upper', ['text'], 'text', (a, n) => mapRows(a, n, 'text', (i) => str(a[0]!)[i]!.toUpperCase())),
+  textDef('lower', ['text'], 'text', (a, n) => mapRows(a, n, 'text', (i) => changeCase(str(a[0]!)[i]!, false))),
+  textDef('upper', ['text'], 'text', (a, n) => mapRows(a, n, 'text', (i) => changeCase(str(a[0]!)[i]!, true))),
   { ...textDef('length', ['text'], 'integer', (a, n) => mapRows(a, n, 'integer', (i) => charLength(str(a[0]!)[i]!))), aliases: ['char_length', 'character_length'] },
   { ...textDef('substr', ['text', 'integer', 'integer'], 'text', substr, 1), aliases: ['substring'] },
   { ...textDef('btrim', ['text', 'text'], 'text', trimChars('both'), 1), aliases: ['trim'] },
