@@ -1,15 +1,15 @@
 // Binds a SELECT to a QueryPlan: FROM -> WHERE -> GROUP BY/aggregates ->
-// HAVING -> select list (+ hidden ORDER BY columns), with PostgreSQL's name
-// rules (output aliases and positions in GROUP BY and ORDER BY, ungrouped
-// columns rejected with 42803). Constructs this version cannot maintain are
-// rejected here with 0A000 naming the construct.
+// HAVING -> select list (+ hidden ORDER BY columns) -> DISTINCT, with
+// PostgreSQL's name rules (output aliases and positions in GROUP BY and ORDER
+// BY, ungrouped columns rejected with 42803). Constructs this version cannot
+// maintain are rejected here with 0A000 naming the construct.
 
 import { EngineError, SqlState, unsupported } from '../common/errors.js';
 import type { BoundExpr } from '../expr/bound-expr.js';
 import type { CallExpr, ColumnRef, Expr, OrderItem, Query, Select, SelectItem } from '../sql/ast.js';
 import type { AggregateFunction } from '../dataflow/accumulators.js';
 import type { Catalog } from './catalog.js';
-import type { AggregateCallPlan, LogicalPlan, OutputColumn, QueryPlan, SortKey } from './logical-plan.js';
+import type { AggregateCallPlan, LogicalPlan, OutputColumn, ProjectNode, QueryPlan, SortKey } from './logical-plan.js';
 import { AGGREGATE_NAMES, aggregateResultType, bindExpr, castTo } from './bind-expr.js';
 import type { ExprContext } from './bind-expr.js';
 import { defaultColumnName, renderExpr } from './render-expr.js';
@@ -106,7 +106,7 @@ function noAggregates(clause: string): (call: CallExpr) => BoundExpr {
 function rejectUnsupportedQuery(q: Query): asserts q is Select {
   if (q.kind === 'setOp') throw unsupported(`${q.op.toUpperCase()}${q.all ? ' ALL' : ''}`, q.pos);
   if (q.with.length > 0) throw unsupported(q.withRecursive ? 'WITH RECURSIVE' : 'WITH (common table expressions)', q.pos);
-  if (q.distinct !== false) throw unsupported(Array.isArray(q.distinct) ? 'SELECT DISTINCT ON' : 'SELECT DISTINCT', q.pos);
+  if (Array.isArray(q.distinct)) throw unsupported('SELECT DISTINCT ON', q.pos);
   if (q.from.length > 1) throw unsupported('a join (several FROM items)', q.from[1]!.pos);
   const from = q.from[0];
   if (from !== undefined) {
@@ -193,7 +193,8 @@ export function bindQuery(query: Query, options: BindOptions): QueryPlan {
   const exprs = items.map((it) => bindExpr(it.expr, outputCtx));
   const names = items.map((it) => it.name);
   const labels = items.map((it) => renderExpr(it.expr));
-  const sortKeys: SortKey[] = q.orderBy.map((o) => bindSortKey(o, items, exprs, names, labels, outputCtx));
+  const distinct = q.distinct === true;
+  const sortKeys: SortKey[] = q.orderBy.map((o) => bindSortKey(o, items, exprs, names, labels, outputCtx, distinct));
 
   if (grouping !== null) {
     plan = grouping.build();
@@ -203,6 +204,7 @@ export function bindQuery(query: Query, options: BindOptions): QueryPlan {
   }
   const columns: OutputColumn[] = exprs.map((e, i) => ({ name: names[i]!, type: e.type }));
   plan = { kind: 'project', input: plan, exprs, labels, columns };
+  if (distinct) plan = distinctOf(plan, q);
 
   const limit = constantInteger(q.limit, 'LIMIT', params);
   const offset = constantInteger(q.offset, 'OFFSET', params) ?? 0;
@@ -337,6 +339,27 @@ function bindGrouping(q: Select, items: readonly Item[], scope: readonly ScopeCo
   return { ctx, build };
 }
 
+/**
+ * SELECT DISTINCT: a grouping on every output column with no aggregate calls.
+ * The Aggregate operator keeps each group's row count and emits the group
+ * while it is positive, so a row leaves the view only when its last duplicate
+ * does. NULLs group together, as DISTINCT requires. Hidden ORDER BY columns
+ * cannot exist here (bindSortKey rejects them), so the key is the result row.
+ */
+function distinctOf(project: ProjectNode, q: Select): LogicalPlan {
+  // With no columns the grouping would be global, which emits a row even for no input.
+  if (project.columns.length === 0) throw unsupported('SELECT DISTINCT with no output columns', q.pos);
+  return {
+    kind: 'aggregate',
+    input: project,
+    groupBy: project.columns.map((c, index) => ({ kind: 'column', index, type: c.type })),
+    groupLabels: project.columns.map((c) => c.name),
+    aggregates: [],
+    columns: project.columns,
+    distinct: true,
+  };
+}
+
 function bindSortKey(
   o: OrderItem,
   items: readonly Item[],
@@ -344,6 +367,7 @@ function bindSortKey(
   names: string[],
   labels: string[],
   ctx: ExprContext,
+  distinct: boolean,
 ): SortKey {
   const descending = o.direction === 'desc';
   // PostgreSQL: NULLs sort as if larger than every value.
@@ -362,6 +386,11 @@ function bindSortKey(
   const key = exprKey(bound);
   const existing = exprs.findIndex((x) => exprKey(x) === key);
   if (existing >= 0) return { column: existing, descending, nullsFirst };
+  // A hidden sort column would have to join the DISTINCT key (changing the
+  // result) or be picked from one of several duplicates (ambiguous): PostgreSQL rejects both.
+  if (distinct) {
+    throw new EngineError(SqlState.invalidColumnReference, 'for SELECT DISTINCT, ORDER BY expressions must appear in select list', e.pos);
+  }
   exprs.push(bound);
   names.push(`?order${exprs.length}`);
   labels.push(renderExpr(e));

@@ -51,7 +51,11 @@ export interface AggregateCallPlan {
   readonly label: string;
 }
 
-/** Output columns: the group keys, then one per aggregate call. */
+/**
+ * Output columns: the group keys, then one per aggregate call. SELECT DISTINCT
+ * is an Aggregate grouping on every input column with no calls, marked
+ * `distinct` so EXPLAIN can call it by its SQL name.
+ */
 export interface AggregateNode {
   readonly kind: 'aggregate';
   readonly input: LogicalPlan;
@@ -59,6 +63,7 @@ export interface AggregateNode {
   readonly groupLabels: readonly string[];
   readonly aggregates: readonly AggregateCallPlan[];
   readonly columns: readonly OutputColumn[];
+  readonly distinct?: true;
 }
 
 export interface SortKey {

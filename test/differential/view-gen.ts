@@ -1,7 +1,7 @@
 // Random view definitions over one table or one earlier view: projections with
-// filters, GROUP BY with aggregates and HAVING, and global aggregates. No
-// joins, subqueries, DISTINCT or window functions. Every output column gets an
-// alias (c<view>_<i>) so both engines name it the same way.
+// filters, GROUP BY with aggregates and HAVING, and global aggregates, some of
+// them SELECT DISTINCT. No joins, subqueries or window functions. Every output
+// column gets an alias (c<view>_<i>) so both engines name it the same way.
 
 import type { ColumnInfo, GenType, ViewItem, ViewSpec } from './case-model.js';
 import { ExprGen, isNumberType } from './expr-gen.js';
@@ -23,12 +23,29 @@ export function genView(rng: Prng, name: string, source: Relation): ViewSpec {
   ]);
   switch (kind) {
     case 'project':
-      return genProjection(rng, name, source);
+      return maybeDistinct(rng, genProjection(rng, name, source));
     case 'group':
-      return genGrouped(rng, name, source, true);
+      return maybeDistinct(rng, genGrouped(rng, name, source, true));
     case 'global':
       return genGrouped(rng, name, source, false);
   }
+}
+
+/** Share of projections and grouped views made SELECT DISTINCT. */
+const distinctChance = 0.3;
+
+/**
+ * Makes a view SELECT DISTINCT, sometimes. Only when every item is exact:
+ * DISTINCT compares values exactly, so doubles computed with rounding noise
+ * could make the two engines count different rows. ViewSpec has no DISTINCT
+ * flag (case-model.ts renders `SELECT <items>`), so the keyword rides on the
+ * first item's text; the shrinker dropping that item drops DISTINCT with it.
+ */
+function maybeDistinct(rng: Prng, v: ViewSpec): ViewSpec {
+  const [first, ...rest] = v.items;
+  if (v.star || first === undefined || !rng.chance(distinctChance)) return v;
+  if (!v.items.every((i) => i.info.exact)) return v;
+  return { ...v, items: [{ ...first, expr: `DISTINCT ${first.expr}` }, ...rest] };
 }
 
 /** The columns a view exposes to views defined over it. */
