@@ -21,6 +21,10 @@ function planLines(plan: LogicalPlan, depth: number, out: string[]): void {
       out.push(`${pad}Project ${plan.labels.map((l, i) => (plan.columns[i]!.name === l ? l : `${l} AS ${plan.columns[i]!.name}`)).join(', ')}`);
       return planLines(plan.input, depth + 1, out);
     case 'aggregate':
+      if (plan.distinct === true) {
+        out.push(`${pad}Distinct ${plan.groupLabels.join(', ')}`);
+        return planLines(plan.input, depth + 1, out);
+      }
       out.push(`${pad}Aggregate group by ${plan.groupLabels.length === 0 ? '(global)' : plan.groupLabels.join(', ')}: ${plan.aggregates.map((a) => a.label).join(', ')}`);
       return planLines(plan.input, depth + 1, out);
   }

@@ -97,6 +97,31 @@ export function castTo(e: BoundExpr, to: SqlType, pos?: SourcePosition): BoundEx
   return { kind: 'call', fn: 'cast', args: [e], type: to };
 }
 
+/**
+ * The cast INSERT and UPDATE apply to a value stored into a column, with
+ * PostgreSQL's assignment rules: untyped literals, numeric to numeric (range
+ * checked), anything to TEXT, DATE and TIMESTAMP both ways. Anything else
+ * (say an INTEGER into a BOOLEAN column) is 42804.
+ */
+export function assignTo(e: BoundExpr, to: SqlType, column: string, pos: SourcePosition): BoundExpr {
+  const from = e.type;
+  const allowed =
+    isUntyped(e) ||
+    from === to ||
+    (isNumeric(from) && isNumeric(to)) ||
+    to === 'text' ||
+    (from === 'date' && to === 'timestamp') ||
+    (from === 'timestamp' && to === 'date');
+  if (!allowed) {
+    throw new EngineError(
+      SqlState.datatypeMismatch,
+      `column "${column}" is of type ${typeName(to)} but expression is of type ${typeName(from)}; you will need to rewrite or cast the expression`,
+      pos,
+    );
+  }
+  return castTo(e, to, pos);
+}
+
 function coerce(e: BoundExpr, to: SqlType, anyToText: boolean): BoundExpr | null {
   if (isUntyped(e)) return castTo(e, to);
   if (!implicitCastAllowed(e.type, to, anyToText)) return null;
@@ -156,6 +181,12 @@ function bindNumber(text: string, pos: SourcePosition, negate: boolean): ConstEx
     const v = Number(signed);
     if (v >= -2147483648 && v <= 2147483647) return constExpr(v, 'integer');
     if (Number.isSafeInteger(v)) return constExpr(v, 'bigint');
+    // PostgreSQL would read this as BIGINT (or NUMERIC); a double would round it.
+    throw new EngineError(
+      SqlState.numericValueOutOfRange,
+      `integer literal ${signed} is outside Freshet's exact BIGINT range (±2^53); write it as a decimal (${signed}.0) for a DOUBLE PRECISION value`,
+      pos,
+    );
   }
   const v = Number(signed);
   if (Number.isNaN(v)) throw new EngineError(SqlState.syntaxError, `invalid number "${text}"`, pos);
@@ -178,7 +209,8 @@ function bindParam(index: number, params: readonly unknown[], pos: SourcePositio
   throw new EngineError(SqlState.datatypeMismatch, `parameter $${index} has an unsupported JSON type (${typeof v}); expected a string, number, boolean or null`, pos);
 }
 
-function requireBoolean(e: BoundExpr, what: string, pos: SourcePosition): BoundExpr {
+/** A condition must be BOOLEAN (an untyped literal may become one): PostgreSQL's 42804 otherwise. */
+export function requireBoolean(e: BoundExpr, what: string, pos: SourcePosition): BoundExpr {
   if (isUntyped(e)) return castTo(e, 'boolean', pos);
   if (e.type !== 'boolean') {
     throw new EngineError(SqlState.datatypeMismatch, `argument of ${what} must be type boolean, not type ${typeName(e.type)}`, pos);

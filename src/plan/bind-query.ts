@@ -10,7 +10,7 @@ import type { CallExpr, ColumnRef, Expr, OrderItem, Query, Select, SelectItem } 
 import type { AggregateFunction } from '../dataflow/accumulators.js';
 import type { Catalog } from './catalog.js';
 import type { AggregateCallPlan, LogicalPlan, OutputColumn, ProjectNode, QueryPlan, SortKey } from './logical-plan.js';
-import { AGGREGATE_NAMES, aggregateResultType, bindExpr, castTo } from './bind-expr.js';
+import { AGGREGATE_NAMES, aggregateResultType, bindExpr, castTo, requireBoolean } from './bind-expr.js';
 import type { ExprContext } from './bind-expr.js';
 import { defaultColumnName, renderExpr } from './render-expr.js';
 
@@ -167,10 +167,7 @@ export function bindQuery(query: Query, options: BindOptions): QueryPlan {
 
   // WHERE
   if (q.where !== null) {
-    const predicate = castTo(bindExpr(q.where, inputCtx), 'boolean', q.where.pos);
-    if (predicate.type !== 'boolean') {
-      throw new EngineError(SqlState.datatypeMismatch, 'argument of WHERE must be type boolean', q.where.pos);
-    }
+    const predicate = requireBoolean(bindExpr(q.where, inputCtx), 'WHERE', q.where.pos);
     plan = { kind: 'filter', input: plan, predicate, label: renderExpr(q.where), columns: plan.columns };
   }
 
@@ -189,7 +186,7 @@ export function bindQuery(query: Query, options: BindOptions): QueryPlan {
 
   // HAVING, the select list and ORDER BY bind first: they register the
   // aggregate calls the Aggregate node then computes.
-  const having = q.having === null ? null : castTo(bindExpr(q.having, outputCtx), 'boolean', q.having.pos);
+  const having = q.having === null ? null : requireBoolean(bindExpr(q.having, outputCtx), 'HAVING', q.having.pos);
   const exprs = items.map((it) => bindExpr(it.expr, outputCtx));
   const names = items.map((it) => it.name);
   const labels = items.map((it) => renderExpr(it.expr));
