@@ -4,6 +4,7 @@
 
 import { assert } from '../common/assert.js';
 import { compileExpr } from '../expr/compile-expr.js';
+import { exprKey } from '../expr/bound-expr.js';
 import type { Operator } from '../dataflow/operator.js';
 import { FilterOperator } from '../dataflow/filter.js';
 import { ProjectOperator } from '../dataflow/project.js';
@@ -43,7 +44,7 @@ export function lowerPlan(plan: LogicalPlan): LoweredPlan {
         argType: a.arg === null ? null : a.arg.type,
         resultType: a.resultType,
         label: a.label,
-        argKey: a.arg === null ? '*' : JSON.stringify(a.arg),
+        argKey: a.arg === null ? '*' : exprKey(a.arg),
       }));
       assert(calls.length + plan.groupBy.length === plan.columns.length, 'aggregate column count mismatch');
       below.operators.push(

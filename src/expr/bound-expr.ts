@@ -5,6 +5,7 @@
 
 import type { SqlType } from '../common/sql-type.js';
 import type { Scalar } from '../columnar/column.js';
+import type { SourcePosition } from '../common/errors.js';
 
 export type BoundExpr = ColumnExpr | ConstExpr | CallExpr | CaseExpr;
 
@@ -29,6 +30,9 @@ export interface CallExpr {
   readonly fn: string;
   readonly args: readonly BoundExpr[];
   readonly type: SqlType;
+  /** Where the call was written, so a runtime error (division by zero, a bad
+   *  cast) can point at it. Not part of the expression's identity. */
+  readonly pos?: SourcePosition;
 }
 
 /** Searched CASE; evaluated lazily so a branch only sees the rows it takes. */
@@ -50,6 +54,14 @@ export const BoundExpr = {
     return { kind: 'call', fn, args, type };
   },
 };
+
+/**
+ * A structural key for an expression: equal for equal expressions wherever
+ * they were written (positions are left out). Bind time only, never per row.
+ */
+export function exprKey(e: BoundExpr): string {
+  return JSON.stringify(e, (k, v: unknown) => (k === 'pos' ? undefined : v));
+}
 
 /** Columns an expression reads (for pruning and EXPLAIN). */
 export function referencedColumns(expr: BoundExpr, into = new Set<number>()): Set<number> {

@@ -5,6 +5,8 @@
 // AND/OR evaluate their right side only where the left leaves the row open.
 
 import { assert } from '../common/assert.js';
+import { EngineError } from '../common/errors.js';
+import type { SourcePosition } from '../common/errors.js';
 import type { Column } from '../columnar/column.js';
 import { allocValues, constantColumn, makeColumn } from '../columnar/column.js';
 import { allNull, allValid, isValid, normalizeValidity, setNull, setValid } from '../columnar/validity.js';
@@ -29,19 +31,41 @@ export function compileExpr(expr: BoundExpr): Kernel {
     case 'call': {
       const args = expr.args.map(compileExpr);
       if (expr.fn === 'and' || expr.fn === 'or') return compileAndOr(expr.fn, args[0]!, args[1]!);
+      const pos = expr.pos;
       if (expr.fn === 'cast') {
         const to = expr.type;
         const arg = args[0]!;
-        return (input) => castColumn(arg(input), to);
+        return (input) => {
+          const value = arg(input);
+          return located(pos, () => castColumn(value, to));
+        };
       }
       const resolved = resolveFunction(expr.fn, expr.args.map((a) => a.type));
       assert(resolved !== null, `no kernel for ${expr.fn}(${expr.args.map((a) => a.type).join(', ')})`);
       const { impl } = resolved;
       const type = expr.type;
-      return (input) => impl(args.map((k) => k(input)), input.length, type);
+      return (input) => {
+        const values = args.map((k) => k(input));
+        return located(pos, () => impl(values, input.length, type));
+      };
     }
     case 'case':
       return compileCase(expr);
+  }
+}
+
+/** Runs a kernel; an EngineError it raises without a position gets the call's. */
+function located(pos: SourcePosition | undefined, run: () => Column): Column {
+  if (pos === undefined) return run();
+  try {
+    return run();
+  } catch (err) {
+    if (err instanceof EngineError && err.position === undefined) {
+      const located = new EngineError(err.code, err.message, pos);
+      located.statementIndex = err.statementIndex;
+      throw located;
+    }
+    throw err;
   }
 }
 

@@ -94,7 +94,7 @@ export function castTo(e: BoundExpr, to: SqlType, pos?: SourcePosition): BoundEx
   if (!canCast(e.type, to)) {
     throw new EngineError(SqlState.cannotCoerce, `cannot cast type ${typeName(e.type)} to ${typeName(to)}`, pos);
   }
-  return { kind: 'call', fn: 'cast', args: [e], type: to };
+  return pos === undefined ? { kind: 'call', fn: 'cast', args: [e], type: to } : { kind: 'call', fn: 'cast', args: [e], type: to, pos };
 }
 
 /**
@@ -149,7 +149,7 @@ export function bindCall(fn: string, args: readonly BoundExpr[], pos: SourcePosi
     if (c === null) throw fail();
     casted.push(c);
   }
-  const call: BoundExpr = { kind: 'call', fn, args: casted, type: resolved.resultType };
+  const call: BoundExpr = { kind: 'call', fn, args: casted, type: resolved.resultType, pos };
   return casted.every(isConst) ? foldAt(call, pos) : call;
 }
 

@@ -6,6 +6,7 @@
 
 import { EngineError, SqlState, unsupported } from '../common/errors.js';
 import type { BoundExpr } from '../expr/bound-expr.js';
+import { exprKey } from '../expr/bound-expr.js';
 import type { CallExpr, ColumnRef, Expr, OrderItem, Query, Select, SelectItem } from '../sql/ast.js';
 import type { AggregateFunction } from '../dataflow/accumulators.js';
 import type { Catalog } from './catalog.js';
@@ -46,10 +47,6 @@ function resolveColumn(scope: readonly ScopeColumn[], ref: ColumnRef): BoundExpr
   return { kind: 'column', index: m.index, type: m.type };
 }
 
-/** A stable structural key for bound expressions (bind time only, never per row). */
-function exprKey(e: BoundExpr): string {
-  return JSON.stringify(e);
-}
 
 function containsAggregate(e: Expr): boolean {
   let found = false;

@@ -23,3 +23,12 @@ describe('AND/OR guards', () => {
     await expect(e.sql('SELECT * FROM t WHERE a = 0 AND b / a > 1')).rejects.toMatchObject({ code: '22012' });
   });
 });
+
+describe('runtime error positions', () => {
+  it('point at the expression that failed', async () => {
+    const e = new Engine();
+    await e.sql("CREATE TABLE s (a INT, b TEXT); INSERT INTO s VALUES (1, 'yes'), (0, 'x')");
+    await expect(e.sql('SELECT a, 10 / a FROM s')).rejects.toMatchObject({ code: '22012', position: { offset: 11 } });
+    await expect(e.sql('SELECT a, CAST(b AS INT) FROM s')).rejects.toMatchObject({ code: '22P02', position: { offset: 11 } });
+  });
+});
