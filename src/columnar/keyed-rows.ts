@@ -123,12 +123,44 @@ export class KeyedRows {
    */
   findOrAdd(batchColumns: readonly Column[], hashes: Int32Array, length: number): Int32Array {
     if (this.keyColumns.length === 1) return this.findOneKey(batchColumns, hashes, length, true);
-    const slots = new Int32Array(length);
+    const slots = this.candidateSlots(batchColumns, hashes, length);
     for (let i = 0; i < length; i++) {
+      if (slots[i]! >= 0) continue;
       let slot = this.probe(batchColumns, i, hashes[i]!);
       if (slot < 0) slot = this.append(batchColumns, i, hashes[i]!);
       slots[i] = slot;
     }
+    return slots;
+  }
+
+  /**
+   * For performance, on multi-column keys: per row, the first slot in its probe
+   * run with an equal hash, kept only if its key is equal too; -1 otherwise
+   * (absent, or a hash collision the caller resolves with a full probe). The
+   * key comparison runs column by column, one type per loop, instead of row by
+   * row through every column.
+   */
+  private candidateSlots(batchColumns: readonly Column[], hashes: Int32Array, length: number): Int32Array {
+    const slots = new Int32Array(length);
+    const index = this.index;
+    const mask = this.mask;
+    const storedHashes = this.hashes;
+    for (let i = 0; i < length; i++) {
+      const hash = hashes[i]!;
+      let pos = hash & mask;
+      let slot = -1;
+      for (;;) {
+        const entry = index[pos]!;
+        if (entry === 0) break;
+        if (storedHashes[entry - 1] === hash) {
+          slot = entry - 1;
+          break;
+        }
+        pos = (pos + 1) & mask;
+      }
+      slots[i] = slot;
+    }
+    for (const k of this.keyColumns) rejectUnequal(this.columns[k]!, batchColumns[k]!, slots, length);
     return slots;
   }
 
@@ -144,6 +176,10 @@ export class KeyedRows {
     const theirs = batchColumns[k]!;
     const theirValues = theirs.values;
     const theirValidity = theirs.validity;
+    if (!mine.hasNulls && theirValidity === null && !Array.isArray(theirValues)) {
+      this.findNumericKey(batchColumns, theirValues, hashes, length, add, slots);
+      return slots;
+    }
     for (let i = 0; i < length; i++) {
       const hash = hashes[i]!;
       const valid = theirValidity === null || ((theirValidity[i >>> 3]! >>> (i & 7)) & 1) === 1;
@@ -179,11 +215,48 @@ export class KeyedRows {
     return slots;
   }
 
+  /**
+   * findOneKey for a numeric key without NULLs. For performance: equal values
+   * imply equal hashes, so it compares the key values directly and skips the
+   * per-slot hash check — in a store too large for the cache that check is a
+   * memory miss of its own on every hit.
+   */
+  private findNumericKey(
+    batchColumns: readonly Column[],
+    theirValues: Uint8Array | Int32Array | Float64Array,
+    hashes: Int32Array,
+    length: number,
+    add: boolean,
+    slots: Int32Array,
+  ): void {
+    const mine = this.columns[this.keyColumns[0]!]!;
+    for (let i = 0; i < length; i++) {
+      const hash = hashes[i]!;
+      const v = theirValues[i]!;
+      const index = this.index;
+      const mask = this.mask;
+      const mineValues = mine.values as Float64Array;
+      let pos = hash & mask;
+      let slot = -1;
+      for (;;) {
+        const entry = index[pos]!;
+        if (entry === 0) break;
+        const w = mineValues[entry - 1]!;
+        if (w === v || (w !== w && v !== v)) {
+          slot = entry - 1;
+          break;
+        }
+        pos = (pos + 1) & mask;
+      }
+      slots[i] = slot >= 0 || !add ? slot : this.append(batchColumns, i, hash);
+    }
+  }
+
   /** The slot of each row's key, or -1 where absent. */
   find(batchColumns: readonly Column[], hashes: Int32Array, length: number): Int32Array {
     if (this.keyColumns.length === 1) return this.findOneKey(batchColumns, hashes, length, false);
-    const slots = new Int32Array(length);
-    for (let i = 0; i < length; i++) slots[i] = this.probe(batchColumns, i, hashes[i]!);
+    const slots = this.candidateSlots(batchColumns, hashes, length);
+    for (let i = 0; i < length; i++) if (slots[i]! < 0) slots[i] = this.probe(batchColumns, i, hashes[i]!);
     return slots;
   }
 
@@ -336,6 +409,14 @@ export class KeyedRows {
     index[hole] = 0;
   }
 
+  /**
+   * Adds a slot (count 0) for row `row`, whose key the caller knows is absent
+   * (it just looked it up): skips the probe findOrAdd would repeat.
+   */
+  appendAbsent(batchColumns: readonly Column[], row: number, hash: number): number {
+    return this.append(batchColumns, row, hash);
+  }
+
   private append(batchColumns: readonly Column[], row: number, hash: number): number {
     const reused = this.free.pop();
     if (reused !== undefined) {
@@ -384,5 +465,25 @@ export class KeyedRows {
     this.index = new Int32Array(capacity);
     this.mask = capacity - 1;
     for (let s = 0; s < this.size; s++) if (this.released[s] === 0) this.insertIndex(s, this.hashes[s]!);
+  }
+}
+
+/** Sets `slots[i]` to -1 where the stored key column differs from row i's value (NULL = NULL, NaN = NaN). */
+function rejectUnequal(mine: GrowableColumn, theirs: Column, slots: Int32Array, length: number): void {
+  const a = mine.values;
+  const b = theirs.values;
+  const aValidity = mine.hasNulls ? mine.validity : null;
+  const bValidity = theirs.validity;
+  for (let i = 0; i < length; i++) {
+    const s = slots[i]!;
+    if (s < 0) continue;
+    const aValid = aValidity === null || ((aValidity[s >>> 3]! >>> (s & 7)) & 1) === 1;
+    const bValid = bValidity === null || ((bValidity[i >>> 3]! >>> (i & 7)) & 1) === 1;
+    if (aValid !== bValid) slots[i] = -1;
+    else if (aValid) {
+      const x = a[s];
+      const y = b[i];
+      if (x !== y && !(x !== x && y !== y)) slots[i] = -1;
+    }
   }
 }

@@ -78,6 +78,9 @@ class SumAccumulator implements GroupAccumulator {
   /** NaN, +Infinity and -Infinity inputs are counted, not summed: a running
    *  sum could never subtract them back out. Per group: [NaN, +Inf, -Inf]. */
   private specials: Float64Array = new Float64Array(64 * 3);
+  /** Per group: 1 once it has counted a special value. For performance: reads
+   *  consult this small array and touch `specials` only for such groups. */
+  private hasSpecials: Uint8Array = new Uint8Array(64);
   readonly stateDescription: string;
   constructor(private readonly average: boolean, private readonly resultType: SqlType) {
     this.stateDescription = average ? 'sum, count' : 'sum, non-null count';
@@ -86,6 +89,11 @@ class SumAccumulator implements GroupAccumulator {
     assert(col !== null, 'SUM/AVG need an argument');
     this.state = grown(this.state, slotCount * SUM_STRIDE);
     this.specials = grown(this.specials, slotCount * 3);
+    if (this.hasSpecials.length < slotCount) {
+      const next = new Uint8Array(this.specials.length / 3);
+      next.set(this.hasSpecials);
+      this.hasSpecials = next;
+    }
     const state = this.state;
     const values = col.values as ArrayLike<number>;
     const validity = col.validity;
@@ -98,6 +106,7 @@ class SumAccumulator implements GroupAccumulator {
       if (v - v !== 0) {
         // NaN or ±Infinity.
         this.specials[slots[i]! * 3 + (v !== v ? 0 : v > 0 ? 1 : 2)]! += w;
+        this.hasSpecials[slots[i]!] = 1;
         continue;
       }
       const x = v * w;
@@ -112,7 +121,7 @@ class SumAccumulator implements GroupAccumulator {
     const n = slots.length;
     const out = new Float64Array(n);
     let validity: Uint8Array | null = null;
-    const { state, specials } = this;
+    const { state, specials, hasSpecials } = this;
     for (let j = 0; j < n; j++) {
       const s = slots[j]!;
       const at = s * SUM_STRIDE;
@@ -120,6 +129,11 @@ class SumAccumulator implements GroupAccumulator {
       if (count === 0) {
         validity ??= allValid(n);
         setNull(validity, j);
+        continue;
+      }
+      if (hasSpecials[s] !== 1) {
+        const total = state[at]! + state[at + 1]!;
+        out[j] = this.average ? total / count : total;
         continue;
       }
       const nan = specials[s * 3]! !== 0;
@@ -137,6 +151,9 @@ class SumAccumulator implements GroupAccumulator {
   remap(remap: Int32Array, newSize: number): void {
     this.state = remappedStrided(this.state, remap, newSize, SUM_STRIDE);
     this.specials = remappedStrided(this.specials, remap, newSize, 3);
+    const hasSpecials = new Uint8Array(this.specials.length / 3);
+    for (let s = 0; s < remap.length; s++) if (remap[s]! >= 0) hasSpecials[remap[s]!] = this.hasSpecials[s] ?? 0;
+    this.hasSpecials = hasSpecials;
   }
 }
 

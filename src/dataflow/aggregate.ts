@@ -17,6 +17,7 @@ import type { Kernel } from '../expr/compile-expr.js';
 import { BatchInput } from '../expr/eval-input.js';
 import type { AggregateFunction, AggregateReader, GroupState } from './accumulators.js';
 import { ExtremeReader, ExtremeState, createAccumulator } from './accumulators.js';
+import { NumericExtremeReader, NumericExtremeState } from './numeric-extreme-state.js';
 import type { Operator, OperatorInfo } from './operator.js';
 
 export interface AggregateCall {
@@ -79,8 +80,17 @@ export class AggregateOperator implements Operator {
     this.outputTypes = [...keyTypes, ...calls.map((c) => c.resultType)];
     this.groups = new KeyedRows(keyTypes, keyTypes.map((_, i) => i));
     const extremes = new Map<string, ExtremeState>();
+    const numericExtremes = new Map<string, NumericExtremeState>();
     calls.forEach((c, i) => {
-      if (c.fn === 'min' || c.fn === 'max') {
+      if ((c.fn === 'min' || c.fn === 'max') && c.argType !== 'text') {
+        let state = numericExtremes.get(c.argKey);
+        if (state === undefined) {
+          state = new NumericExtremeState();
+          numericExtremes.set(c.argKey, state);
+          this.states.push({ state, call: i });
+        }
+        this.readers.push(new NumericExtremeReader(state, c.fn === 'max', c.resultType));
+      } else if (c.fn === 'min' || c.fn === 'max') {
         let state = extremes.get(c.argKey);
         if (state === undefined) {
           state = new ExtremeState(c.argType !== 'text');

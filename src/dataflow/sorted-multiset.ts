@@ -258,6 +258,13 @@ export class SortedMultiset {
     this.size = w;
   }
 
+  /** Whether some value has a negative count (settles a pending run first). */
+  hasNegativeCount(): boolean {
+    this.settle();
+    for (let i = 0; i < this.size; i++) if (this.counts[i]! < 0) return true;
+    return false;
+  }
+
   /** The smallest value with a positive count, or undefined. */
   min(): number | string | undefined {
     if (this.pending !== null) return this.pendingMin;

@@ -4,8 +4,9 @@
 
 import type { SqlType } from '../common/sql-type.js';
 import { EngineError, SqlState } from '../common/errors.js';
-import type { Column, Scalar } from '../columnar/column.js';
-import { columnFromScalars, constantColumn, gatherColumn } from '../columnar/column.js';
+import type { Column, ColumnValues, Scalar } from '../columnar/column.js';
+import { allocValues, columnFromScalars, constantColumn, gatherColumn, makeColumn } from '../columnar/column.js';
+import { allValid, setNull } from '../columnar/validity.js';
 import type { ZBatch } from '../columnar/z-batch.js';
 import { concatBatches } from '../columnar/z-batch.js';
 import type { BoundExpr } from '../expr/bound-expr.js';
@@ -65,6 +66,12 @@ export function widenToTable(table: TableEntry, targets: readonly number[], data
   return { columns, weights: new Int32Array(length).fill(1), length };
 }
 
+/**
+ * One column per target, built from the VALUES rows. For performance (a
+ * 1,000-row INSERT is thousands of literals): common literals are written
+ * straight into the typed arrays, with no Scalar[] per column and no boxed
+ * doubles; anything else is bound as a constant expression.
+ */
 function valuesColumns(table: TableEntry, targets: readonly number[], source: ValuesSource, params: readonly unknown[]): Column[] {
   const ctx: ExprContext = {
     params,
@@ -75,8 +82,12 @@ function valuesColumns(table: TableEntry, targets: readonly number[], source: Va
       throw new EngineError(SqlState.groupingError, 'aggregate functions are not allowed in VALUES', call.pos);
     },
   };
-  const perColumn: Scalar[][] = targets.map(() => []);
-  for (const row of source.rows) {
+  const n = source.rows.length;
+  const types = targets.map((t) => table.columns[t]!.type);
+  const values = types.map((type) => allocValues(type, n));
+  const validity: (Uint8Array | null)[] = types.map(() => null);
+  for (let i = 0; i < n; i++) {
+    const row = source.rows[i]!;
     if (row.length !== targets.length) {
       const more = row.length > targets.length;
       throw new EngineError(
@@ -85,46 +96,75 @@ function valuesColumns(table: TableEntry, targets: readonly number[], source: Va
         (row[Math.min(row.length, targets.length) - 1] ?? row[0])?.pos ?? source.pos,
       );
     }
-    row.forEach((e: Expr, k) => {
-      const type = table.columns[targets[k]!]!.type;
-      const literal = literalValue(e, type);
-      if (literal !== undefined) {
-        perColumn[k]!.push(literal);
-        return;
+    for (let k = 0; k < row.length; k++) {
+      const e = row[k]!;
+      const type = types[k]!;
+      const out = values[k]!;
+      let stored = storeLiteral(e, type, out, i);
+      if (stored === NOT_LITERAL) {
+        const bound = castTo(bindExpr(e, ctx), type, e.pos);
+        if (bound.kind !== 'const') throw new EngineError(SqlState.featureNotSupported, 'VALUES entries must be constant expressions', e.pos);
+        stored = storeScalar(bound.value, out, i);
       }
-      const bound = castTo(bindExpr(e, ctx), type, e.pos);
-      if (bound.kind !== 'const') throw new EngineError(SqlState.featureNotSupported, 'VALUES entries must be constant expressions', e.pos);
-      perColumn[k]!.push(bound.value);
-    });
+      if (stored === NULL_STORED) setNull((validity[k] ??= allValid(n)), i);
+    }
   }
-  return targets.map((t, k) => columnFromScalars(table.columns[t]!.type, perColumn[k]!));
+  return types.map((type, k) => makeColumn(type, values[k]!, validity[k]!, n));
 }
 
-const PLAIN_INTEGER = /^\d{1,15}$/;
+const STORED = 0;
+const NULL_STORED = 1;
+const NOT_LITERAL = 2;
+type StoreOutcome = typeof STORED | typeof NULL_STORED | typeof NOT_LITERAL;
+
+function storeScalar(v: Scalar, out: ColumnValues, i: number): StoreOutcome {
+  if (v === null) return NULL_STORED;
+  if (Array.isArray(out)) out[i] = v as string;
+  else if (out instanceof Uint8Array) out[i] = v === true ? 1 : 0;
+  else out[i] = v as number;
+  return STORED;
+}
+
+/** Digits only, at most 15 of them (so exactly representable as a double). */
+function isPlainInteger(text: string): boolean {
+  if (text.length === 0 || text.length > 15) return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
 
 /**
- * For performance: the common literals of a VALUES list (numbers into numeric
- * columns, strings into text columns, NULL) without binding an expression.
- * Returns undefined for anything else, which takes the general path.
+ * For performance: stores the common literals of a VALUES list (numbers into
+ * numeric columns, strings into text columns, NULL) without binding an
+ * expression. Returns NOT_LITERAL for anything else, which takes the general path.
  */
-function literalValue(e: Expr, type: SqlType): Scalar | undefined {
-  if (e.kind === 'null') return null;
-  if (e.kind === 'string' && type === 'text') return e.value;
-  let text: string | null = null;
+function storeLiteral(e: Expr, type: SqlType, out: ColumnValues, i: number): StoreOutcome {
+  if (e.kind === 'null') return NULL_STORED;
+  if (e.kind === 'string') {
+    if (type !== 'text') return NOT_LITERAL;
+    (out as string[])[i] = e.value;
+    return STORED;
+  }
+  let text: string;
   let sign = 1;
   if (e.kind === 'number') text = e.text;
   else if (e.kind === 'unary' && e.op === '-' && e.operand.kind === 'number') {
     text = e.operand.text;
     sign = -1;
+  } else return NOT_LITERAL;
+  if (type === 'double') {
+    (out as Float64Array)[i] = sign * Number(text);
+    return STORED;
   }
-  if (text === null) return undefined;
-  if (type === 'double') return sign * Number(text);
-  if ((type === 'integer' || type === 'bigint') && PLAIN_INTEGER.test(text)) {
+  if ((type === 'integer' || type === 'bigint') && isPlainInteger(text)) {
     const v = sign * Number(text);
-    if (type === 'integer' && (v < -2147483648 || v > 2147483647)) return undefined;
-    return v;
+    if (type === 'integer' && (v < -2147483648 || v > 2147483647)) return NOT_LITERAL;
+    (out as Int32Array | Float64Array)[i] = v;
+    return STORED;
   }
-  return undefined;
+  return NOT_LITERAL;
 }
 
 export function insertDelta(
@@ -157,12 +197,11 @@ export function insertDelta(
  */
 function matchingRows(table: TableEntry, store: TableStore, where: Expr | null, params: readonly unknown[], clause: string): Int32Array {
   if (where !== null) {
+    const literalKeys = keyLiterals(table, where);
+    if (literalKeys !== null) return slotsOfKeys(store, literalKeys);
     const predicate = castTo(bindExpr(where, tableContext(table, params, clause)), 'boolean', where.pos);
     const keys = keyLookup(table, predicate);
-    if (keys !== null) {
-      const found = store.findKeys([keys], keys.length);
-      return Int32Array.from(new Set(found.filter((s) => s >= 0)));
-    }
+    if (keys !== null) return slotsOfKeys(store, keys);
     const { batch, slots } = store.snapshot();
     const cond = compileExpr(predicate)(new BatchInput(batch.columns, batch.length));
     const keep: number[] = [];
@@ -173,6 +212,45 @@ function matchingRows(table: TableEntry, store: TableStore, where: Expr | null, 
     return Int32Array.from(keep, (i) => slots[i]!);
   }
   return store.snapshot().slots;
+}
+
+/** Live slots holding the given primary-key values (each once). */
+function slotsOfKeys(store: TableStore, keys: Column): Int32Array {
+  const found = store.findKeys([keys], keys.length);
+  return Int32Array.from(new Set(found.filter((s) => s >= 0)));
+}
+
+/**
+ * For performance: `pk IN (integer literals)` or `pk = literal` on an INTEGER or
+ * BIGINT primary key, read off the syntax tree without binding (binding a long
+ * IN list costs more than the lookup). Anything else — other types, literals
+ * out of the key's range, qualifiers naming another table — returns null and
+ * takes the general path, which gives the same answer.
+ */
+function keyLiterals(table: TableEntry, where: Expr): Column | null {
+  if (table.primaryKey.length !== 1) return null;
+  const pk = table.primaryKey[0]!;
+  const type = table.columns[pk]!.type;
+  if (type !== 'integer' && type !== 'bigint') return null;
+  let operand: Expr;
+  let list: readonly Expr[];
+  if (where.kind === 'inList' && !where.negated) {
+    operand = where.operand;
+    list = where.list;
+  } else if (where.kind === 'binary' && where.op === '=') {
+    const leftIsColumn = where.left.kind === 'column';
+    operand = leftIsColumn ? where.left : where.right;
+    list = [leftIsColumn ? where.right : where.left];
+  } else return null;
+  if (operand.kind !== 'column' || operand.name !== table.columns[pk]!.name) return null;
+  if (operand.table !== null && operand.table !== table.name) return null;
+  const values = allocValues(type, list.length);
+  for (let i = 0; i < list.length; i++) {
+    const e = list[i]!;
+    if (e.kind !== 'number' && !(e.kind === 'unary' && e.op === '-' && e.operand.kind === 'number')) return null;
+    if (storeLiteral(e, type, values, i) !== STORED) return null;
+  }
+  return makeColumn(type, values, null, list.length);
 }
 
 function keyLookup(table: TableEntry, predicate: BoundExpr): Column | null {

@@ -9,6 +9,7 @@ import { assert } from '../common/assert.js';
 import { EngineError, SqlState } from '../common/errors.js';
 import type { Column } from '../columnar/column.js';
 import { KeyedRows } from '../columnar/keyed-rows.js';
+import { lastRowPerKey } from '../columnar/last-row-per-key.js';
 import type { ZBatch } from '../columnar/z-batch.js';
 import { concatBatches, gatherBatch } from '../columnar/z-batch.js';
 
@@ -21,6 +22,14 @@ export interface TableColumn {
 export class TableStore {
   private readonly rows: KeyedRows;
   readonly types: readonly SqlType[];
+  /** Bumped by every `apply`: a resolved delta from an older version is stale. */
+  private version = 0;
+  /**
+   * For performance: the row slots behind the delta `insertDelta`/`deleteDelta`
+   * last returned, so `apply` of that same delta skips re-hashing and probing
+   * the (possibly huge) key index. Ignored unless the delta and version match.
+   */
+  private resolved: { delta: ZBatch; slots: Int32Array; hashes: Int32Array | null; version: number } | null = null;
 
   constructor(
     readonly columns: readonly TableColumn[],
@@ -79,28 +88,41 @@ export class TableStore {
     const hashes = this.rows.hashKeys(batch.columns, n);
     // An empty table holds no old rows to replace: skip the lookup (bulk loads).
     const slots = this.rows.live === 0 ? new Int32Array(n).fill(-1) : this.rows.find(batch.columns, hashes, n);
-    // The last row for each key wins: find it with a scratch index over the batch.
-    const scratch = new KeyedRows(this.types, this.primaryKey);
-    scratch.reserve(n);
-    const batchSlots = scratch.findOrAdd(batch.columns, hashes, n);
-    const lastRow = new Int32Array(scratch.size).fill(-1);
-    for (let i = 0; i < n; i++) lastRow[batchSlots[i]!] = i;
-    const retract: number[] = [];
-    const insert: number[] = [];
-    for (let i = 0; i < n; i++) {
-      if (lastRow[batchSlots[i]!] !== i) continue;
-      insert.push(i);
-      const slot = slots[i]!;
-      if (slot >= 0 && this.rows.counts[slot]! > 0) retract.push(slot);
+    const insert = lastRowPerKey(batch.columns, this.primaryKey, hashes, n);
+    let retractCount = 0;
+    for (let j = 0; j < insert.length; j++) {
+      const slot = slots[insert[j]!]!;
+      if (slot >= 0 && this.rows.counts[slot]! > 0) retractCount++;
     }
-    const old = this.rowsAt(Int32Array.from(retract), -1);
-    const fresh = gatherBatch(batch, Int32Array.from(insert));
-    return concatBatches(this.types, [old, fresh]);
+    // The delta is [retractions..., insertions...]; record each row's slot
+    // (-1 for a key the table lacks) so `apply` need not look them up again.
+    const retract = new Int32Array(retractCount);
+    const deltaSlots = new Int32Array(retractCount + insert.length);
+    const deltaHashes = new Int32Array(retractCount + insert.length);
+    let r = 0;
+    for (let j = 0; j < insert.length; j++) {
+      const row = insert[j]!;
+      const slot = slots[row]!;
+      deltaSlots[retractCount + j] = slot;
+      deltaHashes[retractCount + j] = hashes[row]!;
+      if (slot >= 0 && this.rows.counts[slot]! > 0) {
+        deltaSlots[r] = slot;
+        deltaHashes[r] = hashes[row]!;
+        retract[r++] = slot;
+      }
+    }
+    const old = this.rowsAt(retract, -1);
+    const fresh = insert.length === n ? batch : gatherBatch(batch, insert);
+    const delta = concatBatches(this.types, [old, fresh]);
+    this.resolved = { delta, slots: deltaSlots, hashes: deltaHashes, version: this.version };
+    return delta;
   }
 
   /** The delta that deletes the rows in `slots` (as returned by `snapshot`). */
   deleteDelta(slots: Int32Array): ZBatch {
-    return this.rowsAt(slots, null);
+    const delta = this.rowsAt(slots, null);
+    this.resolved = { delta, slots: Int32Array.from(slots), hashes: null, version: this.version };
+    return delta;
   }
 
   /** Fails with 23505 if applying `delta` would give two live rows one key. */
@@ -123,10 +145,14 @@ export class TableStore {
   /** Applies a delta: retractions first, so a keyed row can be replaced. */
   apply(delta: ZBatch): void {
     const n = delta.length;
+    const resolved = this.resolved;
+    this.resolved = null;
     if (n === 0) return;
-    const hashes = this.rows.hashKeys(delta.columns, n);
     if (n > 1024) this.rows.reserve(n);
-    const slots = this.rows.findOrAdd(delta.columns, hashes, n);
+    const slots = resolved !== null && resolved.delta === delta && resolved.version === this.version
+      ? this.resolvedSlots(delta, resolved.slots, resolved.hashes)
+      : this.rows.findOrAdd(delta.columns, this.rows.hashKeys(delta.columns, n), n);
+    this.version++;
     const keyed = this.primaryKey.length > 0;
     for (let i = 0; i < n; i++) {
       const w = delta.weights[i]!;
@@ -146,6 +172,20 @@ export class TableStore {
     }
     // Deleted rows leave the index; their slots are reused by later inserts.
     this.rows.release(slots);
+  }
+
+  /**
+   * The slots `insertDelta`/`deleteDelta` found for the delta they returned,
+   * with a new slot added for each key the table lacked (those keys are
+   * distinct within the delta, so they need no probe).
+   */
+  private resolvedSlots(delta: ZBatch, known: Int32Array, hashes: Int32Array | null): Int32Array {
+    for (let i = 0; i < delta.length; i++) {
+      if (known[i]! >= 0) continue;
+      assert(hashes !== null, 'an unresolved row in a delete delta');
+      known[i] = this.rows.appendAbsent(delta.columns, i, hashes[i]!);
+    }
+    return known;
   }
 
   /** Slots of the rows whose primary key equals the given key columns (-1 where absent). */
