@@ -3,8 +3,8 @@
 // Each folds a whole batch per call: `update(slots, col, weights, n, slotCount)`.
 //   COUNT        weighted count of non-NULL inputs       O(1) per row
 //   SUM / AVG    compensated (Neumaier) sum + count      O(1) per row
-//   MIN / MAX    ordered multiset of values              O(log d) per row; a bulk load is
-//                                                        kept unsorted per group until it changes
+//   MIN / MAX    per-group extremes + ordered multiset   see numeric-extreme-state.ts and
+//                                                        sorted-multiset.ts
 // Compensated summation keeps double sums stable under insert/delete churn.
 
 import type { SqlType } from '../common/sql-type.js';
@@ -102,7 +102,7 @@ class SumAccumulator implements GroupAccumulator {
       const at = slots[i]! * SUM_STRIDE;
       const w = weights[i]!;
       const v = values[i]!;
-      state[at + 2]! += w;
+      const count = (state[at + 2]! += w);
       if (v - v !== 0) {
         // NaN or ±Infinity.
         this.specials[slots[i]! * 3 + (v !== v ? 0 : v > 0 ? 1 : 2)]! += w;
@@ -112,9 +112,13 @@ class SumAccumulator implements GroupAccumulator {
       const x = v * w;
       const sum = state[at]!;
       const t = sum + x;
-      // Neumaier: carry the low-order bits lost by the addition.
-      state[at + 1]! += Math.abs(sum) >= Math.abs(x) ? sum - t + x : x - t + sum;
-      state[at] = t;
+      // Neumaier: carry the low-order bits lost by the addition (not past an
+      // overflow to infinity, which would turn the carry into NaN).
+      if (t - t === 0) state[at + 1]! += Math.abs(sum) >= Math.abs(x) ? sum - t + x : x - t + sum;
+      // A sum that overflowed cannot be subtracted back: once its group holds
+      // no values again, restart it from zero instead of staying infinite.
+      state[at] = count === 0 && t - t !== 0 ? 0 : t;
+      if (count === 0 && t - t !== 0) state[at + 1] = 0;
     }
   }
   read(slots: Int32Array): Column {

@@ -112,7 +112,6 @@ export class AggregateOperator implements Operator {
 
   step(input: ZBatch): ZBatch {
     const firstGlobalStep = this.global && !this.initialized;
-    this.initialized = true;
     if (input.length === 0 && !firstGlobalStep) return emptyBatch(this.outputTypes);
     const n = input.length;
 
@@ -120,6 +119,7 @@ export class AggregateOperator implements Operator {
     const source = new BatchInput(input.columns, n);
     const keys = this.keyKernels.map((k) => k(source));
     const args: (Column | null)[] = this.calls.map((c) => (c.arg === null ? null : c.arg(source)));
+    this.initialized = true;
 
     // 2. Find (or create) each row's group; list the groups touched, once each.
     const groups = this.groups;
@@ -198,11 +198,13 @@ export class AggregateOperator implements Operator {
     const states = [...new Set(this.states.map((s) => s.state.stateDescription))].join('; ');
     const hasExtreme = this.calls.some((c) => c.fn === 'min' || c.fn === 'max');
     return {
-      name: 'Aggregate',
-      detail: `group by ${keys}: ${calls}`,
-      state: `per-group row count; ${states}`,
+      name: calls === '' ? 'Distinct' : 'Aggregate',
+      detail: calls === '' ? keys : `group by ${keys}: ${calls}`,
+      state: states === '' ? 'per-group row count' : `per-group row count; ${states}`,
       cost: hasExtreme
-        ? 'O(1) per changed row for counts and sums, O(log d) per changed row for MIN/MAX (d distinct values in the group)'
+        ? 'O(1) per changed row for counts and sums; MIN/MAX: O(1) per insert and per delete inside the current range, ' +
+          'and when a current MIN or MAX is deleted, a binary search plus a move of up to d values (d distinct values in the group; ' +
+          'a group loaded by a backfill is sorted once then)'
         : 'O(1) per changed row',
     };
   }

@@ -12,7 +12,7 @@
 // precede its insertion in an unconsolidated batch); zero counts are removed.
 // Doubles order as PostgreSQL orders them: NaN above every other value.
 
-import { compareDoubles } from '../expr/functions/comparison.js';
+import { compareDoubles, compareText } from '../expr/functions/comparison.js';
 
 const INITIAL_CAPACITY = 4;
 /** Unsorted changes kept beside a pending run before it is sorted. */
@@ -21,7 +21,14 @@ const PENDING_LOG_LIMIT = 64;
 type Values = Float64Array | string[];
 
 function compare(a: number | string, b: number | string): number {
-  return typeof a === 'number' ? compareDoubles(a, b as number) : a < b ? -1 : a > b ? 1 : 0;
+  return typeof a === 'number' ? compareDoubles(a, b as number) : compareText(a, b as string);
+}
+
+/** Sorts a run in place in this multiset's order: numeric (NaN last) or by code point. */
+function sortRun<T extends Float64Array | string[]>(run: T): T {
+  if (run instanceof Float64Array) run.sort();
+  else (run as string[]).sort(compareText);
+  return run;
 }
 
 export class SortedMultiset {
@@ -65,7 +72,7 @@ export class SortedMultiset {
     if (run.length === 0) return;
     if (this.size > 0 || this.pending !== null) {
       this.settle();
-      this.addSortedRun(run.sort());
+      this.addSortedRun(sortRun(run));
       return;
     }
     let lo = knownMin ?? run[0]!;
@@ -93,7 +100,7 @@ export class SortedMultiset {
     this.pending = null;
     this.pendingMin = undefined;
     this.pendingMax = undefined;
-    run.sort(); // numeric for typed arrays (NaN last); code-unit order for strings
+    sortRun(run);
     if (this.size > 0) {
       this.addSortedRun(run);
       this.replayLog();
@@ -146,7 +153,7 @@ export class SortedMultiset {
     }
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (values[mid]! < (v as string)) lo = mid + 1;
+      if (compareText(values[mid] as string, v as string) < 0) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -178,7 +185,10 @@ export class SortedMultiset {
         this.logWeights.push(weight);
         return;
       }
-      if (compare(v, lo) !== 0 && compare(v, hi) !== 0) {
+      // Only a delete strictly inside (min, max) leaves both extremes alone; a
+      // retraction outside the range (it may precede its insertion within one
+      // unconsolidated batch) must settle like a delete of an extreme.
+      if (compare(v, lo) > 0 && compare(v, hi) < 0) {
         this.logValues.push(v);
         this.logWeights.push(weight);
         return;

@@ -13,7 +13,7 @@ import type { BoundExpr } from '../expr/bound-expr.js';
 import { castColumn } from '../expr/cast.js';
 import { compileExpr } from '../expr/compile-expr.js';
 import { BatchInput } from '../expr/eval-input.js';
-import { bindExpr, castTo } from '../plan/bind-expr.js';
+import { assignTo, bindExpr, requireBoolean } from '../plan/bind-expr.js';
 import type { ExprContext } from '../plan/bind-expr.js';
 import type { TableEntry } from '../plan/catalog.js';
 import type { DeleteStmt, Expr, InsertStmt, UpdateStmt, ValuesSource } from '../sql/ast.js';
@@ -102,7 +102,7 @@ function valuesColumns(table: TableEntry, targets: readonly number[], source: Va
       const out = values[k]!;
       let stored = storeLiteral(e, type, out, i);
       if (stored === NOT_LITERAL) {
-        const bound = castTo(bindExpr(e, ctx), type, e.pos);
+        const bound = assignTo(bindExpr(e, ctx), type, table.columns[targets[k]!]!.name, e.pos);
         if (bound.kind !== 'const') throw new EngineError(SqlState.featureNotSupported, 'VALUES entries must be constant expressions', e.pos);
         stored = storeScalar(bound.value, out, i);
       }
@@ -199,7 +199,7 @@ function matchingRows(table: TableEntry, store: TableStore, where: Expr | null, 
   if (where !== null) {
     const literalKeys = keyLiterals(table, where);
     if (literalKeys !== null) return slotsOfKeys(store, literalKeys);
-    const predicate = castTo(bindExpr(where, tableContext(table, params, clause)), 'boolean', where.pos);
+    const predicate = requireBoolean(bindExpr(where, tableContext(table, params, clause)), clause, where.pos);
     const keys = keyLookup(table, predicate);
     if (keys !== null) return slotsOfKeys(store, keys);
     const { batch, slots } = store.snapshot();
@@ -286,7 +286,7 @@ export function updateDelta(table: TableEntry, store: TableStore, stmt: UpdateSt
     const index = table.columns.findIndex((c) => c.name === a.column);
     if (index < 0) throw new EngineError(SqlState.undefinedColumn, `column "${a.column}" of relation "${table.name}" does not exist`, a.pos);
     if (assignments.has(index)) throw new EngineError(SqlState.syntaxError, `multiple assignments to same column "${a.column}"`, a.pos);
-    assignments.set(index, castTo(bindExpr(a.value, ctx), table.columns[index]!.type, a.value.pos));
+    assignments.set(index, assignTo(bindExpr(a.value, ctx), table.columns[index]!.type, a.column, a.value.pos));
   }
   const slots = matchingRows(table, store, stmt.where, params, 'WHERE');
   const old = store.deleteDelta(slots);

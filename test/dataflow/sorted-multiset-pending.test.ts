@@ -64,3 +64,17 @@ describe('SortedMultiset with a pending unsorted run', () => {
     check(false, fc.constantFrom('a', 'b', 'c', 'ab', '', 'z', 'B'));
   });
 });
+
+describe('SortedMultiset pending run and out-of-range retractions', () => {
+  it('a retraction below the minimum followed by its insertion leaves the minimum alone', () => {
+    for (const numeric of [true, false]) {
+      const set = new SortedMultiset(numeric);
+      set.addUnsortedRun(numeric ? Float64Array.of(5, 7) : ['m', 'n']);
+      const low = numeric ? 1 : 'a';
+      set.add(low, -1); // an unconsolidated batch may retract before it inserts
+      set.add(low, 1);
+      expect(set.min()).toBe(numeric ? 5 : 'm');
+      expect(set.max()).toBe(numeric ? 7 : 'n');
+    }
+  });
+});
