@@ -16,7 +16,7 @@ import { deleteDelta, insertDelta, updateDelta, widenToTable } from './engine/dm
 import { explainLines } from './engine/explain.js';
 import { commandResult, rowsResult, valuesResult } from './engine/format-result.js';
 import { arrowToColumns, objectsToColumns } from './engine/ingest-values.js';
-import { lowerPlan } from './engine/lower-plan.js';
+import { lowerPlan, uniqueKeyColumns } from './engine/lower-plan.js';
 import { SINGLE_ROW, runOneShot } from './engine/one-shot.js';
 import { bindQuery } from './plan/bind-query.js';
 import { Catalog } from './plan/catalog.js';
@@ -247,7 +247,7 @@ export class Engine {
       seen.add(c.name);
     }
     const lowered = lowerPlan(plan.root);
-    const sink = new MaterializedRows(columns.map((c) => c.type));
+    const sink = new MaterializedRows(columns.map((c) => c.type), uniqueKeyColumns(plan.root, plan.visibleColumns));
     // Backfill: the current contents of the input flow through as one delta.
     const initial = lowered.source === null ? SINGLE_ROW : this.snapshot(lowered.source);
     sink.apply(runChain(lowered.operators, initial));

@@ -54,3 +54,24 @@ export function lowerPlan(plan: LogicalPlan): LoweredPlan {
     }
   }
 }
+
+/**
+ * Output columns on which a view's rows are unique, or null when none are
+ * known. A Project over an Aggregate (HAVING filters in between only drop
+ * rows) emits each group at most once, so if the Project passes every group
+ * key through as a plain column, those output columns identify a row. DISTINCT
+ * groups on every column, so its key is the whole row anyway: null.
+ */
+export function uniqueKeyColumns(plan: LogicalPlan, visibleColumns: number): number[] | null {
+  if (plan.kind !== 'project') return null;
+  let below = plan.input;
+  while (below.kind === 'filter') below = below.input;
+  if (below.kind !== 'aggregate' || below.distinct === true || below.groupBy.length === 0) return null;
+  const key: number[] = [];
+  for (let g = 0; g < below.groupBy.length; g++) {
+    const out = plan.exprs.findIndex((e, i) => i < visibleColumns && e.kind === 'column' && e.index === g);
+    if (out < 0) return null;
+    key.push(out);
+  }
+  return key;
+}
