@@ -31,7 +31,7 @@ import { TableStore } from './storage/table-store.js';
  * Parsing, binding and compiling recurse over the expression tree, so an
  * absurdly deep or long expression can exhaust the stack. That is the user's
  * input, not a bug: report it as PostgreSQL does (54001), not as an internal
- * error. Statements fail before any state changes, so nothing is left behind.
+ * error. A failing statement changes nothing: a commit in flight is rolled back.
  */
 function tooComplexGuard<T>(run: () => T): T {
   try {
