@@ -158,5 +158,73 @@ export const textFunctions: readonly FunctionDef[] = [
   textDef('right', ['text', 'integer'], 'text', leftRight(false)),
   textDef('starts_with', ['text', 'text'], 'boolean', (a, n) => mapRows(a, n, 'boolean', (i) => str(a[0]!)[i]!.startsWith(str(a[1]!)[i]!))),
   textDef('reverse', ['text'], 'text', (a, n) => mapRows(a, n, 'text', (i) => Array.from(str(a[0]!)[i]!).reverse().join(''))),
+  textDef('split_part', ['text', 'text', 'integer'], 'text', (a, n) =>
+    mapRows(a, n, 'text', (i) => splitPart(str(a[0]!)[i]!, str(a[1]!)[i]!, (a[2]!.values as Int32Array)[i]!))),
+  textDef('lpad', ['text', 'integer', 'text'], 'text', pad(true), 1),
+  textDef('rpad', ['text', 'integer', 'text'], 'text', pad(false), 1),
+  textDef('repeat', ['text', 'integer'], 'text', (a, n) =>
+    mapRows(a, n, 'text', (i) => {
+      const times = (a[1]!.values as Int32Array)[i]!;
+      const s = str(a[0]!)[i]!;
+      if (times > 0 && s.length * times > MAX_TEXT_LENGTH) throw tooLong('repeat');
+      return times > 0 ? s.repeat(times) : '';
+    })),
+  textDef('ascii', ['text'], 'integer', (a, n) => mapRows(a, n, 'integer', (i) => str(a[0]!)[i]!.codePointAt(0) ?? 0)),
+  textDef('chr', ['integer'], 'text', (a, n) =>
+    mapRows(a, n, 'text', (i) => {
+      const code = (a[0]!.values as Int32Array)[i]!;
+      if (code === 0) throw new EngineError(SqlState.programLimitExceeded, 'null character not permitted');
+      if (code < 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) {
+        throw new EngineError(SqlState.invalidParameterValue, `requested character not valid for encoding: ${code}`);
+      }
+      return String.fromCodePoint(code);
+    })),
+  textDef('initcap', ['text'], 'text', (a, n) => mapRows(a, n, 'text', (i) => initcap(str(a[0]!)[i]!))),
 ];
+
+/** The longest text a function may build (PostgreSQL's limit is 1 GB; a JS string's is lower). */
+const MAX_TEXT_LENGTH = 256 * 1024 * 1024;
+
+function tooLong(fn: string): EngineError {
+  return new EngineError(SqlState.programLimitExceeded, `${fn}: result would be longer than ${MAX_TEXT_LENGTH} characters`);
+}
+
+/** split_part: the n-th field (1-based; negative counts from the end, as in PostgreSQL 14+). */
+function splitPart(s: string, delimiter: string, field: number): string {
+  if (field === 0) throw new EngineError(SqlState.invalidParameterValue, 'field position must not be zero');
+  if (delimiter === '') return field === 1 || field === -1 ? s : '';
+  const parts = s.split(delimiter);
+  const at = field > 0 ? field - 1 : parts.length + field;
+  return parts[at] ?? '';
+}
+
+/** lpad/rpad: pad to `length` characters with `fill` (default a space), or cut down to it. */
+function pad(left: boolean): FunctionImpl {
+  return (args, n) =>
+    mapRows(args, n, 'text', (i) => {
+      const cs = Array.from(str(args[0]!)[i]!);
+      const length = (args[1]!.values as Int32Array)[i]!;
+      if (length <= 0) return '';
+      if (length > MAX_TEXT_LENGTH) throw tooLong(left ? 'lpad' : 'rpad');
+      if (cs.length >= length) return cs.slice(0, length).join('');
+      const fill = Array.from(args[2] === undefined ? ' ' : str(args[2])[i]!);
+      if (fill.length === 0) return cs.join('');
+      const padding: string[] = [];
+      for (let k = 0; padding.length < length - cs.length; k++) padding.push(fill[k % fill.length]!);
+      return left ? padding.join('') + cs.join('') : cs.join('') + padding.join('');
+    });
+}
+
+/** initcap: the first letter of each run of letters and digits upper-cased, the rest lower-cased. */
+function initcap(s: string): string {
+  let out = '';
+  let inWord = false;
+  for (const ch of s) {
+    const alnum = /[\p{L}\p{N}]/u.test(ch);
+    const mapped = alnum ? (inWord ? ch.toLowerCase() : ch.toUpperCase()) : ch;
+    out += mapped.length === ch.length ? mapped : ch;
+    inWord = alnum;
+  }
+  return out;
+}
 
