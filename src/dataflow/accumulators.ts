@@ -6,6 +6,8 @@
 //   MIN / MAX    per-group extremes + ordered multiset   see numeric-extreme-state.ts and
 //                                                        sorted-multiset.ts
 // Compensated summation keeps double sums stable under insert/delete churn.
+// COUNT/SUM/AVG(DISTINCT) wrap these in distinct-accumulator.ts, which feeds
+// them each group's distinct values once.
 
 import type { SqlType } from '../common/sql-type.js';
 import { assert } from '../common/assert.js';

@@ -17,6 +17,7 @@ import type { Kernel } from '../expr/compile-expr.js';
 import { BatchInput } from '../expr/eval-input.js';
 import type { AggregateFunction, AggregateReader, GroupState } from './accumulators.js';
 import { ExtremeReader, ExtremeState, createAccumulator } from './accumulators.js';
+import { DistinctState } from './distinct-accumulator.js';
 import { NumericExtremeReader, NumericExtremeState } from './numeric-extreme-state.js';
 import type { Operator, OperatorInfo } from './operator.js';
 
@@ -30,6 +31,8 @@ export interface AggregateCall {
   readonly label: string;
   /** Identifies the argument expression: MIN and MAX of equal arguments share state. */
   readonly argKey: string;
+  /** COUNT/SUM/AVG(DISTINCT arg): fold each group's distinct non-NULL values once. */
+  readonly distinct?: boolean;
 }
 
 /** Whether row j holds the same aggregate values in both column sets (NaN equals NaN). */
@@ -81,8 +84,20 @@ export class AggregateOperator implements Operator {
     this.groups = new KeyedRows(keyTypes, keyTypes.map((_, i) => i));
     const extremes = new Map<string, ExtremeState>();
     const numericExtremes = new Map<string, NumericExtremeState>();
+    const distincts = new Map<string, DistinctState>();
     calls.forEach((c, i) => {
-      if ((c.fn === 'min' || c.fn === 'max') && c.argType !== 'text') {
+      if (c.distinct === true && (c.fn === 'count' || c.fn === 'sum' || c.fn === 'avg') && c.argType !== null) {
+        // COUNT/SUM/AVG(DISTINCT x) of one argument share the (group, value) multiplicities.
+        let state = distincts.get(c.argKey);
+        if (state === undefined) {
+          state = new DistinctState(c.argType);
+          distincts.set(c.argKey, state);
+          this.states.push({ state, call: i });
+        }
+        const acc = createAccumulator(c.fn, c.resultType);
+        state.addInner(acc);
+        this.readers.push(acc);
+      } else if ((c.fn === 'min' || c.fn === 'max') && c.argType !== 'text') {
         let state = numericExtremes.get(c.argKey);
         if (state === undefined) {
           state = new NumericExtremeState();

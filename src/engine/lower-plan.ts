@@ -45,6 +45,7 @@ export function lowerPlan(plan: LogicalPlan): LoweredPlan {
         resultType: a.resultType,
         label: a.label,
         argKey: a.arg === null ? '*' : exprKey(a.arg),
+        distinct: a.distinct,
       }));
       assert(calls.length + plan.groupBy.length === plan.columns.length, 'aggregate column count mismatch');
       below.operators.push(

@@ -343,7 +343,6 @@ function bindCase(e: Extract<Expr, { kind: 'case' }>, ctx: ExprContext): BoundEx
 function bindFunctionCall(e: CallExpr, ctx: ExprContext): BoundExpr {
   if (e.over !== null) throw unsupported(`window function ${e.name}() OVER (...)`, e.pos);
   if (AGGREGATE_NAMES.has(e.name)) {
-    if (e.distinct) throw unsupported(`${e.name.toUpperCase()}(DISTINCT ...)`, e.pos);
     if (e.filter !== null) throw unsupported('aggregate FILTER (WHERE ...)', e.pos);
     return ctx.aggregate(e);
   }

@@ -295,6 +295,7 @@ function bindGrouping(q: Select, items: readonly Item[], scope: readonly ScopeCo
       let arg: BoundExpr | null = null;
       if (call.star) {
         if (call.name !== 'count') throw new EngineError(SqlState.syntaxError, `${call.name}(*) is not valid; only count(*) is`, call.pos);
+        if (call.distinct) throw new EngineError(SqlState.syntaxError, 'count(DISTINCT *) is not valid; write count(DISTINCT expression) or count(*)', call.pos);
         fn = 'count_star';
       } else {
         if (call.args.length !== 1) {
@@ -308,12 +309,14 @@ function bindGrouping(q: Select, items: readonly Item[], scope: readonly ScopeCo
       if (resultType === null) {
         throw new EngineError(SqlState.undefinedFunction, `function ${call.name}(${arg === null ? '' : arg.type}) does not exist`, call.pos);
       }
-      const key = `${fn}:${arg === null ? '*' : exprKey(arg)}`;
+      // MIN/MAX(DISTINCT x) equal MIN/MAX(x); only COUNT/SUM/AVG change.
+      const distinct = call.distinct && (fn === 'count' || fn === 'sum' || fn === 'avg');
+      const key = `${fn}:${distinct ? 'distinct:' : ''}${arg === null ? '*' : exprKey(arg)}`;
       let index = aggKeys.get(key);
       if (index === undefined) {
         index = aggregates.length;
         aggKeys.set(key, index);
-        aggregates.push({ fn, arg, resultType, label: renderExpr(call) });
+        aggregates.push({ fn, arg, resultType, label: renderExpr(call), distinct });
       }
       return { kind: 'column', index: groupCount + index, type: resultType };
     },

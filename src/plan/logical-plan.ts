@@ -49,6 +49,8 @@ export interface AggregateCallPlan {
   readonly arg: BoundExpr | null;
   readonly resultType: SqlType;
   readonly label: string;
+  /** COUNT/SUM/AVG(DISTINCT arg). MIN/MAX(DISTINCT) bind as plain MIN/MAX. */
+  readonly distinct: boolean;
 }
 
 /**

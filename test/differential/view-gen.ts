@@ -1,6 +1,6 @@
 // Random view definitions over one table or one earlier view: projections with
-// filters, GROUP BY with aggregates and HAVING, and global aggregates, some of
-// them SELECT DISTINCT. No joins, subqueries or window functions. Every output
+// filters, GROUP BY with aggregates (some COUNT/SUM(DISTINCT x) over exact
+// types) and HAVING, and global aggregates, some of them SELECT DISTINCT. No joins, subqueries or window functions. Every output
 // column gets an alias (c<view>_<i>) so both engines name it the same way.
 
 import type { ColumnInfo, GenType, ViewItem, ViewSpec } from './case-model.js';
@@ -73,13 +73,15 @@ function genProjection(rng: Prng, name: string, source: Relation): ViewSpec {
 /** An aggregate call over the source columns, typed as PostgreSQL types it. */
 export function genAggregate(rng: Prng, source: readonly ColumnInfo[]): ColumnInfo {
   const exactGen = new ExprGen(rng, source, { exactOnly: true, leafChance: 0.6 });
-  const fn = rng.weighted<'count*' | 'count' | 'sum' | 'avg' | 'min' | 'max'>([
+  const fn = rng.weighted<'count*' | 'count' | 'sum' | 'avg' | 'min' | 'max' | 'countDistinct' | 'sumDistinct'>([
     [3, 'count*'],
     [2, 'count'],
     [3, 'sum'],
     [2, 'avg'],
     [2, 'min'],
     [2, 'max'],
+    [1, 'countDistinct'],
+    [1, 'sumDistinct'],
   ]);
   const depth = rng.chance(0.7) ? 0 : 1;
   switch (fn) {
@@ -101,6 +103,18 @@ export function genAggregate(rng: Prng, source: readonly ColumnInfo[]): ColumnIn
       // sum(int4) is int8; sum(int8) is numeric in PostgreSQL (HUGEINT in DuckDB).
       const type: GenType = x.type === 'integer' ? 'bigint' : x.type === 'double' ? 'double' : 'numeric';
       return { sql: `sum(${x.sql})`, type, bound: x.bound * maxRows, halfSafe: false, exact: x.exact };
+    }
+    case 'countDistinct': {
+      // DISTINCT compares values exactly: only exact types, so both engines see the same set.
+      const t = exactGen.pickColumnType((ct) => ct === 'integer' || ct === 'bigint' || ct === 'text');
+      const x = exactGen.gen(t === 'bigint' || t === 'text' ? t : 'integer', depth);
+      return { sql: `count(DISTINCT ${x.sql})`, type: 'bigint', bound: maxRows, halfSafe: false, exact: true };
+    }
+    case 'sumDistinct': {
+      const t = exactGen.pickColumnType((ct) => ct === 'integer' || ct === 'bigint');
+      const x = exactGen.gen(t === 'bigint' ? t : 'integer', depth);
+      const type: GenType = x.type === 'integer' ? 'bigint' : 'numeric';
+      return { sql: `sum(DISTINCT ${x.sql})`, type, bound: x.bound * maxRows, halfSafe: false, exact: x.exact };
     }
     case 'min':
     case 'max': {
