@@ -13,7 +13,7 @@ import { compileExpr } from '../../src/expr/compile-expr.js';
 import type { AggregateCall } from '../../src/dataflow/aggregate.js';
 import { AggregateOperator } from '../../src/dataflow/aggregate.js';
 import type { Row } from './zset-test-helpers.js';
-import { Multiset, batchOf, changeArb, multisetOf, resolveBatch } from './zset-test-helpers.js';
+import { Multiset, batchOf, checkAggregateRecompute, multisetOf } from './zset-test-helpers.js';
 
 // Input: k text (group key), x integer, y double (exact binary fractions, so
 // sums are exact whatever the order), z double for MIN/MAX with NaN and ±Infinity.
@@ -93,24 +93,9 @@ const rowArb: fc.Arbitrary<Row> = fc.tuple(
   fc.oneof(fc.constantFrom(1.5, -3, 7, NaN, Infinity, -Infinity), fc.constant(null)),
 );
 
-function checkRecompute(grouped: boolean, seed: number, numRuns: number, changesPerBatch: number): void {
-  const batches = fc.array(fc.array(changeArb(rowArb), { maxLength: changesPerBatch }), { minLength: 1, maxLength: 15 });
-  fc.assert(
-    fc.property(batches, (bs) => {
-      const op = makeOperator(grouped);
-      const input = new Multiset();
-      const output = new Multiset();
-      // A global aggregate answers even before any input: its first step emits the empty-input row.
-      if (!grouped) output.addBatch(op.step(batchOf(TYPES, [], [])));
-      bs.forEach((changes, step) => {
-        const { rows, weights } = resolveBatch(changes, input);
-        output.addBatch(op.step(batchOf(TYPES, rows, weights)));
-        expect(output.lines(), `after batch ${step}`).toEqual(multisetOf(naiveGroupBy(input.expand(), grouped)).lines());
-      });
-    }),
-    { seed, numRuns },
-  );
-}
+const recomputeCase = { types: TYPES, rowArb, makeOperator: (grouped: boolean) => makeOperator(grouped), naive: naiveGroupBy };
+const checkRecompute = (grouped: boolean, seed: number, numRuns: number, changesPerBatch: number): void =>
+  checkAggregateRecompute(recomputeCase, grouped, seed, numRuns, changesPerBatch);
 
 describe('AggregateOperator recompute property', () => {
   it('grouped by k (NULL keys form one group)', () => checkRecompute(true, 11, 150, 10));

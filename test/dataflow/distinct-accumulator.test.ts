@@ -13,7 +13,7 @@ import { compileExpr } from '../../src/expr/compile-expr.js';
 import type { AggregateCall } from '../../src/dataflow/aggregate.js';
 import { AggregateOperator } from '../../src/dataflow/aggregate.js';
 import type { Row } from './zset-test-helpers.js';
-import { Multiset, batchOf, changeArb, multisetOf, resolveBatch } from './zset-test-helpers.js';
+import { Multiset, batchOf, checkAggregateRecompute, multisetOf } from './zset-test-helpers.js';
 
 // Input: k text (group key), x integer, s text, y double (exact binary fractions).
 const TYPES: SqlType[] = ['text', 'integer', 'text', 'double'];
@@ -76,23 +76,9 @@ const rowArb: fc.Arbitrary<Row> = fc.tuple(
   fc.oneof(fc.constantFrom(0.5, -2.25, 4), fc.constant(null)),
 );
 
-function checkRecompute(grouped: boolean, seed: number, numRuns: number, changesPerBatch: number): void {
-  const batches = fc.array(fc.array(changeArb(rowArb), { maxLength: changesPerBatch }), { minLength: 1, maxLength: 15 });
-  fc.assert(
-    fc.property(batches, (bs) => {
-      const op = makeOperator(grouped);
-      const input = new Multiset();
-      const output = new Multiset();
-      if (!grouped) output.addBatch(op.step(batchOf(TYPES, [], [])));
-      bs.forEach((changes, step) => {
-        const { rows, weights } = resolveBatch(changes, input);
-        output.addBatch(op.step(batchOf(TYPES, rows, weights)));
-        expect(output.lines(), `after batch ${step}`).toEqual(multisetOf(naiveGroupBy(input.expand(), grouped)).lines());
-      });
-    }),
-    { seed, numRuns },
-  );
-}
+const recomputeCase = { types: TYPES, rowArb, makeOperator: (grouped: boolean) => makeOperator(grouped), naive: naiveGroupBy };
+const checkRecompute = (grouped: boolean, seed: number, numRuns: number, changesPerBatch: number): void =>
+  checkAggregateRecompute(recomputeCase, grouped, seed, numRuns, changesPerBatch);
 
 describe('aggregate DISTINCT recompute property', () => {
   it('grouped by k', () => checkRecompute(true, 21, 200, 10));
