@@ -33,3 +33,17 @@ export interface Operator {
   /** Current state size in rows or groups, for EXPLAIN and metrics. */
   stateSize(): number;
 }
+
+/**
+ * An operator with two inputs (joins, set operations). Both deltas of one
+ * commit arrive in one call (either may be empty), so a self-join sees its
+ * input change on both sides at once. Same contract as Operator: throw only
+ * before changing state; the scheduler undoes a step by calling it again with
+ * both inputs negated.
+ */
+export interface BinaryOperator {
+  readonly outputTypes: readonly SqlType[];
+  stepBinary(left: ZBatch, right: ZBatch): ZBatch;
+  describe(): OperatorInfo;
+  stateSize(): number;
+}

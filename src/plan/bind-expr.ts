@@ -19,6 +19,7 @@ import { lookupFunction, resolveFunction } from '../expr/function-registry.js';
 import { parseDate, parseTimestamp } from '../expr/datetime.js';
 import type { CallExpr, ColumnRef, Expr } from '../sql/ast.js';
 import { resolveTypeName } from './type-names.js';
+import { AGGREGATE_NAMES } from './aggregate-signatures.js';
 
 /** How a clause resolves names and aggregates. */
 export interface ExprContext {
@@ -28,8 +29,6 @@ export interface ExprContext {
   groupMatch?(expr: Expr): BoundExpr | null;
   readonly params: readonly unknown[];
 }
-
-export const AGGREGATE_NAMES: ReadonlySet<string> = new Set(['count', 'sum', 'avg', 'min', 'max']);
 
 const BINARY_FUNCTIONS: Record<string, string> = {
   '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '%': 'mod',
@@ -371,20 +370,3 @@ const OPERATOR_NAMES: ReadonlySet<string> = new Set([
   'is_distinct', 'is_not_distinct', 'is_true', 'is_not_true', 'is_false', 'is_not_false',
   'is_null', 'is_not_null', 'concat_op', 'like', 'ilike', 'cast',
 ]);
-
-/** The result type of an aggregate over an argument type; null if none exists. */
-export function aggregateResultType(fn: string, arg: SqlType | null): SqlType | null {
-  switch (fn) {
-    case 'count':
-      return 'bigint';
-    case 'sum':
-      return arg === 'integer' || arg === 'bigint' ? 'bigint' : arg === 'double' ? 'double' : null;
-    case 'avg':
-      return arg !== null && isNumeric(arg) ? 'double' : null;
-    case 'min':
-    case 'max':
-      return arg === 'boolean' ? null : arg;
-    default:
-      return null;
-  }
-}
