@@ -2,13 +2,11 @@
 // maintains a view (fed deltas) and answers a one-shot SELECT (fed a
 // snapshot), so both share one semantics.
 
-import { assert } from '../common/assert.js';
 import { compileExpr } from '../expr/compile-expr.js';
-import { exprKey } from '../expr/bound-expr.js';
 import type { Operator } from '../dataflow/operator.js';
 import { FilterOperator } from '../dataflow/filter.js';
 import { ProjectOperator } from '../dataflow/project.js';
-import { AggregateOperator } from '../dataflow/aggregate.js';
+import { lowerAggregate } from './lower-aggregate.js';
 import type { LogicalPlan } from '../plan/logical-plan.js';
 
 export interface LoweredPlan {
@@ -38,19 +36,7 @@ export function lowerPlan(plan: LogicalPlan): LoweredPlan {
     }
     case 'aggregate': {
       const below = lowerPlan(plan.input);
-      const calls = plan.aggregates.map((a) => ({
-        fn: a.fn,
-        arg: a.arg === null ? null : compileExpr(a.arg),
-        argType: a.arg === null ? null : a.arg.type,
-        resultType: a.resultType,
-        label: a.label,
-        argKey: a.arg === null ? '*' : exprKey(a.arg),
-        distinct: a.distinct,
-      }));
-      assert(calls.length + plan.groupBy.length === plan.columns.length, 'aggregate column count mismatch');
-      below.operators.push(
-        new AggregateOperator(plan.groupBy.map(compileExpr), plan.groupBy.map((g) => g.type), calls, plan.groupLabels),
-      );
+      below.operators.push(lowerAggregate(plan));
       return below;
     }
   }
