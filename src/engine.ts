@@ -11,7 +11,7 @@ import { EngineError, SqlState, unsupported } from './common/errors.js';
 import type { ZBatch } from './columnar/z-batch.js';
 import { negateBatch } from './columnar/z-batch.js';
 import { MaterializedRows } from './dataflow/materialized-rows.js';
-import { Scheduler, runChain } from './dataflow/scheduler.js';
+import { Scheduler } from './dataflow/scheduler.js';
 import { deleteDelta, insertDelta, updateDelta, widenToTable } from './engine/dml.js';
 import { explainLines } from './engine/explain.js';
 import { commandResult, rowsResult, valuesResult } from './engine/format-result.js';
@@ -246,11 +246,10 @@ export class Engine {
       }
       seen.add(c.name);
     }
-    const lowered = lowerPlan(plan.root);
+    const circuit = lowerPlan(plan.root);
     const sink = new MaterializedRows(columns.map((c) => c.type), uniqueKeyColumns(plan.root, plan.visibleColumns));
-    // Backfill: the current contents of the input flow through as one delta.
-    const initial = lowered.source === null ? SINGLE_ROW : this.snapshot(lowered.source);
-    sink.apply(runChain(lowered.operators, initial));
+    // Backfill: the current contents of the inputs flow through as one delta.
+    sink.apply(circuit.step((r) => (r === null ? SINGLE_ROW : this.snapshot(r))));
     const entry: ViewEntry = {
       kind: 'view',
       name: stmt.name,
@@ -259,7 +258,7 @@ export class Engine {
       plan,
     };
     this.catalog.add(entry);
-    this.scheduler.add({ name: stmt.name, input: lowered.source, operators: lowered.operators, sink });
+    this.scheduler.add({ name: stmt.name, circuit, relations: circuit.relations(), sink });
     return commandResult('CREATE MATERIALIZED VIEW');
   }
 
@@ -314,16 +313,14 @@ export class Engine {
       const entry = this.catalog.require(target.name);
       if (entry.kind !== 'view') throw new EngineError(SqlState.wrongObjectType, `"${target.name}" is a table, not a materialized view`, target.pos);
       const node = this.scheduler.node(entry.name)!;
-      lines = explainLines({ plan: entry.plan, source: node.input, operators: node.operators, view: { name: entry.name, distinctRows: node.sink.distinctRows } });
+      lines = explainLines({ plan: entry.plan, circuit: node.circuit, view: { name: entry.name, distinctRows: node.sink.distinctRows } });
     } else {
       const forView = target.kind === 'createView';
       const query = target.kind === 'createView' ? target.query : target;
       const plan = bindQuery(query, { catalog: this.catalog, params, forView });
-      const lowered = lowerPlan(plan.root);
       lines = explainLines({
         plan,
-        source: lowered.source,
-        operators: lowered.operators,
+        circuit: lowerPlan(plan.root),
         ...(target.kind === 'createView' ? { view: { name: target.name, distinctRows: 0 } } : {}),
       });
     }

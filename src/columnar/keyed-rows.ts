@@ -409,6 +409,12 @@ export class KeyedRows {
     index[hole] = 0;
   }
 
+  /** findOrAdd for the single row `row` of a batch whose key hashes to `hash`. */
+  findOrAddRow(batchColumns: readonly Column[], row: number, hash: number): number {
+    const slot = this.probe(batchColumns, row, hash);
+    return slot >= 0 ? slot : this.append(batchColumns, row, hash);
+  }
+
   /**
    * Adds a slot (count 0) for row `row`, whose key the caller knows is absent
    * (it just looked it up): skips the probe findOrAdd would repeat.

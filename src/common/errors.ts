@@ -15,6 +15,7 @@ export const SqlState = {
   invalidRowCountInOffset: '2201X',
   ambiguousColumn: '42702',
   duplicateTable: '42P07',
+  duplicateAlias: '42712',
   duplicateColumn: '42701',
   datatypeMismatch: '42804',
   cannotCoerce: '42846',

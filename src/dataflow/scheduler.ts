@@ -8,30 +8,33 @@
 
 import type { ZBatch } from '../columnar/z-batch.js';
 import { negateBatch } from '../columnar/z-batch.js';
+import type { Circuit, UndoEntry } from './circuit.js';
 import type { MaterializedRows } from './materialized-rows.js';
-import type { Operator } from './operator.js';
 
 export interface DataflowNode {
   /** The view this node maintains. */
   readonly name: string;
-  /** The table or view it reads; null for a FROM-less query (no deltas after creation). */
-  readonly input: string | null;
-  /** A linear chain: the output of each feeds the next. */
-  readonly operators: readonly Operator[];
+  /** The circuit computing the view's changes from its relations' changes. */
+  readonly circuit: Circuit;
+  /** The relations the circuit reads (none for a FROM-less query: no deltas after creation). */
+  readonly relations: readonly string[];
   readonly sink: MaterializedRows;
 }
 
-type UndoEntry = { readonly op: Operator; readonly input: ZBatch } | { readonly sink: MaterializedRows; readonly delta: ZBatch };
+type SchedulerUndo = UndoEntry | { readonly kind: 'sink'; readonly sink: MaterializedRows; readonly delta: ZBatch };
 
-/** Runs a batch through a chain of operators, logging what each accepted. */
-export function runChain(operators: readonly Operator[], input: ZBatch, log?: UndoEntry[]): ZBatch {
-  let current = input;
-  for (const op of operators) {
-    const out = op.step(current);
-    log?.push({ op, input: current });
-    current = out;
+function undo(entry: SchedulerUndo): void {
+  switch (entry.kind) {
+    case 'unary':
+      entry.op.step(negateBatch(entry.input));
+      return;
+    case 'binary':
+      entry.op.stepBinary(negateBatch(entry.left), negateBatch(entry.right));
+      return;
+    case 'sink':
+      entry.sink.apply(negateBatch(entry.delta));
+      return;
   }
-  return current;
 }
 
 export class Scheduler {
@@ -60,24 +63,21 @@ export class Scheduler {
   propagate(deltas: ReadonlyMap<string, ZBatch>): Map<string, ZBatch> {
     const pending = new Map(deltas);
     const produced = new Map<string, ZBatch>();
-    const log: UndoEntry[] = [];
+    const log: SchedulerUndo[] = [];
     try {
       for (const node of this.nodes) {
-        if (node.input === null) continue;
-        const input = pending.get(node.input);
-        if (input === undefined || input.length === 0) continue;
-        const output = runChain(node.operators, input, log);
+        if (!node.relations.some((r) => (pending.get(r)?.length ?? 0) > 0)) continue;
+        const output = node.circuit.step((r) => {
+          const d = r === null ? undefined : pending.get(r);
+          return d !== undefined && d.length > 0 ? d : undefined;
+        }, log);
         node.sink.apply(output);
-        log.push({ sink: node.sink, delta: output });
+        log.push({ kind: 'sink', sink: node.sink, delta: output });
         pending.set(node.name, output);
         produced.set(node.name, output);
       }
     } catch (err) {
-      for (let i = log.length - 1; i >= 0; i--) {
-        const entry = log[i]!;
-        if ('op' in entry) entry.op.step(negateBatch(entry.input));
-        else entry.sink.apply(negateBatch(entry.delta));
-      }
+      for (let i = log.length - 1; i >= 0; i--) undo(log[i]!);
       throw err;
     }
     this.lsn++;

@@ -2,7 +2,7 @@
 // maintains it, with the state each operator keeps and its work per change.
 
 import { typeInfo } from '../common/sql-type.js';
-import type { Operator } from '../dataflow/operator.js';
+import type { Circuit } from '../dataflow/circuit.js';
 import type { LogicalPlan, QueryPlan } from '../plan/logical-plan.js';
 
 function planLines(plan: LogicalPlan, depth: number, out: string[]): void {
@@ -27,13 +27,23 @@ function planLines(plan: LogicalPlan, depth: number, out: string[]): void {
       }
       out.push(`${pad}Aggregate group by ${plan.groupLabels.length === 0 ? '(global)' : plan.groupLabels.join(', ')}: ${plan.aggregates.map((a) => a.label).join(', ')}`);
       return planLines(plan.input, depth + 1, out);
+    case 'join':
+      out.push(`${pad}${plan.label}`);
+      planLines(plan.left, depth + 1, out);
+      return planLines(plan.right, depth + 1, out);
+    case 'topN':
+      out.push(`${pad}Top ${plan.limit ?? 'ALL'} offset ${plan.offset}${plan.partitionBy.length > 0 ? ` per ${plan.partitionBy.map((c) => plan.columns[c]!.name).join(', ')}` : ''} by ${plan.sortKeys.map((k) => `${plan.columns[k.column]!.name} ${k.descending ? 'DESC' : 'ASC'}`).join(', ')}`);
+      return planLines(plan.input, depth + 1, out);
+    case 'setOp':
+      out.push(`${pad}${plan.op === 'unionAll' ? 'Union all' : `${plan.op === 'intersect' ? 'Intersect' : 'Except'}${plan.all ? ' all' : ''}`}`);
+      planLines(plan.left, depth + 1, out);
+      return planLines(plan.right, depth + 1, out);
   }
 }
 
 export interface ExplainTarget {
   readonly plan: QueryPlan;
-  readonly source: string | null;
-  readonly operators: readonly Operator[];
+  readonly circuit: Circuit;
   /** Set when explaining a view: its name and stored row count. */
   readonly view?: { readonly name: string; readonly distinctRows: number };
 }
@@ -47,13 +57,28 @@ export function explainLines(target: ExplainTarget): string[] {
   tail.forEach((t, i) => out.push(`${'  '.repeat(i + 1)}${t}`));
   planLines(plan.root, tail.length + 1, out);
   out.push(target.view === undefined ? 'Dataflow (run once over a snapshot of the input):' : `Dataflow maintaining ${target.view.name} (per committed change):`);
-  let step = 1;
-  out.push(`  ${step++}. Source ${target.source ?? '(single row)'}: ${target.source === null ? 'one row at creation, no later changes' : 'receives each commit\'s delta of this relation'}`);
-  for (const op of target.operators) {
-    const info = op.describe();
-    out.push(`  ${step++}. ${info.name} ${info.detail}`);
-    out.push(`       state: ${info.state}${info.state === 'none' ? '' : ` (${op.stateSize()} entries now)`}; work: ${info.cost}`);
-  }
+  // Steps are numbered from 1; an input that is not the previous step is named.
+  const nodes = target.circuit.nodes;
+  nodes.forEach((node, i) => {
+    const n = i + 1;
+    const from = (inputs: readonly number[]): string =>
+      inputs.length === 1 && inputs[0] === i - 1 ? '' : ` (input${inputs.length > 1 ? 's' : ''} ${inputs.map((k) => `#${k + 1}`).join(', ')})`;
+    switch (node.kind) {
+      case 'source':
+        out.push(`  ${n}. Source ${node.relation ?? '(single row)'}: ${node.relation === null ? 'one row at creation, no later changes' : "receives each commit's delta of this relation"}`);
+        return;
+      case 'union':
+        out.push(`  ${n}. Union all${from(node.inputs)}`);
+        out.push('       state: none; work: O(1) per changed row');
+        return;
+      default: {
+        const info = node.op.describe();
+        out.push(`  ${n}. ${info.name} ${info.detail}${from(node.kind === 'unary' ? [node.input] : [node.left, node.right])}`);
+        out.push(`       state: ${info.state}${info.state === 'none' ? '' : ` (${node.op.stateSize()} entries now)`}; work: ${info.cost}`);
+      }
+    }
+  });
+  const step = nodes.length + 1;
   if (target.view !== undefined) {
     out.push(`  ${step}. Materialize ${target.view.name}`);
     out.push(`       state: the view's rows with multiplicities (${target.view.distinctRows} distinct rows now); work: O(1) per output change`);

@@ -1,43 +1,70 @@
-// Lowers a logical plan to a chain of dataflow operators. The same chain
+// Lowers a logical plan to a circuit of dataflow operators. The same circuit
 // maintains a view (fed deltas) and answers a one-shot SELECT (fed a
 // snapshot), so both share one semantics.
 
 import { compileExpr } from '../expr/compile-expr.js';
-import type { Operator } from '../dataflow/operator.js';
+import { Circuit } from '../dataflow/circuit.js';
 import { FilterOperator } from '../dataflow/filter.js';
 import { ProjectOperator } from '../dataflow/project.js';
-import { lowerAggregate } from './lower-aggregate.js';
+import { JoinOperator } from '../dataflow/join.js';
+import { SetOperationOperator } from '../dataflow/set-operation.js';
+import { TopNOperator } from '../dataflow/top-n.js';
 import type { LogicalPlan } from '../plan/logical-plan.js';
+import { lowerAggregate } from './lower-aggregate.js';
 
-export interface LoweredPlan {
-  /** The relation the chain reads; null for the FROM-less single row. */
-  readonly source: string | null;
-  readonly operators: Operator[];
+export function lowerPlan(plan: LogicalPlan): Circuit {
+  const circuit = new Circuit();
+  lowerInto(circuit, plan);
+  return circuit;
 }
 
-export function lowerPlan(plan: LogicalPlan): LoweredPlan {
+/** Adds the nodes computing `plan` to `circuit`; returns the index of the node producing its rows. */
+function lowerInto(circuit: Circuit, plan: LogicalPlan): number {
+  const types = plan.columns.map((c) => c.type);
   switch (plan.kind) {
     case 'scan':
-      return { source: plan.relation, operators: [] };
+      return circuit.add({ kind: 'source', relation: plan.relation, types });
     case 'singleRow':
-      return { source: null, operators: [] };
+      return circuit.add({ kind: 'source', relation: null, types });
     case 'filter': {
-      const below = lowerPlan(plan.input);
-      const types = plan.columns.map((c) => c.type);
-      below.operators.push(new FilterOperator(types, compileExpr(plan.predicate), plan.label));
-      return below;
+      const input = lowerInto(circuit, plan.input);
+      return circuit.add({ kind: 'unary', op: new FilterOperator(types, compileExpr(plan.predicate), plan.label), input });
     }
     case 'project': {
-      const below = lowerPlan(plan.input);
-      const types = plan.columns.map((c) => c.type);
+      const input = lowerInto(circuit, plan.input);
       const labels = plan.labels.map((l, i) => (plan.columns[i]!.name === l ? l : `${l} AS ${plan.columns[i]!.name}`));
-      below.operators.push(new ProjectOperator(types, plan.exprs.map(compileExpr), labels.join(', ')));
-      return below;
+      return circuit.add({ kind: 'unary', op: new ProjectOperator(types, plan.exprs.map(compileExpr), labels.join(', ')), input });
     }
     case 'aggregate': {
-      const below = lowerPlan(plan.input);
-      below.operators.push(lowerAggregate(plan));
-      return below;
+      const input = lowerInto(circuit, plan.input);
+      return circuit.add({ kind: 'unary', op: lowerAggregate(plan), input });
+    }
+    case 'join': {
+      const left = lowerInto(circuit, plan.left);
+      const right = lowerInto(circuit, plan.right);
+      const op = new JoinOperator({
+        kind: plan.joinType,
+        leftTypes: plan.left.columns.map((c) => c.type),
+        rightTypes: plan.right.columns.map((c) => c.type),
+        leftKeys: plan.leftKeys.map(compileExpr),
+        rightKeys: plan.rightKeys.map(compileExpr),
+        keyTypes: plan.leftKeys.map((k) => k.type),
+        nullSafe: plan.nullSafe,
+        residual: plan.residual === null ? null : compileExpr(plan.residual),
+        detail: plan.label,
+      });
+      return circuit.add({ kind: 'binary', op, left, right });
+    }
+    case 'setOp': {
+      const left = lowerInto(circuit, plan.left);
+      const right = lowerInto(circuit, plan.right);
+      if (plan.op === 'unionAll') return circuit.add({ kind: 'union', inputs: [left, right], types });
+      return circuit.add({ kind: 'binary', op: new SetOperationOperator(plan.op, plan.all, types), left, right });
+    }
+    case 'topN': {
+      const input = lowerInto(circuit, plan.input);
+      const op = new TopNOperator(types, plan.partitionBy, plan.sortKeys, plan.limit, plan.offset, plan.columns.map((c) => c.name));
+      return circuit.add({ kind: 'unary', op, input });
     }
   }
 }

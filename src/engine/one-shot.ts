@@ -1,12 +1,11 @@
-// A one-shot SELECT: the query's operator chain run once over a consistent
-// snapshot of its input, then ORDER BY / OFFSET / LIMIT on the result rows.
+// A one-shot SELECT: the query's circuit run once over a consistent
+// snapshot of its inputs, then ORDER BY / OFFSET / LIMIT on the result rows.
 // Sorting uses PostgreSQL's order: NULLs last ascending, first descending
 // (unless NULLS FIRST/LAST says otherwise), NaN above every number.
 
 import type { Column } from '../columnar/column.js';
 import { isValid } from '../columnar/validity.js';
 import type { ZBatch } from '../columnar/z-batch.js';
-import { runChain } from '../dataflow/scheduler.js';
 import { compareDoubles, compareText } from '../expr/functions/comparison.js';
 import type { QueryPlan, SortKey } from '../plan/logical-plan.js';
 import { lowerPlan } from './lower-plan.js';
@@ -22,9 +21,7 @@ export interface QueryOutput {
 }
 
 export function runOneShot(plan: QueryPlan, snapshot: (relation: string) => ZBatch): QueryOutput {
-  const lowered = lowerPlan(plan.root);
-  const input = lowered.source === null ? SINGLE_ROW : snapshot(lowered.source);
-  const out = runChain(lowered.operators, input);
+  const out = lowerPlan(plan.root).step((r) => (r === null ? SINGLE_ROW : snapshot(r)));
   // Expand multiplicities; a one-shot chain over a snapshot yields no retractions.
   let total = 0;
   for (let i = 0; i < out.length; i++) total += Math.max(out.weights[i]!, 0);

@@ -84,3 +84,21 @@ export function referencedColumns(expr: BoundExpr, into = new Set<number>()): Se
   }
   return into;
 }
+
+/** The same expression reading column `map(i)` wherever it read column i. */
+export function remapColumns(expr: BoundExpr, map: (index: number) => number): BoundExpr {
+  switch (expr.kind) {
+    case 'column':
+      return { kind: 'column', index: map(expr.index), type: expr.type };
+    case 'const':
+      return expr;
+    case 'call':
+      return { ...expr, args: expr.args.map((a) => remapColumns(a, map)) };
+    case 'case':
+      return {
+        ...expr,
+        whens: expr.whens.map((w) => ({ when: remapColumns(w.when, map), then: remapColumns(w.then, map) })),
+        else: remapColumns(expr.else, map),
+      };
+  }
+}

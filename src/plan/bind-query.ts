@@ -7,9 +7,16 @@
 import { EngineError, SqlState, unsupported } from '../common/errors.js';
 import type { BoundExpr } from '../expr/bound-expr.js';
 import { exprKey } from '../expr/bound-expr.js';
-import type { Expr, OrderItem, Query, Select, SelectItem } from '../sql/ast.js';
+import type { SourcePosition } from '../common/errors.js';
+import type { SqlType } from '../common/sql-type.js';
+import { typeInfo } from '../common/sql-type.js';
+import { commonType } from '../expr/function-def.js';
+import type { CommonTableExpr, Expr, OrderItem, Query, Select, SelectItem, SetOperation } from '../sql/ast.js';
+import type { BoundRelation, FromBinder } from './bind-from.js';
+import { bindFromWhere } from './bind-from.js';
 import type { Catalog } from './catalog.js';
-import type { LogicalPlan, OutputColumn, ProjectNode, QueryPlan, SortKey } from './logical-plan.js';
+import type { LogicalPlan, OutputColumn, QueryPlan, SortKey } from './logical-plan.js';
+import { planInputs } from './logical-plan.js';
 import { bindExpr, castTo, requireBoolean } from './bind-expr.js';
 import type { Item } from './bind-grouping.js';
 import { bindGrouping, containsAggregate, noAggregates } from './bind-grouping.js';
@@ -23,20 +30,18 @@ export interface BindOptions {
   readonly params: readonly unknown[];
   /** Binding a materialized view's query: LIMIT/OFFSET are not maintained yet. */
   readonly forView: boolean;
+  /** Binding a subquery: LIMIT/OFFSET become an incremental top-N. */
+  readonly nested?: boolean;
+  /** WITH queries in scope, by name. */
+  readonly ctes?: ReadonlyMap<string, CteDefinition>;
 }
 
-function rejectUnsupportedQuery(q: Query): asserts q is Select {
-  if (q.kind === 'setOp') throw unsupported(`${q.op.toUpperCase()}${q.all ? ' ALL' : ''}`, q.pos);
-  if (q.with.length > 0) throw unsupported(q.withRecursive ? 'WITH RECURSIVE' : 'WITH (common table expressions)', q.pos);
-  if (Array.isArray(q.distinct)) throw unsupported('SELECT DISTINCT ON', q.pos);
-  if (q.from.length > 1) throw unsupported('a join (several FROM items)', q.from[1]!.pos);
-  const from = q.from[0];
-  if (from !== undefined) {
-    if (from.kind === 'joinRef') throw unsupported(`${from.natural ? 'NATURAL ' : ''}${from.joinType.toUpperCase()} JOIN`, from.pos);
-    if (from.kind === 'subqueryRef') throw unsupported('a subquery in FROM', from.pos);
-    if (from.kind === 'tableFunctionRef') throw unsupported(`table function ${from.name}()`, from.pos);
-  }
+/** A WITH query and the WITH queries its own body can see. */
+export interface CteDefinition {
+  readonly cte: CommonTableExpr;
+  readonly visible: ReadonlyMap<string, CteDefinition>;
 }
+
 
 function constantInteger(e: Expr | null, what: 'LIMIT' | 'OFFSET', params: readonly unknown[]): number | null {
   if (e === null) return null;
@@ -63,35 +68,109 @@ function constantInteger(e: Expr | null, what: 'LIMIT' | 'OFFSET', params: reado
 }
 
 export function bindQuery(query: Query, options: BindOptions): QueryPlan {
-  rejectUnsupportedQuery(query);
-  const q = query;
-  const { catalog, params } = options;
+  if (query.withRecursive) throw unsupported('WITH RECURSIVE', query.pos);
+  let ctes = options.ctes ?? new Map<string, CteDefinition>();
+  if (query.with.length > 0) {
+    const scoped = new Map(ctes);
+    for (const cte of query.with) {
+      if (query.with.filter((c) => c.name === cte.name).length > 1) {
+        throw new EngineError(SqlState.duplicateAlias, `WITH query name "${cte.name}" specified more than once`, cte.pos);
+      }
+      // Each CTE sees the ones before it (WITH RECURSIVE aside).
+      scoped.set(cte.name, { cte, visible: new Map(scoped) });
+    }
+    ctes = scoped;
+  }
+  const inner: BindOptions = { ...options, ctes };
+  const plan = query.kind === 'setOp' ? bindSetOperation(query, inner) : bindSelect(query, inner);
+  return { ...plan, dependsOn: [...new Set(planInputs(plan.root))] };
+}
 
-  // FROM: one table or view, or none.
+/** Binds a FROM item that is not a join: a CTE, a table or view, or a subquery. */
+function fromBinder(options: BindOptions): FromBinder {
+  const ctes = options.ctes ?? new Map<string, CteDefinition>();
+  return {
+    params: options.params,
+    bindRelation(item) {
+      if (item.kind === 'tableFunctionRef') throw unsupported(`table function ${item.name}()`, item.pos);
+      if (item.kind === 'subqueryRef') {
+        const sub = bindQuery(item.query, { ...options, nested: true, ctes });
+        return subqueryRelation(sub, item.alias, item.columnAliases, item.pos);
+      }
+      const cte = ctes.get(item.name);
+      if (cte !== undefined) {
+        const sub = bindQuery(cte.cte.query, { ...options, nested: true, ctes: cte.visible });
+        return subqueryRelation(sub, item.alias ?? item.name, cte.cte.columns, item.pos);
+      }
+      const entry = options.catalog.get(item.name);
+      if (entry === undefined) throw new EngineError(SqlState.undefinedTable, `relation "${item.name}" does not exist`, item.pos);
+      const columns = entry.columns.map((c) => ({ name: c.name, type: c.type }));
+      const qualifier = item.alias ?? item.name;
+      return {
+        plan: { kind: 'scan', relation: entry.name, relationKind: entry.kind, columns },
+        scope: columns.map((c, index) => ({ qualifier, name: c.name, index, type: c.type })),
+      };
+    },
+  };
+}
+
+/** A bound subquery as a FROM relation: its visible columns, optionally renamed. */
+function subqueryRelation(sub: QueryPlan, qualifier: string | null, aliases: readonly string[] | null, pos: SourcePosition): BoundRelation {
+  let plan = withoutHiddenColumns(sub.root, sub.visibleColumns);
+  if (aliases !== null) {
+    if (aliases.length > plan.columns.length) {
+      throw new EngineError(SqlState.invalidColumnReference, `table "${qualifier ?? '?'}" has ${plan.columns.length} columns available but ${aliases.length} columns specified`, pos);
+    }
+    plan = renameColumns(plan, aliases);
+  }
+  return { plan, scope: plan.columns.map((c, index) => ({ qualifier, name: c.name, index, type: c.type })) };
+}
+
+/** Drops the hidden ORDER BY columns a query's root may carry. */
+function withoutHiddenColumns(plan: LogicalPlan, visible: number): LogicalPlan {
+  if (plan.columns.length === visible) return plan;
+  const columns = plan.columns.slice(0, visible);
+  return {
+    kind: 'project',
+    input: plan,
+    exprs: columns.map((c, index): BoundExpr => ({ kind: 'column', index, type: c.type })),
+    labels: columns.map((c) => c.name),
+    columns,
+  };
+}
+
+function renameColumns(plan: LogicalPlan, names: readonly string[]): LogicalPlan {
+  const columns = plan.columns.map((c, i) => ({ name: names[i] ?? c.name, type: c.type }));
+  return {
+    kind: 'project',
+    input: plan,
+    exprs: columns.map((c, index): BoundExpr => ({ kind: 'column', index, type: c.type })),
+    labels: plan.columns.map((c) => c.name),
+    columns,
+  };
+}
+
+function bindSelect(q: Select, options: BindOptions): QueryPlan {
+  const { params } = options;
+  if (Array.isArray(q.distinct)) throw unsupported('SELECT DISTINCT ON', q.pos);
+
+  // FROM and WHERE: the join graph, with WHERE conjuncts pushed into it.
   let plan: LogicalPlan;
-  let scope: ScopeColumn[];
-  const dependsOn: string[] = [];
-  const from = q.from[0];
-  if (from === undefined) {
+  let scope: readonly ScopeColumn[];
+  if (q.from.length === 0) {
     plan = { kind: 'singleRow', columns: [] };
     scope = [];
+    if (q.where !== null) {
+      const ctx: ExprContext = { column: (ref) => resolveColumn(scope, ref), aggregate: noAggregates('WHERE'), params };
+      const predicate = requireBoolean(bindExpr(q.where, ctx), 'WHERE', q.where.pos);
+      plan = { kind: 'filter', input: plan, predicate, label: renderExpr(q.where), columns: plan.columns };
+    }
   } else {
-    if (from.kind !== 'tableRef') throw unsupported('this FROM item', from.pos);
-    const entry = catalog.get(from.name);
-    if (entry === undefined) throw new EngineError(SqlState.undefinedTable, `relation "${from.name}" does not exist`, from.pos);
-    const columns = entry.columns.map((c) => ({ name: c.name, type: c.type }));
-    plan = { kind: 'scan', relation: entry.name, relationKind: entry.kind, columns };
-    const qualifier = from.alias ?? from.name;
-    scope = columns.map((c, index) => ({ qualifier, name: c.name, index, type: c.type }));
-    dependsOn.push(entry.name);
+    const bound = bindFromWhere(q.from, q.where, fromBinder(options));
+    plan = bound.plan;
+    scope = bound.scope;
   }
   const inputCtx: ExprContext = { column: (ref) => resolveColumn(scope, ref), aggregate: noAggregates('WHERE'), params };
-
-  // WHERE
-  if (q.where !== null) {
-    const predicate = requireBoolean(bindExpr(q.where, inputCtx), 'WHERE', q.where.pos);
-    plan = { kind: 'filter', input: plan, predicate, label: renderExpr(q.where), columns: plan.columns };
-  }
 
   // Expand the select list (stars) once; ORDER BY and GROUP BY refer to it.
   const items = expandItems(q.items, scope);
@@ -123,21 +202,87 @@ export function bindQuery(query: Query, options: BindOptions): QueryPlan {
   }
   const columns: OutputColumn[] = exprs.map((e, i) => ({ name: names[i]!, type: e.type }));
   plan = { kind: 'project', input: plan, exprs, labels, columns };
-  if (distinct) plan = distinctOf(plan, q);
+  if (distinct) plan = distinctOf(plan, q.pos);
 
-  const limit = constantInteger(q.limit, 'LIMIT', params);
-  const offset = constantInteger(q.offset, 'OFFSET', params) ?? 0;
-  if (options.forView && (limit !== null || offset !== 0)) {
-    throw unsupported('LIMIT/OFFSET in a materialized view (incremental top-N)', (q.limit ?? q.offset)!.pos);
+  return finishQuery(plan, items.length, sortKeys, q, options);
+}
+
+/** LIMIT/OFFSET and the ORDER BY a one-shot read applies. */
+function finishQuery(root: LogicalPlan, visibleColumns: number, sortKeys: SortKey[], q: Query, options: BindOptions): QueryPlan {
+  const limit = constantInteger(q.limit, 'LIMIT', options.params);
+  const offset = constantInteger(q.offset, 'OFFSET', options.params) ?? 0;
+  if ((options.forView || options.nested === true) && (limit !== null || offset !== 0)) {
+    // Maintained: a TopN node, then the hidden sort columns dropped.
+    const topN: LogicalPlan = { kind: 'topN', input: root, partitionBy: [], sortKeys, limit, offset, columns: root.columns };
+    return { root: withoutHiddenColumns(topN, visibleColumns), visibleColumns, orderBy: [], limit: null, offset: 0, dependsOn: [] };
   }
-  return { root: plan, visibleColumns: items.length, orderBy: options.forView ? [] : sortKeys, limit, offset, dependsOn };
+  return { root, visibleColumns, orderBy: options.forView ? [] : sortKeys, limit, offset, dependsOn: [] };
+}
+
+/**
+ * UNION [ALL], INTERSECT [ALL], EXCEPT [ALL]: both sides' columns unified to
+ * common types (42804 when they cannot be), named after the left side. ORDER
+ * BY may name output columns or positions only, as in PostgreSQL.
+ */
+function bindSetOperation(q: SetOperation, options: BindOptions): QueryPlan {
+  const side = (sub: Query): LogicalPlan => {
+    const bound = bindQuery(sub, { ...options, nested: true });
+    return withoutHiddenColumns(bound.root, bound.visibleColumns);
+  };
+  const opName = `${q.op.toUpperCase()}${q.all ? ' ALL' : ''}`;
+  let left = side(q.left);
+  let right = side(q.right);
+  if (left.columns.length !== right.columns.length) {
+    throw new EngineError(SqlState.syntaxError, `each ${q.op.toUpperCase()} query must have the same number of columns`, q.right.pos);
+  }
+  const types = left.columns.map((c, i) => {
+    const t = commonType([c.type, right.columns[i]!.type]);
+    if (t === null) {
+      throw new EngineError(SqlState.datatypeMismatch, `${q.op.toUpperCase()} types ${typeInfo[c.type].sqlName.toLowerCase()} and ${typeInfo[right.columns[i]!.type].sqlName.toLowerCase()} cannot be matched`, q.pos);
+    }
+    return t;
+  });
+  left = castColumns(left, types);
+  right = castColumns(right, types);
+  const columns = left.columns.map((c) => ({ name: c.name, type: c.type }));
+  let plan: LogicalPlan;
+  if (q.op === 'union') {
+    plan = { kind: 'setOp', op: 'unionAll', all: true, left, right, columns };
+    if (!q.all) plan = distinctOf(plan, q.pos);
+  } else {
+    plan = { kind: 'setOp', op: q.op, all: q.all, left, right, columns };
+  }
+  const sortKeys = q.orderBy.map((o): SortKey => {
+    const descending = o.direction === 'desc';
+    const nullsFirst = o.nulls === null ? descending : o.nulls === 'first';
+    const e = o.expr;
+    let column = -1;
+    if (e.kind === 'number' && /^\d+$/.test(e.text)) {
+      column = Number(e.text) - 1;
+      if (column < 0 || column >= columns.length) throw new EngineError(SqlState.invalidColumnReference, `ORDER BY position ${e.text} is not in select list`, e.pos);
+    } else if (e.kind === 'column' && e.table === null) {
+      column = columns.findIndex((c) => c.name === e.name);
+    }
+    if (column < 0) {
+      throw new EngineError(SqlState.featureNotSupported, `invalid ${opName} ORDER BY clause: only result column names or positions can be used`, e.pos);
+    }
+    return { column, descending, nullsFirst };
+  });
+  return finishQuery(plan, columns.length, sortKeys, q, options);
+}
+
+/** Casts columns to `types` with a Project, when any differs. */
+function castColumns(plan: LogicalPlan, types: readonly SqlType[]): LogicalPlan {
+  if (plan.columns.every((c, i) => c.type === types[i])) return plan;
+  const exprs = plan.columns.map((c, index) => castTo({ kind: 'column', index, type: c.type }, types[index]!));
+  return { kind: 'project', input: plan, exprs, labels: plan.columns.map((c) => c.name), columns: plan.columns.map((c, i) => ({ name: c.name, type: types[i]! })) };
 }
 
 function expandItems(items: readonly SelectItem[], scope: readonly ScopeColumn[]): Item[] {
   const out: Item[] = [];
   for (const it of items) {
     if (it.kind === 'star') {
-      const cols = scope.filter((c) => it.table === null || c.qualifier === it.table);
+      const cols = scope.filter((c) => (it.table === null ? c.shadowedByUsing !== true : c.qualifier === it.table));
       if (cols.length === 0 && it.table !== null) {
         throw new EngineError(SqlState.undefinedTable, `missing FROM-clause entry for table "${it.table}"`, it.pos);
       }
@@ -159,16 +304,16 @@ function expandItems(items: readonly SelectItem[], scope: readonly ScopeColumn[]
  * does. NULLs group together, as DISTINCT requires. Hidden ORDER BY columns
  * cannot exist here (bindSortKey rejects them), so the key is the result row.
  */
-function distinctOf(project: ProjectNode, q: Select): LogicalPlan {
+function distinctOf(input: LogicalPlan, pos: SourcePosition): LogicalPlan {
   // With no columns the grouping would be global, which emits a row even for no input.
-  if (project.columns.length === 0) throw unsupported('SELECT DISTINCT with no output columns', q.pos);
+  if (input.columns.length === 0) throw unsupported('SELECT DISTINCT with no output columns', pos);
   return {
     kind: 'aggregate',
-    input: project,
-    groupBy: project.columns.map((c, index) => ({ kind: 'column', index, type: c.type })),
-    groupLabels: project.columns.map((c) => c.name),
+    input,
+    groupBy: input.columns.map((c, index) => ({ kind: 'column', index, type: c.type })),
+    groupLabels: input.columns.map((c) => c.name),
     aggregates: [],
-    columns: project.columns,
+    columns: input.columns,
     distinct: true,
   };
 }

@@ -12,7 +12,7 @@ export interface OutputColumn {
   readonly type: SqlType;
 }
 
-export type LogicalPlan = ScanNode | SingleRowNode | FilterNode | ProjectNode | AggregateNode;
+export type LogicalPlan = ScanNode | SingleRowNode | FilterNode | ProjectNode | AggregateNode | JoinNode | SetOpNode | TopNNode;
 
 export interface ScanNode {
   readonly kind: 'scan';
@@ -51,6 +51,14 @@ export interface AggregateCallPlan {
   readonly label: string;
   /** COUNT/SUM/AVG(DISTINCT arg). MIN/MAX(DISTINCT) bind as plain MIN/MAX. */
   readonly distinct: boolean;
+  /** `FILTER (WHERE cond)`: only rows where cond is TRUE reach the call. */
+  readonly filter?: BoundExpr;
+  /** A constant parameter: string_agg's delimiter, percentile_cont/disc's fraction. */
+  readonly param?: number | string;
+  /** string_agg(... ORDER BY key): the sort key; percentile's WITHIN GROUP key is `arg`. */
+  readonly orderKey?: BoundExpr;
+  readonly descending?: boolean;
+  readonly nullsFirst?: boolean;
 }
 
 /**
@@ -68,11 +76,60 @@ export interface AggregateNode {
   readonly distinct?: true;
 }
 
+/**
+ * A join. Output columns: the left input's, then the right's (the outer
+ * side's columns become nullable). Equality keys are pairs of expressions over
+ * each side's own columns, of equal types; `nullSafe[k]` marks IS NOT DISTINCT
+ * FROM keys. The residual condition reads the concatenated row. CROSS JOIN is
+ * an inner join with no keys and no residual.
+ */
+export interface JoinNode {
+  readonly kind: 'join';
+  readonly joinType: 'inner' | 'left' | 'right' | 'full';
+  readonly left: LogicalPlan;
+  readonly right: LogicalPlan;
+  readonly leftKeys: readonly BoundExpr[];
+  readonly rightKeys: readonly BoundExpr[];
+  readonly nullSafe: readonly boolean[];
+  readonly residual: BoundExpr | null;
+  /** SQL-ish text for EXPLAIN, e.g. 'LEFT JOIN ON a.k = b.k'. */
+  readonly label: string;
+  readonly columns: readonly OutputColumn[];
+}
+
+/**
+ * UNION ALL, INTERSECT [ALL], EXCEPT [ALL] over inputs with the same column
+ * types (the binder casts them). UNION without ALL is a Distinct over UNION ALL.
+ */
+export interface SetOpNode {
+  readonly kind: 'setOp';
+  readonly op: 'unionAll' | 'intersect' | 'except';
+  readonly all: boolean;
+  readonly left: LogicalPlan;
+  readonly right: LogicalPlan;
+  readonly columns: readonly OutputColumn[];
+}
+
 export interface SortKey {
   /** Output column index (may be a hidden column). */
   readonly column: number;
   readonly descending: boolean;
   readonly nullsFirst: boolean;
+}
+
+/**
+ * ORDER BY ... LIMIT/OFFSET maintained incrementally (in a view or a
+ * subquery): the rows ranked [offset, offset + limit) by the sort keys within
+ * each partition (no partition columns: one global ranking).
+ */
+export interface TopNNode {
+  readonly kind: 'topN';
+  readonly input: LogicalPlan;
+  readonly partitionBy: readonly number[];
+  readonly sortKeys: readonly SortKey[];
+  readonly limit: number | null;
+  readonly offset: number;
+  readonly columns: readonly OutputColumn[];
 }
 
 /** A bound query: the plan plus what only a one-shot read applies. */
@@ -94,6 +151,9 @@ export function planInputs(plan: LogicalPlan): string[] {
       return [plan.relation];
     case 'singleRow':
       return [];
+    case 'join':
+    case 'setOp':
+      return [...planInputs(plan.left), ...planInputs(plan.right)];
     default:
       return planInputs(plan.input);
   }

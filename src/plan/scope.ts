@@ -12,10 +12,16 @@ export interface ScopeColumn {
   readonly name: string;
   readonly index: number;
   readonly type: OutputColumn['type'];
+  /**
+   * An input column of JOIN ... USING / NATURAL JOIN that the join merged
+   * into one unqualified output column: reachable only qualified (`a.k`),
+   * and left out of a bare `*`.
+   */
+  readonly shadowedByUsing?: true;
 }
 
 export function resolveColumn(scope: readonly ScopeColumn[], ref: ColumnRef): BoundExpr {
-  const matches = scope.filter((c) => c.name === ref.name && (ref.table === null || c.qualifier === ref.table));
+  const matches = scope.filter((c) => c.name === ref.name && (ref.table === null ? c.shadowedByUsing !== true : c.qualifier === ref.table));
   if (matches.length === 0) {
     if (ref.table !== null && !scope.some((c) => c.qualifier === ref.table)) {
       throw new EngineError(SqlState.undefinedTable, `missing FROM-clause entry for table "${ref.table}"`, ref.pos);

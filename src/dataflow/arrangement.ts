@@ -1,0 +1,147 @@
+// An arrangement: one join input's accumulated rows, indexed by join key.
+// The rows are a Z-set of distinct rows (a KeyedRows over every column, count
+// = multiplicity); a second KeyedRows holds the distinct join keys, and each
+// key heads a doubly linked chain (typed arrays, slot numbers + 1, 0 = end) of
+// the rows with that key, so finding a key's rows is one hash probe and
+// dropping a row is O(1). Rows whose key cannot match (a NULL in a key column
+// compared with `=`) are stored but not chained: an outer join still needs
+// them. `match` holds, per row, the total weight of the other side's rows it
+// joins with; outer joins keep it to know when a row's null-extended twin
+// appears or goes.
+
+import type { SqlType } from '../common/sql-type.js';
+import type { Column } from '../columnar/column.js';
+import { KeyedRows } from '../columnar/keyed-rows.js';
+
+/** Per-row key slots of a batch's join keys; -1 where a key cannot match. */
+export type KeySlots = Int32Array;
+
+function growInt32(arr: Int32Array, needed: number): Int32Array {
+  if (needed <= arr.length) return arr;
+  let cap = Math.max(arr.length, 64);
+  while (cap < needed) cap *= 2;
+  const next = new Int32Array(cap);
+  next.set(arr);
+  return next;
+}
+
+export class Arrangement {
+  readonly rows: KeyedRows;
+  private readonly keys: KeyedRows;
+  /** Per key slot: first row slot + 1 (0 = none). */
+  private head: Int32Array = new Int32Array(64);
+  /** Per row slot: next / previous row slot + 1 in its key's chain. */
+  private next: Int32Array = new Int32Array(64);
+  private prev: Int32Array = new Int32Array(64);
+  /** Per row slot: its key slot; -1 when not chained (key cannot match); -2 for a slot not yet attached. */
+  private keyOf: Int32Array = new Int32Array(64).fill(-2);
+  /** Per row slot: the weight of the other side's rows it joins with. */
+  match: Int32Array = new Int32Array(64);
+
+  constructor(
+    types: readonly SqlType[],
+    keyTypes: readonly SqlType[],
+  ) {
+    this.rows = new KeyedRows(types, types.map((_, i) => i));
+    this.keys = new KeyedRows(keyTypes, keyTypes.map((_, i) => i));
+  }
+
+  /** Distinct rows held. */
+  get size(): number {
+    return this.rows.live;
+  }
+
+  /** Hashes of a batch's key columns, as `probe` and `attach` use them. */
+  hashKeys(keyColumns: readonly Column[], length: number): Int32Array {
+    return this.keys.hashKeys(keyColumns, length);
+  }
+
+  /** The key slot of each row's key, -1 where absent or where `matchable[i]` is 0. */
+  probe(keyColumns: readonly Column[], keyHashes: Int32Array, matchable: Uint8Array, length: number): KeySlots {
+    if (this.keys.live === 0) return new Int32Array(length).fill(-1);
+    const slots = this.keys.find(keyColumns, keyHashes, length);
+    for (let i = 0; i < length; i++) if (matchable[i] === 0) slots[i] = -1;
+    return slots;
+  }
+
+  /** First row slot of a key's chain, or -1. */
+  first(keySlot: number): number {
+    return this.head[keySlot]! - 1;
+  }
+
+  /** The row after `rowSlot` in its chain, or -1. */
+  after(rowSlot: number): number {
+    return this.next[rowSlot]! - 1;
+  }
+
+  /** Row slots of a batch's rows, adding absent rows (count 0, unchained: see `isNew`). */
+  findOrAddRows(columns: readonly Column[], length: number): Int32Array {
+    const slots = this.rows.findOrAdd(columns, this.rows.hashKeys(columns, length), length);
+    const size = this.rows.size;
+    if (size > this.keyOf.length) {
+      const oldLength = this.keyOf.length;
+      this.next = growInt32(this.next, size);
+      this.prev = growInt32(this.prev, size);
+      this.match = growInt32(this.match, size);
+      this.keyOf = growInt32(this.keyOf, size);
+      this.keyOf.fill(-2, oldLength);
+    }
+    return slots;
+  }
+
+  /** Row slots of a batch's rows, -1 where absent. */
+  findRows(columns: readonly Column[], length: number): Int32Array {
+    return this.rows.find(columns, this.rows.hashKeys(columns, length), length);
+  }
+
+  /** True for a row slot just added by findOrAddRows and not yet given a key. */
+  isNew(rowSlot: number): boolean {
+    return this.keyOf[rowSlot] === -2;
+  }
+
+  /**
+   * Gives a new row slot its key (row `row` of `keyColumns`), chaining it
+   * unless `matchable` is false, and its initial match weight.
+   */
+  attach(rowSlot: number, keyColumns: readonly Column[], keyHashes: Int32Array, row: number, matchable: boolean, match: number): void {
+    this.match[rowSlot] = match;
+    if (!matchable) {
+      this.keyOf[rowSlot] = -1;
+      return;
+    }
+    const keySlot = this.keys.findOrAddRow(keyColumns, row, keyHashes[row]!);
+    this.keys.addCount(keySlot, 1);
+    if (keySlot >= this.head.length) this.head = growInt32(this.head, keySlot + 1);
+    const oldHead = this.head[keySlot]!;
+    this.next[rowSlot] = oldHead;
+    this.prev[rowSlot] = 0;
+    if (oldHead !== 0) this.prev[oldHead - 1] = rowSlot + 1;
+    this.head[keySlot] = rowSlot + 1;
+    this.keyOf[rowSlot] = keySlot;
+  }
+
+  /** Removes rows whose count is 0 from their chains and recycles their slots. */
+  releaseDead(rowSlots: Int32Array, n: number): void {
+    const counts = this.rows.counts;
+    const dead: number[] = [];
+    const deadKeys: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const s = rowSlots[i]!;
+      if (counts[s] !== 0 || this.keyOf[s] === -3) continue;
+      const k = this.keyOf[s]!;
+      if (k >= 0) {
+        const p = this.prev[s]!;
+        const nx = this.next[s]!;
+        if (p === 0) this.head[k] = nx;
+        else this.next[p - 1] = nx;
+        if (nx !== 0) this.prev[nx - 1] = p;
+        if (this.keys.addCount(k, -1) === 0) deadKeys.push(k);
+      }
+      this.keyOf[s] = -3;
+      dead.push(s);
+    }
+    this.rows.release(dead);
+    this.keys.release(deadKeys);
+    for (const s of dead) this.keyOf[s] = -2;
+  }
+}

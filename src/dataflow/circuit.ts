@@ -1,0 +1,96 @@
+// A circuit: the dataflow graph that maintains one view (or answers one
+// one-shot query). Nodes are kept in topological order (every node reads only
+// earlier nodes), so a step is one pass: each node turns its inputs' deltas
+// into its own delta, and the last node's delta is the view's change. Sources
+// are relations (tables or views), possibly repeated (a self-join reads one
+// relation twice and sees its delta on both sides in the same step).
+// Nodes whose inputs did not change are skipped.
+
+import { assert } from '../common/assert.js';
+import type { SqlType } from '../common/sql-type.js';
+import type { ZBatch } from '../columnar/z-batch.js';
+import { concatBatches, emptyBatch } from '../columnar/z-batch.js';
+import type { BinaryOperator, Operator } from './operator.js';
+
+export type CircuitNode =
+  /** A relation's delta; relation null is the single FROM-less row. */
+  | { readonly kind: 'source'; readonly relation: string | null; readonly types: readonly SqlType[] }
+  | { readonly kind: 'unary'; readonly op: Operator; readonly input: number }
+  | { readonly kind: 'binary'; readonly op: BinaryOperator; readonly left: number; readonly right: number }
+  /** UNION ALL: the inputs' deltas concatenated (linear, no state). */
+  | { readonly kind: 'union'; readonly inputs: readonly number[]; readonly types: readonly SqlType[] };
+
+/** What one step did, so a failed commit can be undone by replaying negated inputs. */
+export type UndoEntry =
+  | { readonly kind: 'unary'; readonly op: Operator; readonly input: ZBatch }
+  | { readonly kind: 'binary'; readonly op: BinaryOperator; readonly left: ZBatch; readonly right: ZBatch };
+
+export function nodeTypes(node: CircuitNode): readonly SqlType[] {
+  return node.kind === 'source' || node.kind === 'union' ? node.types : node.op.outputTypes;
+}
+
+export class Circuit {
+  readonly nodes: CircuitNode[] = [];
+
+  add(node: CircuitNode): number {
+    const index = this.nodes.length;
+    if (node.kind === 'unary') assert(node.input < index, 'circuit input must precede its reader');
+    if (node.kind === 'binary') assert(node.left < index && node.right < index, 'circuit inputs must precede their reader');
+    this.nodes.push(node);
+    return index;
+  }
+
+  /** Relations the circuit reads (deduplicated, in first-read order). */
+  relations(): string[] {
+    const out: string[] = [];
+    for (const n of this.nodes) if (n.kind === 'source' && n.relation !== null && !out.includes(n.relation)) out.push(n.relation);
+    return out;
+  }
+
+  get outputTypes(): readonly SqlType[] {
+    return nodeTypes(this.nodes[this.nodes.length - 1]!);
+  }
+
+  /**
+   * One step: `input(relation)` gives each source's delta (undefined for no
+   * change; an empty batch still steps the operators reading it). Returns the output delta. Operators append to `log` what
+   * they accepted, in order.
+   */
+  step(input: (relation: string | null) => ZBatch | undefined, log?: { push(entry: UndoEntry): unknown }): ZBatch {
+    const out: (ZBatch | null)[] = new Array(this.nodes.length).fill(null);
+    for (let i = 0; i < this.nodes.length; i++) {
+      const node = this.nodes[i]!;
+      switch (node.kind) {
+        case 'source': {
+          // An empty batch still flows (a global aggregate over an empty
+          // table emits its row at creation); undefined means no change.
+          out[i] = input(node.relation) ?? null;
+          break;
+        }
+        case 'unary': {
+          const d = out[node.input]!;
+          if (d === null) break;
+          out[i] = node.op.step(d);
+          log?.push({ kind: 'unary', op: node.op, input: d });
+          break;
+        }
+        case 'binary': {
+          const l = out[node.left]!;
+          const r = out[node.right]!;
+          if (l === null && r === null) break;
+          const left = l ?? emptyBatch(nodeTypes(this.nodes[node.left]!));
+          const right = r ?? emptyBatch(nodeTypes(this.nodes[node.right]!));
+          out[i] = node.op.stepBinary(left, right);
+          log?.push({ kind: 'binary', op: node.op, left, right });
+          break;
+        }
+        case 'union': {
+          const parts = node.inputs.map((k) => out[k]!).filter((d): d is ZBatch => d !== null);
+          if (parts.length > 0) out[i] = concatBatches(node.types, parts);
+          break;
+        }
+      }
+    }
+    return out[this.nodes.length - 1] ?? emptyBatch(this.outputTypes);
+  }
+}
