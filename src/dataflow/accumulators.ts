@@ -7,7 +7,9 @@
 //                                                        sorted-multiset.ts
 // Compensated summation keeps double sums stable under insert/delete churn.
 // COUNT/SUM/AVG(DISTINCT) wrap these in distinct-accumulator.ts, which feeds
-// them each group's distinct values once.
+// them each group's distinct values once. The other aggregates have their own
+// files: bool-accumulator.ts, moments-accumulator.ts (variance, stddev),
+// percentile-accumulator.ts, text-agg-accumulator.ts (string_agg).
 
 import type { SqlType } from '../common/sql-type.js';
 import { assert } from '../common/assert.js';
@@ -16,7 +18,12 @@ import { allocValues, makeColumn } from '../columnar/column.js';
 import { allValid, isValid, setNull } from '../columnar/validity.js';
 import { SortedMultiset } from './sorted-multiset.js';
 
-export const AggregateFunctions = ['count_star', 'count', 'sum', 'avg', 'min', 'max'] as const;
+export const AggregateFunctions = [
+  'count_star', 'count', 'sum', 'avg', 'min', 'max',
+  'bool_and', 'bool_or', 'string_agg',
+  'stddev_samp', 'stddev_pop', 'var_samp', 'var_pop',
+  'percentile_cont', 'percentile_disc',
+] as const;
 export type AggregateFunction = (typeof AggregateFunctions)[number];
 
 /** Per-group state folded from input batches. */

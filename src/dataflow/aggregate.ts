@@ -7,6 +7,7 @@
 // global aggregate (no GROUP BY) has exactly one group, always present.
 
 import type { SqlType } from '../common/sql-type.js';
+import { assert } from '../common/assert.js';
 import type { Column } from '../columnar/column.js';
 import { concatColumns, gatherColumn, makeColumn } from '../columnar/column.js';
 import { isValid } from '../columnar/validity.js';
@@ -15,9 +16,13 @@ import type { ZBatch } from '../columnar/z-batch.js';
 import { emptyBatch } from '../columnar/z-batch.js';
 import type { Kernel } from '../expr/compile-expr.js';
 import { BatchInput } from '../expr/eval-input.js';
-import type { AggregateFunction, AggregateReader, GroupState } from './accumulators.js';
+import type { AggregateFunction, AggregateReader, GroupAccumulator, GroupState } from './accumulators.js';
 import { ExtremeReader, ExtremeState, createAccumulator } from './accumulators.js';
+import { BoolAccumulator } from './bool-accumulator.js';
 import { DistinctState } from './distinct-accumulator.js';
+import { MomentsAccumulator } from './moments-accumulator.js';
+import { PercentileAccumulator } from './percentile-accumulator.js';
+import { TextAggAccumulator } from './text-agg-accumulator.js';
 import { NumericExtremeReader, NumericExtremeState } from './numeric-extreme-state.js';
 import type { Operator, OperatorInfo } from './operator.js';
 
@@ -29,10 +34,71 @@ export interface AggregateCall {
   readonly resultType: SqlType;
   /** For EXPLAIN, e.g. 'sum(v)'. */
   readonly label: string;
-  /** Identifies the argument expression: MIN and MAX of equal arguments share state. */
+  /** Identifies the argument expression and the FILTER: MIN and MAX of equal ones share state. */
   readonly argKey: string;
-  /** COUNT/SUM/AVG(DISTINCT arg): fold each group's distinct non-NULL values once. */
+  /** COUNT/SUM/AVG/variance(DISTINCT arg): fold each group's distinct non-NULL values once; string_agg prints each once. */
   readonly distinct?: boolean;
+  /** FILTER (WHERE ...): a boolean kernel; only rows where it is TRUE reach the call. */
+  readonly filter?: Kernel;
+  /** string_agg's delimiter (NULL: none); percentile's fraction in [0, 1] (NULL: every result NULL). */
+  readonly param?: number | string | null;
+  /** string_agg(... ORDER BY key) with a key other than the value. */
+  readonly orderKey?: Kernel;
+  readonly orderKeyType?: SqlType;
+  /** string_agg's ORDER BY, percentile's WITHIN GROUP order. */
+  readonly descending?: boolean;
+  readonly nullsFirst?: boolean;
+}
+
+/** The accumulator of a call that is neither MIN/MAX, COUNT(*) without FILTER, nor a shared DISTINCT state. */
+function accumulatorFor(c: AggregateCall): GroupAccumulator {
+  switch (c.fn) {
+    case 'count_star':
+    case 'count':
+    case 'sum':
+    case 'avg':
+      return createAccumulator(c.fn, c.resultType);
+    case 'bool_and':
+    case 'bool_or':
+      return new BoolAccumulator(c.fn === 'bool_and');
+    case 'stddev_samp':
+    case 'stddev_pop':
+    case 'var_samp':
+    case 'var_pop':
+      return new MomentsAccumulator(c.fn);
+    case 'percentile_cont':
+    case 'percentile_disc':
+      assert(c.argType !== null, 'percentile needs an argument');
+      return new PercentileAccumulator(c.fn === 'percentile_cont', (c.param ?? null) as number | null, c.descending === true, c.argType);
+    case 'string_agg':
+      return new TextAggAccumulator(
+        (c.param ?? '') as string,
+        { keyType: c.orderKeyType ?? null, descending: c.descending === true, nullsFirst: c.nullsFirst === true },
+        c.distinct === true,
+      );
+    case 'min':
+    case 'max':
+      throw new Error('MIN/MAX use ExtremeState');
+  }
+}
+
+/** Aggregates whose DISTINCT form folds each group's distinct values once (through DistinctState). */
+const DISTINCT_FOLDED: ReadonlySet<AggregateFunction> = new Set<AggregateFunction>([
+  'count', 'sum', 'avg', 'stddev_samp', 'stddev_pop', 'var_samp', 'var_pop',
+]);
+
+/** The rows of a batch whose FILTER value is TRUE (NULL and FALSE drop out). */
+function filterRows(filter: Column, n: number): Int32Array {
+  const rows = new Int32Array(n);
+  let m = 0;
+  const values = filter.values as Uint8Array;
+  const validity = filter.validity;
+  for (let i = 0; i < n; i++) {
+    if (values[i] !== 1) continue;
+    if (validity !== null && ((validity[i >>> 3]! >>> (i & 7)) & 1) === 0) continue;
+    rows[m++] = i;
+  }
+  return rows.subarray(0, m);
 }
 
 /** Whether row j holds the same aggregate values in both column sets (NaN equals NaN). */
@@ -86,15 +152,15 @@ export class AggregateOperator implements Operator {
     const numericExtremes = new Map<string, NumericExtremeState>();
     const distincts = new Map<string, DistinctState>();
     calls.forEach((c, i) => {
-      if (c.distinct === true && (c.fn === 'count' || c.fn === 'sum' || c.fn === 'avg') && c.argType !== null) {
-        // COUNT/SUM/AVG(DISTINCT x) of one argument share the (group, value) multiplicities.
+      if (c.distinct === true && DISTINCT_FOLDED.has(c.fn) && c.argType !== null) {
+        // Aggregates of DISTINCT x (with one FILTER) share the (group, value) multiplicities.
         let state = distincts.get(c.argKey);
         if (state === undefined) {
           state = new DistinctState(c.argType);
           distincts.set(c.argKey, state);
           this.states.push({ state, call: i });
         }
-        const acc = createAccumulator(c.fn, c.resultType);
+        const acc = accumulatorFor(c);
         state.addInner(acc);
         this.readers.push(acc);
       } else if ((c.fn === 'min' || c.fn === 'max') && c.argType !== 'text') {
@@ -113,11 +179,11 @@ export class AggregateOperator implements Operator {
           this.states.push({ state, call: i });
         }
         this.readers.push(new ExtremeReader(state, c.fn === 'max', c.resultType));
-      } else if (c.fn === 'count_star') {
+      } else if (c.fn === 'count_star' && c.filter === undefined) {
         // COUNT(*) is the group's row count, which the group store keeps anyway.
         this.readers.push(new GroupCountReader(this.groups));
       } else {
-        const acc = createAccumulator(c.fn, c.resultType);
+        const acc = accumulatorFor(c);
         this.states.push({ state: acc, call: i });
         this.readers.push(acc);
       }
@@ -134,6 +200,8 @@ export class AggregateOperator implements Operator {
     const source = new BatchInput(input.columns, n);
     const keys = this.keyKernels.map((k) => k(source));
     const args: (Column | null)[] = this.calls.map((c) => (c.arg === null ? null : c.arg(source)));
+    const filters: (Column | null)[] = this.calls.map((c) => (c.filter === undefined ? null : c.filter(source)));
+    const orderKeys: (Column | null)[] = this.calls.map((c) => (c.orderKey === undefined ? null : c.orderKey(source)));
     this.initialized = true;
 
     // 2. Find (or create) each row's group; list the groups touched, once each.
@@ -170,7 +238,29 @@ export class AggregateOperator implements Operator {
 
     // 4. Apply the batch.
     groups.addCounts(slots, input.weights, n);
-    for (const { state, call } of this.states) state.update(slots, args[call]!, input.weights, n, groups.size);
+    for (const { state, call } of this.states) {
+      let stateSlots = slots;
+      let arg = args[call]!;
+      let orderKey = orderKeys[call]!;
+      let weights = input.weights;
+      let m = n;
+      const filter = filters[call]!;
+      if (filter !== null) {
+        const rows = filterRows(filter, n);
+        m = rows.length;
+        stateSlots = new Int32Array(m);
+        weights = new Int32Array(m);
+        for (let j = 0; j < m; j++) {
+          stateSlots[j] = slots[rows[j]!]!;
+          weights[j] = input.weights[rows[j]!]!;
+        }
+        if (arg !== null) arg = gatherColumn(arg, rows);
+        if (orderKey !== null) orderKey = gatherColumn(orderKey, rows);
+      }
+      if (orderKey !== null && state instanceof TextAggAccumulator) {
+        state.updateWithKey(stateSlots, arg!, orderKey, weights, m);
+      } else state.update(stateSlots, arg, weights, m, groups.size);
+    }
 
     // 5. Emit -old/+new for the groups whose output changed.
     const newColumns = this.readers.map((r) => r.read(touchedSlots));
@@ -211,16 +301,22 @@ export class AggregateOperator implements Operator {
     const keys = this.keyLabels.length === 0 ? '(global)' : this.keyLabels.join(', ');
     const calls = this.calls.map((c) => c.label).join(', ');
     const states = [...new Set(this.states.map((s) => s.state.stateDescription))].join('; ');
-    const hasExtreme = this.calls.some((c) => c.fn === 'min' || c.fn === 'max');
+    const has = (...fns: AggregateFunction[]): boolean => this.calls.some((c) => fns.includes(c.fn));
+    const costs = ['O(1) per changed row for counts, sums, bool_and/bool_or and variance/stddev'];
+    if (has('min', 'max')) {
+      costs.push(
+        'MIN/MAX: O(1) per insert and per delete inside the current range, ' +
+          'and when a current MIN or MAX is deleted, a binary search plus a move of up to d values (d distinct values in the group; ' +
+          'a group loaded by a backfill is sorted once then)',
+      );
+    }
+    if (has('percentile_cont', 'percentile_disc')) costs.push('percentiles: O(log d) per changed row and per changed group read');
+    if (has('string_agg')) costs.push("string_agg: O(log d) per changed row, plus the length of each changed group's string");
     return {
       name: calls === '' ? 'Distinct' : 'Aggregate',
       detail: calls === '' ? keys : `group by ${keys}: ${calls}`,
       state: states === '' ? 'per-group row count' : `per-group row count; ${states}`,
-      cost: hasExtreme
-        ? 'O(1) per changed row for counts and sums; MIN/MAX: O(1) per insert and per delete inside the current range, ' +
-          'and when a current MIN or MAX is deleted, a binary search plus a move of up to d values (d distinct values in the group; ' +
-          'a group loaded by a backfill is sorted once then)'
-        : 'O(1) per changed row',
+      cost: costs.length === 1 ? 'O(1) per changed row' : costs.join('; '),
     };
   }
 

@@ -1,12 +1,42 @@
-// The aggregate functions the binder knows and the result type of each over
-// its argument type (PostgreSQL's rules, within Freshet's types).
+// The aggregate functions the binder knows, their aliases, and the result type
+// of each over its argument type (PostgreSQL's rules, within Freshet's types).
 
 import type { SqlType } from '../common/sql-type.js';
 import { isNumeric } from '../common/sql-type.js';
 
-export const AGGREGATE_NAMES: ReadonlySet<string> = new Set(['count', 'sum', 'avg', 'min', 'max']);
+/** Aggregates PostgreSQL has that Freshet rejects with 0A000, and why. */
+export const UNSUPPORTED_AGGREGATES: ReadonlyMap<string, string> = new Map([
+  ['array_agg', 'there is no array type yet'],
+  ['json_agg', 'there is no json type yet'],
+  ['jsonb_agg', 'there is no json type yet'],
+  ['json_object_agg', 'there is no json type yet'],
+  ['jsonb_object_agg', 'there is no json type yet'],
+  ['mode', 'only percentile_cont and percentile_disc are ordered-set aggregates yet'],
+]);
 
-/** The result type of an aggregate over an argument type; null if none exists. */
+/** Other names of the same aggregate, mapped to the canonical one. */
+export const AGGREGATE_ALIASES: ReadonlyMap<string, string> = new Map([
+  ['every', 'bool_and'],
+  ['stddev', 'stddev_samp'],
+  ['variance', 'var_samp'],
+]);
+
+/** Ordered-set aggregates: `fn(fraction) WITHIN GROUP (ORDER BY x)`. */
+export const ORDERED_SET_AGGREGATES: ReadonlySet<string> = new Set(['percentile_cont', 'percentile_disc']);
+
+export const AGGREGATE_NAMES: ReadonlySet<string> = new Set([
+  'count', 'sum', 'avg', 'min', 'max',
+  'bool_and', 'bool_or', 'every', 'string_agg',
+  'stddev', 'stddev_samp', 'stddev_pop', 'variance', 'var_samp', 'var_pop',
+  'percentile_cont', 'percentile_disc',
+  ...UNSUPPORTED_AGGREGATES.keys(),
+]);
+
+/**
+ * The result type of an aggregate (canonical name) over an argument type (for
+ * percentile_cont/disc, the WITHIN GROUP key's; for string_agg, the value's);
+ * null if no such function exists.
+ */
 export function aggregateResultType(fn: string, arg: SqlType | null): SqlType | null {
   switch (fn) {
     case 'count':
@@ -14,10 +44,22 @@ export function aggregateResultType(fn: string, arg: SqlType | null): SqlType | 
     case 'sum':
       return arg === 'integer' || arg === 'bigint' ? 'bigint' : arg === 'double' ? 'double' : null;
     case 'avg':
+    case 'stddev_samp':
+    case 'stddev_pop':
+    case 'var_samp':
+    case 'var_pop':
+    case 'percentile_cont':
       return arg !== null && isNumeric(arg) ? 'double' : null;
     case 'min':
     case 'max':
       return arg === 'boolean' ? null : arg;
+    case 'bool_and':
+    case 'bool_or':
+      return arg === 'boolean' ? 'boolean' : null;
+    case 'string_agg':
+      return arg === 'text' ? 'text' : null;
+    case 'percentile_disc':
+      return arg;
     default:
       return null;
   }

@@ -342,11 +342,14 @@ function bindCase(e: Extract<Expr, { kind: 'case' }>, ctx: ExprContext): BoundEx
 function bindFunctionCall(e: CallExpr, ctx: ExprContext): BoundExpr {
   if (e.over !== null) throw unsupported(`window function ${e.name}() OVER (...)`, e.pos);
   if (AGGREGATE_NAMES.has(e.name)) {
-    if (e.filter !== null) throw unsupported('aggregate FILTER (WHERE ...)', e.pos);
     return ctx.aggregate(e);
   }
   if (e.distinct || e.filter !== null) {
     throw new EngineError(SqlState.wrongObjectType, `DISTINCT or FILTER specified, but ${e.name} is not an aggregate function`, e.pos);
+  }
+  if (e.orderBy !== undefined || e.withinGroup !== undefined) {
+    const what = e.orderBy !== undefined ? 'ORDER BY' : 'WITHIN GROUP';
+    throw new EngineError(SqlState.wrongObjectType, `${what} specified, but ${e.name} is not an aggregate function`, e.pos);
   }
   if (e.star) throw new EngineError(SqlState.syntaxError, `${e.name}(*) is only valid for count(*)`, e.pos);
   if (e.name === 'coalesce' || e.name === 'greatest' || e.name === 'least' || e.name === 'nullif') {

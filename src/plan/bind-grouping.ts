@@ -3,15 +3,15 @@
 // select list, ORDER BY) a context where columns must be group keys or sit
 // inside an aggregate (42803 otherwise).
 
-import { EngineError, SqlState } from '../common/errors.js';
+import { EngineError, SqlState, unsupported } from '../common/errors.js';
 import type { BoundExpr } from '../expr/bound-expr.js';
 import { exprKey } from '../expr/bound-expr.js';
-import type { CallExpr, ColumnRef, Expr, Select } from '../sql/ast.js';
-import type { AggregateFunction } from '../dataflow/accumulators.js';
+import type { CallExpr, ColumnRef, Expr, OrderItem, Select } from '../sql/ast.js';
 import type { AggregateCallPlan, LogicalPlan } from './logical-plan.js';
-import { bindExpr, castTo } from './bind-expr.js';
+import { bindExpr, castTo, requireBoolean } from './bind-expr.js';
 import type { ExprContext } from './bind-expr.js';
-import { AGGREGATE_NAMES, aggregateResultType } from './aggregate-signatures.js';
+import type { AggregateFunction } from '../dataflow/accumulators.js';
+import { AGGREGATE_ALIASES, AGGREGATE_NAMES, ORDERED_SET_AGGREGATES, UNSUPPORTED_AGGREGATES, aggregateResultType } from './aggregate-signatures.js';
 import { renderExpr } from './render-expr.js';
 import type { ScopeColumn } from './scope.js';
 import { resolveColumn } from './scope.js';
@@ -133,34 +133,24 @@ export function bindGrouping(q: Select, items: readonly Item[], scope: readonly 
       const argCtx: ExprContext = { ...inputCtx, aggregate: () => {
         throw new EngineError(SqlState.groupingError, 'aggregate function calls cannot be nested', call.pos);
       } };
-      let fn: AggregateFunction;
-      let arg: BoundExpr | null = null;
-      if (call.star) {
-        if (call.name !== 'count') throw new EngineError(SqlState.syntaxError, `${call.name}(*) is not valid; only count(*) is`, call.pos);
-        if (call.distinct) throw new EngineError(SqlState.syntaxError, 'count(DISTINCT *) is not valid; write count(DISTINCT expression) or count(*)', call.pos);
-        fn = 'count_star';
-      } else {
-        if (call.args.length !== 1) {
-          throw new EngineError(SqlState.undefinedFunction, `function ${call.name} takes exactly one argument, got ${call.args.length}`, call.pos);
-        }
-        arg = bindExpr(call.args[0]!, argCtx);
-        if (arg.kind === 'const' && arg.untyped === true) arg = castTo(arg, 'text', call.pos);
-        fn = call.name as AggregateFunction;
-      }
-      const resultType = aggregateResultType(call.name, arg === null ? null : arg.type);
-      if (resultType === null) {
-        throw new EngineError(SqlState.undefinedFunction, `function ${call.name}(${arg === null ? '' : arg.type}) does not exist`, call.pos);
-      }
-      // MIN/MAX(DISTINCT x) equal MIN/MAX(x); only COUNT/SUM/AVG change.
-      const distinct = call.distinct && (fn === 'count' || fn === 'sum' || fn === 'avg');
-      const key = `${fn}:${distinct ? 'distinct:' : ''}${arg === null ? '*' : exprKey(arg)}`;
+      const p = bindAggregateCall(call, argCtx);
+      const key = [
+        p.fn,
+        p.distinct ? 'distinct' : '',
+        p.arg === null ? '*' : exprKey(p.arg),
+        p.filter === undefined ? '' : exprKey(p.filter),
+        p.param === undefined ? '' : JSON.stringify(p.param),
+        p.orderKey === undefined ? '' : exprKey(p.orderKey),
+        p.descending === true ? 'desc' : '',
+        p.nullsFirst === true ? 'nullsfirst' : '',
+      ].join('\u0000');
       let index = aggKeys.get(key);
       if (index === undefined) {
         index = aggregates.length;
         aggKeys.set(key, index);
-        aggregates.push({ fn, arg, resultType, label: renderExpr(call), distinct });
+        aggregates.push(p);
       }
-      return { kind: 'column', index: groupCount + index, type: resultType };
+      return { kind: 'column', index: groupCount + index, type: p.resultType };
     },
   };
 
@@ -176,4 +166,122 @@ export function bindGrouping(q: Select, items: readonly Item[], scope: readonly 
     ],
   });
   return { ctx, build };
+}
+
+/** Aggregates whose DISTINCT form differs from the plain one (MIN/MAX/bool_and/bool_or do not). */
+const DISTINCT_MATTERS: ReadonlySet<string> = new Set([
+  'count', 'sum', 'avg', 'string_agg', 'stddev_samp', 'stddev_pop', 'var_samp', 'var_pop',
+]);
+
+function bindArg(e: Expr, ctx: ExprContext): BoundExpr {
+  const arg = bindExpr(e, ctx);
+  return arg.kind === 'const' && arg.untyped === true ? castTo(arg, 'text', e.pos) : arg;
+}
+
+function renderOrder(items: readonly OrderItem[]): string {
+  return items.map((o) => `${renderExpr(o.expr)}${o.direction === 'desc' ? ' DESC' : ''}${o.nulls === null ? '' : ` NULLS ${o.nulls.toUpperCase()}`}`).join(', ');
+}
+
+/** One aggregate call: its function, argument, FILTER, parameters and order, checked against PostgreSQL's rules. */
+function bindAggregateCall(call: CallExpr, argCtx: ExprContext): AggregateCallPlan {
+  const reason = UNSUPPORTED_AGGREGATES.get(call.name);
+  if (reason !== undefined) throw unsupported(`aggregate ${call.name}() (${reason})`, call.pos);
+  const name = AGGREGATE_ALIASES.get(call.name) ?? call.name;
+  const ordered = ORDERED_SET_AGGREGATES.has(name);
+  if (call.withinGroup !== undefined && !ordered) {
+    throw new EngineError(SqlState.wrongObjectType, `${call.name} is not an ordered-set aggregate, so it cannot have WITHIN GROUP`, call.pos);
+  }
+  if (ordered && call.withinGroup === undefined) {
+    throw new EngineError(SqlState.wrongObjectType, `WITHIN GROUP is required for ordered-set aggregate ${call.name}`, call.pos);
+  }
+  let filter: BoundExpr | undefined;
+  if (call.filter !== null) {
+    const f = requireBoolean(bindExpr(call.filter, argCtx), 'FILTER', call.filter.pos);
+    // FILTER (WHERE TRUE) filters nothing: bind it as the plain call.
+    if (!(f.kind === 'const' && f.value === true)) filter = f;
+  }
+  let label = renderExpr(call);
+  let fn: AggregateFunction;
+  let arg: BoundExpr | null = null;
+  const extra: { param?: number | string; orderKey?: BoundExpr; descending?: boolean; nullsFirst?: boolean } = {};
+
+  if (call.star) {
+    if (call.name !== 'count') throw new EngineError(SqlState.syntaxError, `${call.name}(*) is not valid; only count(*) is`, call.pos);
+    if (call.distinct) throw new EngineError(SqlState.syntaxError, 'count(DISTINCT *) is not valid; write count(DISTINCT expression) or count(*)', call.pos);
+    fn = 'count_star';
+  } else if (ordered) {
+    const within = call.withinGroup!;
+    if (call.distinct) throw new EngineError(SqlState.syntaxError, `cannot use DISTINCT with WITHIN GROUP (in ${call.name})`, call.pos);
+    if (call.orderBy !== undefined) throw new EngineError(SqlState.syntaxError, `cannot use multiple ORDER BY clauses with WITHIN GROUP (in ${call.name})`, call.pos);
+    if (call.args.length !== 1 || within.length !== 1) {
+      throw new EngineError(
+        SqlState.undefinedFunction,
+        `${call.name} takes one fraction argument and one WITHIN GROUP (ORDER BY ...) key, got ${call.args.length} and ${within.length}`,
+        call.pos,
+      );
+    }
+    const fraction = bindExpr(call.args[0]!, argCtx);
+    if (fraction.kind !== 'const') throw unsupported(`${call.name} with a fraction that is not a constant`, call.args[0]!.pos);
+    if (fraction.value !== null) {
+      if (typeof fraction.value !== 'number' && fraction.untyped !== true) {
+        throw new EngineError(SqlState.undefinedFunction, `function ${call.name}(${fraction.type}) does not exist; the fraction must be a number between 0 and 1`, call.args[0]!.pos);
+      }
+      const f = Number(fraction.value);
+      if (!(f >= 0 && f <= 1)) {
+        throw new EngineError(SqlState.numericValueOutOfRange, `percentile value ${String(fraction.value)} is not between 0 and 1 (in ${call.name})`, call.args[0]!.pos);
+      }
+      extra.param = f;
+    }
+    const key = within[0]!;
+    arg = bindArg(key.expr, argCtx);
+    if (key.direction === 'desc') extra.descending = true;
+    fn = name as AggregateFunction;
+    label = `${call.name}(${renderExpr(call.args[0]!)}) WITHIN GROUP (ORDER BY ${renderOrder(within)})`;
+  } else if (name === 'string_agg') {
+    if (call.args.length !== 2) {
+      throw new EngineError(SqlState.undefinedFunction, `function string_agg takes exactly two arguments (value, delimiter), got ${call.args.length}`, call.pos);
+    }
+    arg = bindArg(call.args[0]!, argCtx);
+    const delimiter = bindArg(call.args[1]!, argCtx);
+    if (arg.type !== 'text' || delimiter.type !== 'text') {
+      throw new EngineError(SqlState.undefinedFunction, `function string_agg(${arg.type}, ${delimiter.type}) does not exist; it takes (text, text)`, call.pos);
+    }
+    if (delimiter.kind !== 'const') throw unsupported('string_agg with a delimiter that is not a constant', call.args[1]!.pos);
+    // A NULL delimiter joins with nothing, as in PostgreSQL.
+    extra.param = delimiter.value === null ? '' : (delimiter.value as string);
+    fn = 'string_agg';
+    const order = call.orderBy;
+    if (order !== undefined) {
+      if (order.length > 1) throw unsupported('string_agg with more than one ORDER BY key', order[1]!.pos);
+      const item = order[0]!;
+      const key = bindArg(item.expr, argCtx);
+      const descending = item.direction === 'desc';
+      if (descending) extra.descending = true;
+      if (exprKey(key) !== exprKey(arg)) {
+        if (call.distinct) {
+          throw new EngineError(SqlState.invalidColumnReference, 'in an aggregate with DISTINCT, ORDER BY expressions must appear in argument list', item.pos);
+        }
+        extra.orderKey = key;
+        // PostgreSQL's default: NULLS LAST for ASC, NULLS FIRST for DESC.
+        if (item.nulls === null ? descending : item.nulls === 'first') extra.nullsFirst = true;
+      }
+      label = `${call.name}(${call.distinct ? 'DISTINCT ' : ''}${call.args.map(renderExpr).join(', ')} ORDER BY ${renderOrder(order)})`;
+    }
+  } else {
+    if (call.args.length !== 1) {
+      throw new EngineError(SqlState.undefinedFunction, `function ${call.name} takes exactly one argument, got ${call.args.length}`, call.pos);
+    }
+    arg = bindArg(call.args[0]!, argCtx);
+    fn = name as AggregateFunction;
+    // ORDER BY inside an order-insensitive aggregate changes nothing; its names must still resolve.
+    for (const item of call.orderBy ?? []) bindExpr(item.expr, argCtx);
+  }
+  const resultType = aggregateResultType(fn === 'count_star' ? 'count' : fn, arg === null ? null : arg.type);
+  if (resultType === null) {
+    const shown = ordered ? `${call.name}(...) WITHIN GROUP (ORDER BY ${arg!.type})` : `${call.name}(${arg === null ? '' : arg.type})`;
+    throw new EngineError(SqlState.undefinedFunction, `function ${shown} does not exist`, call.pos);
+  }
+  if (filter !== undefined) label += ` FILTER (WHERE ${renderExpr(call.filter!)})`;
+  const distinct = call.distinct && DISTINCT_MATTERS.has(fn);
+  return { fn, arg, resultType, label, distinct, ...(filter === undefined ? {} : { filter }), ...extra };
 }

@@ -453,6 +453,10 @@ export interface CallExpr {
   readonly distinct: boolean;
   /** `agg(x) FILTER (WHERE ...)`. */
   readonly filter: Expr | null;
+  /** `string_agg(x, ',' ORDER BY y)`: ORDER BY inside the argument list; absent when not written. */
+  readonly orderBy?: readonly OrderItem[];
+  /** `percentile_cont(f) WITHIN GROUP (ORDER BY x)`; absent when not written. */
+  readonly withinGroup?: readonly OrderItem[];
   /** `fn(...) OVER (...)`. */
   readonly over: WindowSpec | null;
   readonly pos: SourcePosition;

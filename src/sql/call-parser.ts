@@ -58,6 +58,8 @@ interface CallArgs {
   readonly args: Expr[];
   readonly star: boolean;
   readonly distinct: boolean;
+  /** ORDER BY inside the argument list (aggregates), or null. */
+  readonly orderBy: OrderItem[] | null;
 }
 
 function call(name: string, args: Expr[], token: IToken): CallExpr {
@@ -284,13 +286,13 @@ export abstract class CallParser extends EmbeddedActionsParser {
   });
 
   protected readonly callArgs = this.RULE('callArgs', (): CallArgs => {
-    let result: CallArgs = { args: [], star: false, distinct: false };
+    let result: CallArgs = { args: [], star: false, distinct: false, orderBy: null };
     this.OPTION(() => {
       this.OR([
         {
           ALT: () => {
             this.CONSUME(Star);
-            result = { args: [], star: true, distinct: false };
+            result = { args: [], star: true, distinct: false, orderBy: null };
           },
         },
         {
@@ -303,12 +305,33 @@ export abstract class CallParser extends EmbeddedActionsParser {
               ]);
             });
             const args = this.SUBRULE(this.exprList);
-            result = { args, star: false, distinct };
+            let orderBy: OrderItem[] | null = null;
+            this.OPTION3(() => {
+              orderBy = this.SUBRULE(this.orderByClause);
+            });
+            result = { args, star: false, distinct, orderBy };
           },
         },
       ]);
     });
     return result;
+  });
+
+  /** True when the tokens ahead read `WITHIN GROUP (`: WITHIN is no keyword, so `f(x) within` alone is an alias. */
+  protected opensWithinGroup(): boolean {
+    const next = this.LA(1);
+    return tokenMatcher(next, Ident) && next.image.toLowerCase() === 'within' &&
+      this.LA(2).tokenType === Kw.Group && this.LA(3).tokenType === LParen;
+  }
+
+  /** `WITHIN GROUP (ORDER BY ...)` after an ordered-set aggregate's arguments. */
+  protected readonly withinGroupClause = this.RULE('withinGroupClause', (): OrderItem[] => {
+    this.CONSUME(Ident);
+    this.CONSUME(Kw.Group);
+    this.CONSUME(LParen);
+    const items = this.SUBRULE(this.orderByClause);
+    this.CONSUME(RParen);
+    return items;
   });
 
   protected readonly windowSpec = this.RULE('windowSpec', (): WindowSpec => {

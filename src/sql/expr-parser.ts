@@ -6,7 +6,7 @@
 
 import type { IOrAlt, IToken } from 'chevrotain';
 import { EngineError, SqlState } from '../common/errors.js';
-import type { Expr, WindowSpec } from './ast.js';
+import type { Expr, OrderItem, WindowSpec } from './ast.js';
 import { CallParser, stringValue } from './call-parser.js';
 import { Level, NO_LIMIT, atLevel, binaryOpOf, infixLevel, levelAfter, negatablePredicate } from './precedence.js';
 import {
@@ -414,6 +414,14 @@ export abstract class ExprParser extends CallParser {
             this.CONSUME(LParen);
             const callArgs = this.SUBRULE(this.callArgs);
             this.CONSUME(RParen);
+            // Typed by a cast: TypeScript does not see the assignment inside the OPTION callback.
+            let withinGroup = null as OrderItem[] | null;
+            this.OPTION4({
+              GATE: () => this.opensWithinGroup(),
+              DEF: () => {
+                withinGroup = this.SUBRULE(this.withinGroupClause);
+              },
+            });
             let filter: Expr | null = null;
             this.OPTION({
               GATE: () => this.LA(2).tokenType === LParen,
@@ -441,6 +449,8 @@ export abstract class ExprParser extends CallParser {
               filter,
               over,
               pos,
+              ...(callArgs.orderBy === null ? {} : { orderBy: callArgs.orderBy }),
+              ...(withinGroup === null ? {} : { withinGroup }),
             } satisfies Expr;
           },
         },

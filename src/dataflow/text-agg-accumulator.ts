@@ -1,0 +1,100 @@
+// string_agg(x, delimiter [ORDER BY key]) per group: an ordered multiset of the
+// non-NULL x (order-statistic-forest.ts), sorted by the ORDER BY key with ties
+// broken by x, or by x itself when the call has no ORDER BY (PostgreSQL leaves
+// that order unspecified; sorting by value makes it deterministic). A change
+// costs O(log d) and never rescans the group; reading a group walks it once,
+// O(its length), as producing the string must. NULL for a group with no
+// non-NULL x. With DISTINCT, each value is printed once.
+
+import type { SqlType } from '../common/sql-type.js';
+import { assert } from '../common/assert.js';
+import type { Column } from '../columnar/column.js';
+import { makeColumn } from '../columnar/column.js';
+import { allValid, setNull } from '../columnar/validity.js';
+import type { GroupAccumulator } from './accumulators.js';
+import { OrderStatisticForest } from './order-statistic-forest.js';
+
+export interface TextAggOrder {
+  /** The ORDER BY key's type, or null when the key is the value itself. */
+  readonly keyType: SqlType | null;
+  readonly descending: boolean;
+  readonly nullsFirst: boolean;
+}
+
+export class TextAggAccumulator implements GroupAccumulator {
+  private readonly forest: OrderStatisticForest;
+  private readonly separateKey: boolean;
+  readonly stateDescription: string;
+
+  constructor(
+    private readonly delimiter: string,
+    private readonly order: TextAggOrder,
+    private readonly distinct: boolean,
+  ) {
+    this.separateKey = order.keyType !== null;
+    // The tree is ascending; a DESC order walks it backwards, so NULL keys sit
+    // at the low end exactly when they come first in an ascending walk.
+    const nullsLow = order.descending ? !order.nullsFirst : order.nullsFirst;
+    this.forest = new OrderStatisticForest(order.keyType !== null && order.keyType !== 'text', this.separateKey, nullsLow);
+    this.stateDescription = this.separateKey
+      ? 'per-group ordered multiset of (ORDER BY key, value) with counts'
+      : 'per-group ordered multiset of the values with counts';
+  }
+
+  /** Values are their own sort key (no ORDER BY, or ORDER BY the value). */
+  update(slots: Int32Array, col: Column | null, weights: Int32Array, n: number): void {
+    assert(col !== null && !this.separateKey, 'string_agg without a separate ORDER BY key takes one column');
+    const values = col.values as string[];
+    const validity = col.validity;
+    for (let i = 0; i < n; i++) {
+      if (validity !== null && ((validity[i >>> 3]! >>> (i & 7)) & 1) === 0) continue;
+      this.forest.add(slots[i]!, values[i]!, '', weights[i]!);
+    }
+  }
+
+  /** Values sorted by a separate ORDER BY key column (NULL keys allowed). */
+  updateWithKey(slots: Int32Array, col: Column, keys: Column, weights: Int32Array, n: number): void {
+    assert(this.separateKey, 'string_agg: updateWithKey without an ORDER BY key');
+    const values = col.values as string[];
+    const validity = col.validity;
+    const keyValues = keys.values;
+    const keyValidity = keys.validity;
+    for (let i = 0; i < n; i++) {
+      if (validity !== null && ((validity[i >>> 3]! >>> (i & 7)) & 1) === 0) continue;
+      const keyNull = keyValidity !== null && ((keyValidity[i >>> 3]! >>> (i & 7)) & 1) === 0;
+      this.forest.add(slots[i]!, keyNull ? null : keyValues[i]!, values[i]!, weights[i]!);
+    }
+  }
+
+  read(slots: Int32Array): Column {
+    const m = slots.length;
+    const out = new Array<string>(m).fill('');
+    let validity: Uint8Array | null = null;
+    const forest = this.forest;
+    for (let j = 0; j < m; j++) {
+      const s = slots[j]!;
+      if (forest.totalOf(s) <= 0) {
+        validity ??= allValid(m);
+        setNull(validity, j);
+        continue;
+      }
+      const parts: string[] = [];
+      forest.forEachInOrder(s, this.order.descending, (node) => {
+        const value = this.separateKey ? forest.second(node) : forest.strKey(node);
+        const copies = this.distinct ? 1 : forest.multiplicity(node);
+        for (let c = 0; c < copies; c++) parts.push(value);
+      });
+      out[j] = parts.join(this.delimiter);
+    }
+    return makeColumn('text', out, validity, m);
+  }
+
+  remap(remap: Int32Array, newSize: number): void {
+    this.forest.remap(remap, newSize);
+  }
+
+  /** Distinct (group, key, value) entries held, for tests and metrics. */
+  entries(): number {
+    return this.forest.size;
+  }
+}
