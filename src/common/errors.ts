@@ -16,6 +16,7 @@ export const SqlState = {
   ambiguousColumn: '42702',
   duplicateTable: '42P07',
   duplicateAlias: '42712',
+  windowingError: '42P20',
   duplicateColumn: '42701',
   datatypeMismatch: '42804',
   cannotCoerce: '42846',

@@ -31,6 +31,15 @@ function planLines(plan: LogicalPlan, depth: number, out: string[]): void {
       out.push(`${pad}${plan.label}`);
       planLines(plan.left, depth + 1, out);
       return planLines(plan.right, depth + 1, out);
+    case 'window': {
+      const name = (c: number): string => plan.input.columns[c]!.name;
+      const over = [
+        plan.partitionBy.length > 0 ? `PARTITION BY ${plan.partitionBy.map(name).join(', ')}` : '',
+        plan.orderBy.length > 0 ? `ORDER BY ${plan.orderBy.map((k) => `${name(k.column)}${k.descending ? ' DESC' : ''}`).join(', ')}` : '',
+      ].filter((x) => x !== '').join(' ');
+      out.push(`${pad}Window ${plan.calls.map((c) => c.label ?? c.fn).join(', ')} OVER (${over})`);
+      return planLines(plan.input, depth + 1, out);
+    }
     case 'topN':
       out.push(`${pad}Top ${plan.limit ?? 'ALL'} offset ${plan.offset}${plan.partitionBy.length > 0 ? ` per ${plan.partitionBy.map((c) => plan.columns[c]!.name).join(', ')}` : ''} by ${plan.sortKeys.map((k) => `${plan.columns[k.column]!.name} ${k.descending ? 'DESC' : 'ASC'}`).join(', ')}`);
       return planLines(plan.input, depth + 1, out);

@@ -9,6 +9,7 @@ import { ProjectOperator } from '../dataflow/project.js';
 import { JoinOperator } from '../dataflow/join.js';
 import { SetOperationOperator } from '../dataflow/set-operation.js';
 import { TopNOperator } from '../dataflow/top-n.js';
+import { WindowOperator } from '../dataflow/window.js';
 import type { LogicalPlan } from '../plan/logical-plan.js';
 import { lowerAggregate } from './lower-aggregate.js';
 
@@ -60,6 +61,12 @@ function lowerInto(circuit: Circuit, plan: LogicalPlan): number {
       const right = lowerInto(circuit, plan.right);
       if (plan.op === 'unionAll') return circuit.add({ kind: 'union', inputs: [left, right], types });
       return circuit.add({ kind: 'binary', op: new SetOperationOperator(plan.op, plan.all, types), left, right });
+    }
+    case 'window': {
+      const input = lowerInto(circuit, plan.input);
+      const inputTypes = plan.input.columns.map((c) => c.type);
+      const op = new WindowOperator(inputTypes, plan.partitionBy, plan.orderBy, plan.calls, plan.input.columns.map((c) => c.name));
+      return circuit.add({ kind: 'unary', op, input });
     }
     case 'topN': {
       const input = lowerInto(circuit, plan.input);

@@ -25,6 +25,8 @@ import { AGGREGATE_NAMES } from './aggregate-signatures.js';
 export interface ExprContext {
   column(ref: ColumnRef): BoundExpr;
   aggregate(call: CallExpr): BoundExpr;
+  /** Where window functions are allowed (select list, ORDER BY): binds `fn(...) OVER (...)`. */
+  window?(call: CallExpr): BoundExpr;
   /** In grouped clauses: the group-key reference when `expr` is a GROUP BY expression. */
   groupMatch?(expr: Expr): BoundExpr | null;
   readonly params: readonly unknown[];
@@ -340,7 +342,10 @@ function bindCase(e: Extract<Expr, { kind: 'case' }>, ctx: ExprContext): BoundEx
 }
 
 function bindFunctionCall(e: CallExpr, ctx: ExprContext): BoundExpr {
-  if (e.over !== null) throw unsupported(`window function ${e.name}() OVER (...)`, e.pos);
+  if (e.over !== null) {
+    if (ctx.window === undefined) throw new EngineError(SqlState.windowingError, `window functions are not allowed here (${e.name}() OVER (...))`, e.pos);
+    return ctx.window(e);
+  }
   if (AGGREGATE_NAMES.has(e.name)) {
     return ctx.aggregate(e);
   }

@@ -6,7 +6,8 @@
 
 import { EngineError, SqlState, unsupported } from '../common/errors.js';
 import type { BoundExpr } from '../expr/bound-expr.js';
-import { exprKey } from '../expr/bound-expr.js';
+import { exprKey, remapColumns } from '../expr/bound-expr.js';
+import { createWindowBinder } from './bind-window.js';
 import type { SourcePosition } from '../common/errors.js';
 import type { SqlType } from '../common/sql-type.js';
 import { typeInfo } from '../common/sql-type.js';
@@ -188,17 +189,25 @@ function bindSelect(q: Select, options: BindOptions): QueryPlan {
   // HAVING, the select list and ORDER BY bind first: they register the
   // aggregate calls the Aggregate node then computes.
   const having = q.having === null ? null : requireBoolean(bindExpr(q.having, outputCtx), 'HAVING', q.having.pos);
-  const exprs = items.map((it) => bindExpr(it.expr, outputCtx));
+  // Window calls bind to placeholders, resolved once the plan below them is built.
+  const windows = createWindowBinder(outputCtx);
+  const selectCtx: ExprContext = { ...outputCtx, window: (call) => windows.register(call) };
+  let exprs = items.map((it) => bindExpr(it.expr, selectCtx));
   const names = items.map((it) => it.name);
   const labels = items.map((it) => renderExpr(it.expr));
   const distinct = q.distinct === true;
-  const sortKeys: SortKey[] = q.orderBy.map((o) => bindSortKey(o, items, exprs, names, labels, outputCtx, distinct));
+  const sortKeys: SortKey[] = q.orderBy.map((o) => bindSortKey(o, items, exprs, names, labels, selectCtx, distinct));
 
   if (grouping !== null) {
     plan = grouping.build();
     if (having !== null && q.having !== null) {
       plan = { kind: 'filter', input: plan, predicate: having, label: renderExpr(q.having), columns: plan.columns };
     }
+  }
+  const windowed = windows.build(plan);
+  if (windowed.plan !== plan) {
+    plan = windowed.plan;
+    exprs = exprs.map((e) => remapColumns(e, windowed.remap));
   }
   const columns: OutputColumn[] = exprs.map((e, i) => ({ name: names[i]!, type: e.type }));
   plan = { kind: 'project', input: plan, exprs, labels, columns };

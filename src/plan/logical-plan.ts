@@ -6,13 +6,14 @@
 import type { SqlType } from '../common/sql-type.js';
 import type { BoundExpr } from '../expr/bound-expr.js';
 import type { AggregateFunction } from '../dataflow/accumulators.js';
+import type { WindowCall, WindowOrderKey } from '../dataflow/window-spec.js';
 
 export interface OutputColumn {
   readonly name: string;
   readonly type: SqlType;
 }
 
-export type LogicalPlan = ScanNode | SingleRowNode | FilterNode | ProjectNode | AggregateNode | JoinNode | SetOpNode | TopNNode;
+export type LogicalPlan = ScanNode | SingleRowNode | FilterNode | ProjectNode | AggregateNode | JoinNode | SetOpNode | TopNNode | WindowNode;
 
 export interface ScanNode {
   readonly kind: 'scan';
@@ -129,6 +130,19 @@ export interface TopNNode {
   readonly sortKeys: readonly SortKey[];
   readonly limit: number | null;
   readonly offset: number;
+  readonly columns: readonly OutputColumn[];
+}
+
+/**
+ * Window functions sharing one PARTITION BY / ORDER BY: output columns are the
+ * input's, then one per call (dataflow/window.ts computes them).
+ */
+export interface WindowNode {
+  readonly kind: 'window';
+  readonly input: LogicalPlan;
+  readonly partitionBy: readonly number[];
+  readonly orderBy: readonly WindowOrderKey[];
+  readonly calls: readonly WindowCall[];
   readonly columns: readonly OutputColumn[];
 }
 
