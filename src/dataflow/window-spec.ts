@@ -60,8 +60,7 @@ export const defaultFrame: WindowFrame = {
 };
 
 function windowingError(message: string): EngineError {
-  // PostgreSQL raises 42P20 (windowing_error); SqlState has no entry for it yet.
-  return new EngineError(SqlState.syntaxError, message);
+  return new EngineError(SqlState.windowingError, message);
 }
 
 /** The output type of a call, as PostgreSQL types it (numeric results narrowed as the engine does). */

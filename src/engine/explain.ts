@@ -40,6 +40,9 @@ function planLines(plan: LogicalPlan, depth: number, out: string[]): void {
       out.push(`${pad}Window ${plan.calls.map((c) => c.label ?? c.fn).join(', ')} OVER (${over})`);
       return planLines(plan.input, depth + 1, out);
     }
+    case 'assertSingle':
+      out.push(`${pad}Assert at most one row${plan.keyColumns.length > 0 ? ' per outer value' : ''} (scalar subquery)`);
+      return planLines(plan.input, depth + 1, out);
     case 'topN':
       out.push(`${pad}Top ${plan.limit ?? 'ALL'} offset ${plan.offset}${plan.partitionBy.length > 0 ? ` per ${plan.partitionBy.map((c) => plan.columns[c]!.name).join(', ')}` : ''} by ${plan.sortKeys.map((k) => `${plan.columns[k.column]!.name} ${k.descending ? 'DESC' : 'ASC'}`).join(', ')}`);
       return planLines(plan.input, depth + 1, out);

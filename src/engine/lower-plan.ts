@@ -9,6 +9,7 @@ import { ProjectOperator } from '../dataflow/project.js';
 import { JoinOperator } from '../dataflow/join.js';
 import { SetOperationOperator } from '../dataflow/set-operation.js';
 import { TopNOperator } from '../dataflow/top-n.js';
+import { AssertSingleOperator } from '../dataflow/assert-single.js';
 import { WindowOperator } from '../dataflow/window.js';
 import type { LogicalPlan } from '../plan/logical-plan.js';
 import { lowerAggregate } from './lower-aggregate.js';
@@ -67,6 +68,10 @@ function lowerInto(circuit: Circuit, plan: LogicalPlan): number {
       const inputTypes = plan.input.columns.map((c) => c.type);
       const op = new WindowOperator(inputTypes, plan.partitionBy, plan.orderBy, plan.calls, plan.input.columns.map((c) => c.name));
       return circuit.add({ kind: 'unary', op, input });
+    }
+    case 'assertSingle': {
+      const input = lowerInto(circuit, plan.input);
+      return circuit.add({ kind: 'unary', op: new AssertSingleOperator(types, plan.keyColumns), input });
     }
     case 'topN': {
       const input = lowerInto(circuit, plan.input);

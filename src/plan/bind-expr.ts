@@ -17,7 +17,7 @@ import type { ArgType } from '../expr/function-def.js';
 import { commonType } from '../expr/function-def.js';
 import { lookupFunction, resolveFunction } from '../expr/function-registry.js';
 import { parseDate, parseTimestamp } from '../expr/datetime.js';
-import type { CallExpr, ColumnRef, Expr } from '../sql/ast.js';
+import type { CallExpr, ColumnRef, ExistsExpr, Expr, InSubqueryExpr, ScalarSubquery } from '../sql/ast.js';
 import { resolveTypeName } from './type-names.js';
 import { AGGREGATE_NAMES } from './aggregate-signatures.js';
 
@@ -25,6 +25,14 @@ import { AGGREGATE_NAMES } from './aggregate-signatures.js';
 export interface ExprContext {
   column(ref: ColumnRef): BoundExpr;
   aggregate(call: CallExpr): BoundExpr;
+  /** Where subqueries are allowed: binds `EXISTS (...)`, `x [NOT] IN (SELECT ...)` or `(SELECT ...)`. */
+  subquery?(e: InSubqueryExpr | ExistsExpr | ScalarSubquery): BoundExpr;
+  /**
+   * Set while binding a correlated global aggregate: count(*) counts this
+   * column (non-NULL on every real row) instead, so the NULL-extended row
+   * that keeps an empty group alive counts 0.
+   */
+  readonly countStarArg?: BoundExpr;
   /** Where window functions are allowed (select list, ORDER BY): binds `fn(...) OVER (...)`. */
   window?(call: CallExpr): BoundExpr;
   /** In grouped clauses: the group-key reference when `expr` is a GROUP BY expression. */
@@ -304,7 +312,8 @@ export function bindExpr(e: Expr, ctx: ExprContext): BoundExpr {
     case 'inSubquery':
     case 'exists':
     case 'scalarSubquery':
-      throw unsupported('subqueries in expressions', e.pos);
+      if (ctx.subquery === undefined) throw unsupported('a subquery in this clause', e.pos);
+      return ctx.subquery(e);
   }
 }
 

@@ -15,7 +15,9 @@
 import { EngineError, SqlState, unsupported } from '../common/errors.js';
 import type { BoundExpr } from '../expr/bound-expr.js';
 import { referencedColumns, remapColumns } from '../expr/bound-expr.js';
-import type { Expr, FromItem, JoinRef } from '../sql/ast.js';
+import type { ColumnRef, Expr, FromItem, JoinRef } from '../sql/ast.js';
+import type { OuterBinding, SubqueryEnv } from './bind-subquery.js';
+import { applySubqueryConjuncts, containsSubquery } from './bind-subquery.js';
 import { bindCall, bindExpr, requireBoolean, unify } from './bind-expr.js';
 import type { ExprContext } from './bind-expr.js';
 import { noAggregates } from './bind-grouping.js';
@@ -28,6 +30,11 @@ import { resolveColumn } from './scope.js';
 export interface BoundRelation {
   readonly plan: LogicalPlan;
   readonly scope: readonly ScopeColumn[];
+  /**
+   * With a preserved outer leaf (a correlated global aggregate): a column that
+   * is non-NULL on every row except the NULL-extended ones, for count(*).
+   */
+  readonly marker?: BoundExpr;
 }
 
 /** How FROM items that are not joins are bound (tables, views, CTEs, subqueries). */
@@ -35,6 +42,12 @@ export interface FromBinder {
   readonly params: readonly unknown[];
   /** Binds a table name, CTE name or subquery; `qualifier` is what its columns are reached by. */
   bindRelation(item: Exclude<FromItem, JoinRef>): BoundRelation;
+  /** Resolves a column name in `scope` (and, in a correlated subquery, the outer query). */
+  resolve(scope: readonly ScopeColumn[], ref: ColumnRef): BoundExpr;
+  /** Set when binding a correlated subquery: the outer values' leaf D. */
+  readonly outer?: OuterBinding;
+  /** Binds subqueries in WHERE. */
+  readonly subqueries: SubqueryEnv;
 }
 
 /** A boolean condition over the graph's global column numbering. */
@@ -74,8 +87,8 @@ class JoinGraph {
   }
 
   /** Splits `condition` at top-level ANDs and binds each part against `scope`. */
-  addCondition(condition: Expr, scope: readonly ScopeColumn[], params: readonly unknown[], clause: string): void {
-    const ctx: ExprContext = { column: (ref) => resolveColumn(scope, ref), aggregate: noAggregates(clause), params };
+  addCondition(condition: Expr, scope: readonly ScopeColumn[], binder: FromBinder, clause: string): void {
+    const ctx: ExprContext = { column: (ref) => binder.resolve(scope, ref), aggregate: noAggregates(clause), params: binder.params };
     for (const part of splitAnd(condition)) {
       const expr = requireBoolean(bindExpr(part, ctx), clause, part.pos);
       const leaves = [...new Set([...referencedColumns(expr)].map((c) => this.leafOf(c)))].sort((a, b) => a - b);
@@ -101,8 +114,33 @@ function andAll(exprs: readonly BoundExpr[]): BoundExpr | null {
 export function bindFromWhere(items: readonly FromItem[], where: Expr | null, binder: FromBinder): BoundRelation {
   const graph = new JoinGraph();
   for (const item of items) addItem(graph, item, binder);
-  if (where !== null) graph.addCondition(where, graph.scope(), binder.params, 'WHERE');
-  return planGraph(graph);
+  let preserve = -1;
+  if (binder.outer !== undefined) {
+    if (binder.outer.preserve && graph.leaves.length > 0) preserve = graph.leaves.length;
+    graph.addLeaf(binder.outer.leaf);
+  }
+  // Conjuncts with subqueries join their results onto the finished plan.
+  const deferred: Expr[] = [];
+  if (where !== null) {
+    for (const part of splitAnd(where)) {
+      if (containsSubquery(part)) deferred.push(part);
+      else graph.addCondition(part, graph.scope(), binder, 'WHERE');
+    }
+  }
+  const planned = planGraph(graph, preserve);
+  if (deferred.length === 0) return planned;
+  const withSubqueries = applySubqueryConjuncts(planned, deferred, binder.subqueries, {
+    column: (ref) => binder.resolve(planned.scope, ref),
+    params: binder.params,
+  });
+  return planned.marker === undefined ? withSubqueries : { ...withSubqueries, marker: planned.marker };
+}
+
+/** A FROM item of a join unit: no outer leaf, no deferred conditions. */
+function bindItem(item: FromItem, binder: FromBinder): BoundRelation {
+  const graph = new JoinGraph();
+  addItem(graph, item, binder);
+  return planGraph(graph, -1);
 }
 
 function addItem(graph: JoinGraph, item: FromItem, binder: FromBinder): void {
@@ -114,7 +152,7 @@ function addItem(graph: JoinGraph, item: FromItem, binder: FromBinder): void {
     const first = graph.leaves.length;
     addItem(graph, item.left, binder);
     addItem(graph, item.right, binder);
-    if (item.on !== null) graph.addCondition(item.on, graph.scope(first), binder.params, 'JOIN/ON');
+    if (item.on !== null) graph.addCondition(item.on, graph.scope(first), binder, 'JOIN/ON');
     return;
   }
   graph.addLeaf(bindJoinUnit(item, binder));
@@ -122,8 +160,8 @@ function addItem(graph: JoinGraph, item: FromItem, binder: FromBinder): void {
 
 /** An outer, USING or NATURAL join: both sides planned separately, then one Join node. */
 function bindJoinUnit(join: JoinRef, binder: FromBinder): BoundRelation {
-  const left = bindFromWhere([join.left], null, binder);
-  const right = bindFromWhere([join.right], null, binder);
+  const left = bindItem(join.left, binder);
+  const right = bindItem(join.right, binder);
   const leftWidth = left.plan.columns.length;
   const scope: ScopeColumn[] = [...left.scope, ...right.scope.map((c) => ({ ...c, index: c.index + leftWidth }))];
   const joinType = join.joinType === 'cross' ? 'inner' : join.joinType;
@@ -154,7 +192,7 @@ function bindJoinUnit(join: JoinRef, binder: FromBinder): BoundRelation {
       merged.push({ name, leftCol: lu!, rightCol: ru! });
     }
   } else if (join.on !== null) {
-    const ctx: ExprContext = { column: (ref) => resolveColumn(scope, ref), aggregate: noAggregates('JOIN conditions'), params: binder.params };
+    const ctx: ExprContext = { column: (ref) => binder.resolve(scope, ref), aggregate: noAggregates('JOIN conditions'), params: binder.params };
     for (const part of splitAnd(join.on)) {
       conditions.push({ expr: requireBoolean(bindExpr(part, ctx), 'JOIN/ON', part.pos), label: renderExpr(part) });
     }
@@ -189,7 +227,7 @@ function bindJoinUnit(join: JoinRef, binder: FromBinder): BoundRelation {
  * columns): equalities with one side on each input become hash keys, the rest
  * the residual.
  */
-function makeJoin(joinType: JoinNode['joinType'], left: LogicalPlan, right: LogicalPlan, conditions: readonly BoundExpr[], label: string): JoinNode {
+export function makeJoin(joinType: JoinNode['joinType'], left: LogicalPlan, right: LogicalPlan, conditions: readonly BoundExpr[], label: string): JoinNode {
   const leftWidth = left.columns.length;
   const leftKeys: BoundExpr[] = [];
   const rightKeys: BoundExpr[] = [];
@@ -231,8 +269,19 @@ function makeJoin(joinType: JoinNode['joinType'], left: LogicalPlan, right: Logi
   };
 }
 
-/** Plans a join graph: filters pushed to leaves, then joins in a connected order. */
-function planGraph(graph: JoinGraph): BoundRelation {
+/**
+ * Plans a join graph: filters pushed to leaves, then joins in a connected
+ * order. With `preserve` >= 0 (the last leaf), the other leaves are planned
+ * first and that leaf is LEFT JOINed to them on every conjunct that reads it.
+ */
+function planGraph(graph: JoinGraph, preserve: number): BoundRelation {
+  if (preserve >= 0) return planPreserving(graph, preserve);
+  const { plan, scope } = planJoins(graph);
+  return { plan, scope };
+}
+
+/** planGraph without a preserved leaf; also returns where each global column landed. */
+function planJoins(graph: JoinGraph): BoundRelation & { readonly physical: Int32Array } {
   const n = graph.leaves.length;
   if (n === 0) throw unsupported('an empty FROM clause');
   const leafPlans = graph.leaves.map((l) => l.plan);
@@ -292,7 +341,34 @@ function planGraph(graph: JoinGraph): BoundRelation {
     };
   }
   const scope = graph.scope().map((c) => ({ ...c, index: physical[c.index]! }));
-  return { plan, scope };
+  return { plan, scope, physical };
+}
+
+function planPreserving(graph: JoinGraph, preserve: number): BoundRelation {
+  const rest = new JoinGraph();
+  for (let l = 0; l < preserve; l++) rest.addLeaf(graph.leaves[l]!);
+  const onPreserved = graph.conjuncts.filter((c) => c.leaves.includes(preserve));
+  rest.conjuncts.push(...graph.conjuncts.filter((c) => !c.leaves.includes(preserve)));
+  const inner = planJoins(rest);
+  // The marker: TRUE on every inner row, NULL on the preserved leaf's unmatched rows.
+  const innerWidth = inner.plan.columns.length;
+  const marked: LogicalPlan = {
+    kind: 'project',
+    input: inner.plan,
+    exprs: [...inner.plan.columns.map((c, index): BoundExpr => ({ kind: 'column', index, type: c.type })), { kind: 'const', value: true, type: 'boolean' }],
+    labels: [...inner.plan.columns.map((c) => c.name), 'true'],
+    columns: [...inner.plan.columns, { name: '?marker', type: 'boolean' }],
+  };
+  const d = graph.leaves[preserve]!;
+  const dWidth = d.plan.columns.length;
+  const dOffset = graph.offsets[preserve]!;
+  // Global column -> position in (D, inner): D first, then the inner plan's
+  // layout (the other leaves keep their global numbering in `rest`).
+  const physical = (i: number): number => (i >= dOffset ? i - dOffset : dWidth + inner.physical[i]!);
+  const conditions = onPreserved.map((c) => remapColumns(c.expr, physical));
+  const plan = makeJoin('left', d.plan, marked, conditions, `LEFT JOIN ON ${onPreserved.map((c) => c.label).join(' AND ') || 'TRUE'} (correlated aggregate)`);
+  const scope = [...d.scope, ...inner.scope.map((c) => ({ ...c, index: c.index + dWidth }))];
+  return { plan, scope, marker: { kind: 'column', index: dWidth + innerWidth, type: 'boolean' } };
 }
 
 function isEquality(e: BoundExpr): boolean {

@@ -30,7 +30,12 @@ export function containsAggregate(e: Expr): boolean {
     switch (x.kind) {
       case 'call':
         if (AGGREGATE_NAMES.has(x.name) && x.over === null) found = true;
-        else x.args.forEach(visit);
+        else {
+          x.args.forEach(visit);
+          // rank() OVER (ORDER BY count(*)): aggregates inside a window spec group the query too.
+          x.over?.partitionBy.forEach(visit);
+          x.over?.orderBy.forEach((o) => visit(o.expr));
+        }
         return;
       case 'unary':
         return visit(x.operand);
@@ -208,7 +213,12 @@ function bindAggregateCall(call: CallExpr, argCtx: ExprContext): AggregateCallPl
   if (call.star) {
     if (call.name !== 'count') throw new EngineError(SqlState.syntaxError, `${call.name}(*) is not valid; only count(*) is`, call.pos);
     if (call.distinct) throw new EngineError(SqlState.syntaxError, 'count(DISTINCT *) is not valid; write count(DISTINCT expression) or count(*)', call.pos);
-    fn = 'count_star';
+    if (argCtx.countStarArg !== undefined) {
+      fn = 'count';
+      arg = argCtx.countStarArg;
+    } else {
+      fn = 'count_star';
+    }
   } else if (ordered) {
     const within = call.withinGroup!;
     if (call.distinct) throw new EngineError(SqlState.syntaxError, `cannot use DISTINCT with WITHIN GROUP (in ${call.name})`, call.pos);

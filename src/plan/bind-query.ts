@@ -8,13 +8,16 @@ import { EngineError, SqlState, unsupported } from '../common/errors.js';
 import type { BoundExpr } from '../expr/bound-expr.js';
 import { exprKey, remapColumns } from '../expr/bound-expr.js';
 import { createWindowBinder } from './bind-window.js';
+import { rewritePerGroupTopN } from './rewrite-top-n.js';
 import type { SourcePosition } from '../common/errors.js';
 import type { SqlType } from '../common/sql-type.js';
 import { typeInfo } from '../common/sql-type.js';
 import { commonType } from '../expr/function-def.js';
-import type { CommonTableExpr, Expr, OrderItem, Query, Select, SelectItem, SetOperation } from '../sql/ast.js';
+import type { ColumnRef, CommonTableExpr, Expr, OrderItem, Query, Select, SelectItem, SetOperation } from '../sql/ast.js';
 import type { BoundRelation, FromBinder } from './bind-from.js';
 import { bindFromWhere } from './bind-from.js';
+import type { OuterBinding } from './bind-subquery.js';
+import { OUTER_QUALIFIER, SubqueryJoiner, containsSubquery, resolveWithOuter } from './bind-subquery.js';
 import type { Catalog } from './catalog.js';
 import type { LogicalPlan, OutputColumn, QueryPlan, SortKey } from './logical-plan.js';
 import { planInputs } from './logical-plan.js';
@@ -33,6 +36,8 @@ export interface BindOptions {
   readonly forView: boolean;
   /** Binding a subquery: LIMIT/OFFSET become an incremental top-N. */
   readonly nested?: boolean;
+  /** Binding a correlated subquery: the outer values it may reference. */
+  readonly outer?: OuterBinding;
   /** WITH queries in scope, by name. */
   readonly ctes?: ReadonlyMap<string, CteDefinition>;
 }
@@ -84,23 +89,33 @@ export function bindQuery(query: Query, options: BindOptions): QueryPlan {
   }
   const inner: BindOptions = { ...options, ctes };
   const plan = query.kind === 'setOp' ? bindSetOperation(query, inner) : bindSelect(query, inner);
-  return { ...plan, dependsOn: [...new Set(planInputs(plan.root))] };
+  // Per-group top-N (row_number() <= n over a partition) becomes a TopN; the rewrite recurses itself.
+  const root = options.nested === true ? plan.root : rewritePerGroupTopN(plan.root);
+  return { ...plan, root, dependsOn: [...new Set(planInputs(root))] };
 }
 
 /** Binds a FROM item that is not a join: a CTE, a table or view, or a subquery. */
 function fromBinder(options: BindOptions): FromBinder {
   const ctes = options.ctes ?? new Map<string, CteDefinition>();
+  // Derived tables and CTEs cannot see the outer query (no LATERAL).
+  const { outer, ...base } = options;
   return {
     params: options.params,
+    resolve: (scope, ref) => resolveWithOuter(scope, ref, outer),
+    ...(outer !== undefined ? { outer } : {}),
+    subqueries: {
+      params: options.params,
+      bindNested: (query, nestedOuter) => bindQuery(query, { ...base, nested: true, ...(nestedOuter !== null ? { outer: nestedOuter } : {}) }),
+    },
     bindRelation(item) {
       if (item.kind === 'tableFunctionRef') throw unsupported(`table function ${item.name}()`, item.pos);
       if (item.kind === 'subqueryRef') {
-        const sub = bindQuery(item.query, { ...options, nested: true, ctes });
+        const sub = bindQuery(item.query, { ...base, nested: true, ctes });
         return subqueryRelation(sub, item.alias, item.columnAliases, item.pos);
       }
       const cte = ctes.get(item.name);
       if (cte !== undefined) {
-        const sub = bindQuery(cte.cte.query, { ...options, nested: true, ctes: cte.visible });
+        const sub = bindQuery(cte.cte.query, { ...base, nested: true, ctes: cte.visible });
         return subqueryRelation(sub, item.alias ?? item.name, cte.cte.columns, item.pos);
       }
       const entry = options.catalog.get(item.name);
@@ -151,14 +166,25 @@ function renameColumns(plan: LogicalPlan, names: readonly string[]): LogicalPlan
   };
 }
 
-function bindSelect(q: Select, options: BindOptions): QueryPlan {
+function bindSelect(select: Select, options: BindOptions): QueryPlan {
+  let q = select;
   const { params } = options;
   if (Array.isArray(q.distinct)) throw unsupported('SELECT DISTINCT ON', q.pos);
+
+  const outer = options.outer;
+  const userGrouped =
+    q.groupBy.length > 0 ||
+    q.having !== null ||
+    q.items.some((it) => it.kind === 'exprItem' && containsAggregate(it.expr)) ||
+    q.orderBy.some((o) => containsAggregate(o.expr));
+  // A correlated global aggregate keeps a group for every outer value.
+  if (outer !== undefined && userGrouped && q.groupBy.length === 0 && q.from.length > 0) outer.preserve = true;
 
   // FROM and WHERE: the join graph, with WHERE conjuncts pushed into it.
   let plan: LogicalPlan;
   let scope: readonly ScopeColumn[];
-  if (q.from.length === 0) {
+  let marker: BoundExpr | undefined;
+  if (q.from.length === 0 && outer === undefined) {
     plan = { kind: 'singleRow', columns: [] };
     scope = [];
     if (q.where !== null) {
@@ -170,11 +196,21 @@ function bindSelect(q: Select, options: BindOptions): QueryPlan {
     const bound = bindFromWhere(q.from, q.where, fromBinder(options));
     plan = bound.plan;
     scope = bound.scope;
+    marker = bound.marker;
   }
-  const inputCtx: ExprContext = { column: (ref) => resolveColumn(scope, ref), aggregate: noAggregates('WHERE'), params };
+  const inputCtx: ExprContext = {
+    column: (ref) => resolveWithOuter(scope, ref, outer),
+    aggregate: noAggregates('WHERE'),
+    params,
+    ...(marker !== undefined ? { countStarArg: marker } : {}),
+  };
 
   // Expand the select list (stars) once; ORDER BY and GROUP BY refer to it.
+  // A correlated subquery also outputs (and groups by) the outer values it saw.
   const items = expandItems(q.items, scope);
+  const outerRefs: ColumnRef[] = (outer?.leaf.scope ?? []).map((c) => ({ kind: 'column', table: OUTER_QUALIFIER, name: c.name, pos: q.pos }));
+  outerRefs.forEach((ref, j) => items.push({ expr: ref, name: `?outer${j}`, alias: null }));
+  if (outerRefs.length > 0 && userGrouped) q = { ...q, groupBy: [...q.groupBy, ...outerRefs] };
 
   const grouped =
     q.groupBy.length > 0 ||
@@ -183,6 +219,14 @@ function bindSelect(q: Select, options: BindOptions): QueryPlan {
     q.orderBy.some((o) => containsAggregate(o.expr));
 
   let outputCtx: ExprContext = { ...inputCtx, aggregate: noAggregates('this clause') };
+  // Subqueries in the select list of an ungrouped query join onto the FROM plan.
+  let selectJoiner: SubqueryJoiner | null = null;
+  if (items.some((it) => containsSubquery(it.expr))) {
+    if (grouped) throw unsupported('a subquery in the select list of a grouped query', q.pos);
+    const joiner = new SubqueryJoiner(plan, scope, fromBinder(options).subqueries);
+    selectJoiner = joiner;
+    outputCtx = { ...outputCtx, subquery: (e) => joiner.bind(e, outputCtx) };
+  }
   const grouping = grouped ? bindGrouping(q, items, scope, inputCtx, plan) : null;
   if (grouping !== null) outputCtx = grouping.ctx;
 
@@ -198,8 +242,10 @@ function bindSelect(q: Select, options: BindOptions): QueryPlan {
   const distinct = q.distinct === true;
   const sortKeys: SortKey[] = q.orderBy.map((o) => bindSortKey(o, items, exprs, names, labels, selectCtx, distinct));
 
+  if (selectJoiner !== null) plan = selectJoiner.plan;
   if (grouping !== null) {
     plan = grouping.build();
+    if (outer !== undefined && q.groupBy.length === outerRefs.length && plan.kind === 'aggregate') plan = { ...plan, singleRowPerOuter: true };
     if (having !== null && q.having !== null) {
       plan = { kind: 'filter', input: plan, predicate: having, label: renderExpr(q.having), columns: plan.columns };
     }
@@ -213,16 +259,18 @@ function bindSelect(q: Select, options: BindOptions): QueryPlan {
   plan = { kind: 'project', input: plan, exprs, labels, columns };
   if (distinct) plan = distinctOf(plan, q.pos);
 
-  return finishQuery(plan, items.length, sortKeys, q, options);
+  const outerColumns = outerRefs.map((_, j) => items.length - outerRefs.length + j);
+  return finishQuery(plan, items.length, sortKeys, q, options, outerColumns);
 }
 
 /** LIMIT/OFFSET and the ORDER BY a one-shot read applies. */
-function finishQuery(root: LogicalPlan, visibleColumns: number, sortKeys: SortKey[], q: Query, options: BindOptions): QueryPlan {
+function finishQuery(root: LogicalPlan, visibleColumns: number, sortKeys: SortKey[], q: Query, options: BindOptions, partitionBy: readonly number[] = []): QueryPlan {
   const limit = constantInteger(q.limit, 'LIMIT', options.params);
   const offset = constantInteger(q.offset, 'OFFSET', options.params) ?? 0;
   if ((options.forView || options.nested === true) && (limit !== null || offset !== 0)) {
     // Maintained: a TopN node, then the hidden sort columns dropped.
-    const topN: LogicalPlan = { kind: 'topN', input: root, partitionBy: [], sortKeys, limit, offset, columns: root.columns };
+    // In a correlated subquery the ranking is per outer value.
+    const topN: LogicalPlan = { kind: 'topN', input: root, partitionBy, sortKeys, limit, offset, columns: root.columns };
     return { root: withoutHiddenColumns(topN, visibleColumns), visibleColumns, orderBy: [], limit: null, offset: 0, dependsOn: [] };
   }
   return { root, visibleColumns, orderBy: options.forView ? [] : sortKeys, limit, offset, dependsOn: [] };

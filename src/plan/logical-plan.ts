@@ -13,7 +13,7 @@ export interface OutputColumn {
   readonly type: SqlType;
 }
 
-export type LogicalPlan = ScanNode | SingleRowNode | FilterNode | ProjectNode | AggregateNode | JoinNode | SetOpNode | TopNNode | WindowNode;
+export type LogicalPlan = ScanNode | SingleRowNode | FilterNode | ProjectNode | AggregateNode | JoinNode | SetOpNode | TopNNode | WindowNode | AssertSingleNode;
 
 export interface ScanNode {
   readonly kind: 'scan';
@@ -75,6 +75,8 @@ export interface AggregateNode {
   readonly aggregates: readonly AggregateCallPlan[];
   readonly columns: readonly OutputColumn[];
   readonly distinct?: true;
+  /** Grouped only by a correlated subquery's outer values: one row per outer value. */
+  readonly singleRowPerOuter?: true;
 }
 
 /**
@@ -143,6 +145,18 @@ export interface WindowNode {
   readonly partitionBy: readonly number[];
   readonly orderBy: readonly WindowOrderKey[];
   readonly calls: readonly WindowCall[];
+  readonly columns: readonly OutputColumn[];
+}
+
+/**
+ * A scalar subquery's result, checked to hold at most one row per key (the
+ * correlated outer values; no keys: one row in all). More is PostgreSQL's
+ * error 21000, raised by the change that causes it.
+ */
+export interface AssertSingleNode {
+  readonly kind: 'assertSingle';
+  readonly input: LogicalPlan;
+  readonly keyColumns: readonly number[];
   readonly columns: readonly OutputColumn[];
 }
 

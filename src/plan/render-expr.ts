@@ -16,6 +16,8 @@ export function renderExpr(e: Expr): string {
     case 'typedLiteral':
       return `${e.type.name.toUpperCase()} '${e.value}'`;
     case 'column':
+      // A correlated subquery's outer values (bind-subquery.ts) read as outer.$1, outer.$2, ...
+      if (e.table === '\u0000outer') return `outer.$${Number(e.name) + 1}`;
       return e.table === null ? e.name : `${e.table}.${e.name}`;
     case 'param':
       return `$${e.index}`;

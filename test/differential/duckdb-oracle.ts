@@ -28,6 +28,8 @@ export class DuckDbOracle {
     // pg-crosscheck: NULL <> c came out true). The oracle trades that optimization for
     // correctness; the rewriter only simplifies expressions, it adds no semantics.
     await conn.run("SET disabled_optimizers = 'expression_rewriter'");
+    // PostgreSQL sorts NULLs as larger than every value: last ascending, first descending.
+    await conn.run("SET default_null_order = 'nulls_last_on_asc_first_on_desc'");
     return new DuckDbOracle(instance, conn);
   }
 
