@@ -169,7 +169,6 @@ function renameColumns(plan: LogicalPlan, names: readonly string[]): LogicalPlan
 function bindSelect(select: Select, options: BindOptions): QueryPlan {
   let q = select;
   const { params } = options;
-  if (Array.isArray(q.distinct)) throw unsupported('SELECT DISTINCT ON', q.pos);
 
   const outer = options.outer;
   const userGrouped =
@@ -241,6 +240,17 @@ function bindSelect(select: Select, options: BindOptions): QueryPlan {
   const labels = items.map((it) => renderExpr(it.expr));
   const distinct = q.distinct === true;
   const sortKeys: SortKey[] = q.orderBy.map((o) => bindSortKey(o, items, exprs, names, labels, selectCtx, distinct));
+  // DISTINCT ON (...): the first row of each group in ORDER BY order, i.e. a
+  // top-1 per group. Its expressions name columns as ORDER BY's do.
+  const distinctOn = Array.isArray(q.distinct)
+    ? (q.distinct as readonly Expr[]).map((e) => bindSortKey({ expr: e, direction: 'asc', nulls: null, pos: e.pos }, items, exprs, names, labels, selectCtx, false).column)
+    : null;
+  if (distinctOn !== null && sortKeys.length > 0) {
+    const leading = new Set(sortKeys.slice(0, distinctOn.length).map((k) => k.column));
+    if (sortKeys.length < distinctOn.length || distinctOn.some((c) => !leading.has(c))) {
+      throw new EngineError(SqlState.invalidColumnReference, 'SELECT DISTINCT ON expressions must match initial ORDER BY expressions', q.orderBy[0]!.pos);
+    }
+  }
 
   if (selectJoiner !== null) plan = selectJoiner.plan;
   if (grouping !== null) {
@@ -258,6 +268,9 @@ function bindSelect(select: Select, options: BindOptions): QueryPlan {
   const columns: OutputColumn[] = exprs.map((e, i) => ({ name: names[i]!, type: e.type }));
   plan = { kind: 'project', input: plan, exprs, labels, columns };
   if (distinct) plan = distinctOf(plan, q.pos);
+  if (distinctOn !== null) {
+    plan = { kind: 'topN', input: plan, partitionBy: distinctOn, sortKeys, limit: 1, offset: 0, columns: plan.columns };
+  }
 
   const outerColumns = outerRefs.map((_, j) => items.length - outerRefs.length + j);
   return finishQuery(plan, items.length, sortKeys, q, options, outerColumns);
@@ -273,7 +286,9 @@ function finishQuery(root: LogicalPlan, visibleColumns: number, sortKeys: SortKe
     const topN: LogicalPlan = { kind: 'topN', input: root, partitionBy, sortKeys, limit, offset, columns: root.columns };
     return { root: withoutHiddenColumns(topN, visibleColumns), visibleColumns, orderBy: [], limit: null, offset: 0, dependsOn: [] };
   }
-  return { root, visibleColumns, orderBy: options.forView ? [] : sortKeys, limit, offset, dependsOn: [] };
+  // A view stores only its visible columns; hidden sort columns matter only to one-shot reads.
+  if (options.forView) return { root: withoutHiddenColumns(root, visibleColumns), visibleColumns, orderBy: [], limit, offset, dependsOn: [] };
+  return { root, visibleColumns, orderBy: sortKeys, limit, offset, dependsOn: [] };
 }
 
 /**

@@ -1,4 +1,4 @@
-// Joins, set operations, subqueries in FROM/WITH and subquery expressions
+// Joins, set operations, DISTINCT ON, top-N, subqueries in FROM/WITH and subquery expressions
 // end to end: each query is a materialized view maintained through seeded
 // random inserts, updates and deletes on two tables (small key domains, NULL
 // keys, duplicates), and after every step the view — and the same query run
@@ -43,6 +43,8 @@ const QUERIES: Record<string, string> = {
   scalar_expr: 'SELECT id, (SELECT count(*) + 1 FROM b WHERE b.k = a.k AND b.y > 1) AS n FROM a',
   exists_uncorrelated: 'SELECT id FROM a WHERE EXISTS (SELECT 1 FROM b WHERE y > 4)',
   top_n: 'SELECT id, x FROM a ORDER BY x DESC, id LIMIT 3',
+  distinct_on: 'SELECT DISTINCT ON (k) k, id, x FROM a ORDER BY k, x DESC, id',
+  distinct_on_hidden: 'SELECT DISTINCT ON (b.k) b.k, b.id FROM b ORDER BY b.k, b.y, b.id',
   correlated_limit: 'SELECT id, (SELECT y FROM b WHERE b.k = a.k ORDER BY y DESC, id LIMIT 1) AS best FROM a',
 };
 
