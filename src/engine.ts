@@ -52,7 +52,7 @@ export interface EngineOptions {
 export class Engine {
   private readonly catalog = new Catalog();
   private readonly tables = new Map<string, TableStore>();
-  private readonly scheduler = new Scheduler();
+  private readonly scheduler = new Scheduler((r) => this.snapshot(r));
   readonly clock: () => number;
 
   constructor(options: EngineOptions = {}) {

@@ -17,6 +17,7 @@ export const SqlState = {
   duplicateTable: '42P07',
   duplicateAlias: '42712',
   windowingError: '42P20',
+  invalidRecursion: '42P19',
   duplicateColumn: '42701',
   datatypeMismatch: '42804',
   cannotCoerce: '42846',

@@ -9,7 +9,8 @@
 import { assert } from '../common/assert.js';
 import type { SqlType } from '../common/sql-type.js';
 import type { ZBatch } from '../columnar/z-batch.js';
-import { concatBatches, emptyBatch } from '../columnar/z-batch.js';
+import { concatBatches, emptyBatch, negateBatch } from '../columnar/z-batch.js';
+import type { FixpointOperator } from './fixpoint.js';
 import type { BinaryOperator, Operator } from './operator.js';
 
 export type CircuitNode =
@@ -18,12 +19,30 @@ export type CircuitNode =
   | { readonly kind: 'unary'; readonly op: Operator; readonly input: number }
   | { readonly kind: 'binary'; readonly op: BinaryOperator; readonly left: number; readonly right: number }
   /** UNION ALL: the inputs' deltas concatenated (linear, no state). */
-  | { readonly kind: 'union'; readonly inputs: readonly number[]; readonly types: readonly SqlType[] };
+  | { readonly kind: 'union'; readonly inputs: readonly number[]; readonly types: readonly SqlType[] }
+  /** A WITH RECURSIVE relation: reads relations itself (fixpoint.ts). */
+  | { readonly kind: 'fixpoint'; readonly op: FixpointOperator };
 
 /** What one step did, so a failed commit can be undone by replaying negated inputs. */
 export type UndoEntry =
   | { readonly kind: 'unary'; readonly op: Operator; readonly input: ZBatch }
-  | { readonly kind: 'binary'; readonly op: BinaryOperator; readonly left: ZBatch; readonly right: ZBatch };
+  | { readonly kind: 'binary'; readonly op: BinaryOperator; readonly left: ZBatch; readonly right: ZBatch }
+  | { readonly kind: 'custom'; readonly undo: () => void };
+
+/** Undoes one logged step: replays its inputs negated (Z-set inverses). */
+export function undoStep(entry: UndoEntry): void {
+  switch (entry.kind) {
+    case 'unary':
+      entry.op.step(negateBatch(entry.input));
+      return;
+    case 'binary':
+      entry.op.stepBinary(negateBatch(entry.left), negateBatch(entry.right));
+      return;
+    case 'custom':
+      entry.undo();
+      return;
+  }
+}
 
 export function nodeTypes(node: CircuitNode): readonly SqlType[] {
   return node.kind === 'source' || node.kind === 'union' ? node.types : node.op.outputTypes;
@@ -43,7 +62,10 @@ export class Circuit {
   /** Relations the circuit reads (deduplicated, in first-read order). */
   relations(): string[] {
     const out: string[] = [];
-    for (const n of this.nodes) if (n.kind === 'source' && n.relation !== null && !out.includes(n.relation)) out.push(n.relation);
+    for (const n of this.nodes) {
+      const read = n.kind === 'source' ? (n.relation === null ? [] : [n.relation]) : n.kind === 'fixpoint' ? n.op.relations() : [];
+      for (const r of read) if (!out.includes(r)) out.push(r);
+    }
     return out;
   }
 
@@ -56,7 +78,12 @@ export class Circuit {
    * change; an empty batch still steps the operators reading it). Returns the output delta. Operators append to `log` what
    * they accepted, in order.
    */
-  step(input: (relation: string | null) => ZBatch | undefined, log?: { push(entry: UndoEntry): unknown }): ZBatch {
+  step(
+    input: (relation: string | null) => ZBatch | undefined,
+    log?: { push(entry: UndoEntry): unknown },
+    /** Relations' current contents, for operators that may recompute (a UNION recursion). */
+    snapshot?: (relation: string) => ZBatch,
+  ): ZBatch {
     const out: (ZBatch | null)[] = new Array(this.nodes.length).fill(null);
     for (let i = 0; i < this.nodes.length; i++) {
       const node = this.nodes[i]!;
@@ -82,6 +109,12 @@ export class Circuit {
           const right = r ?? emptyBatch(nodeTypes(this.nodes[node.right]!));
           out[i] = node.op.stepBinary(left, right);
           log?.push({ kind: 'binary', op: node.op, left, right });
+          break;
+        }
+        case 'fixpoint': {
+          const { delta, undo } = node.op.run(input, snapshot);
+          log?.push({ kind: 'custom', undo });
+          if (delta.length > 0) out[i] = delta;
           break;
         }
         case 'union': {

@@ -9,6 +9,7 @@
 import type { ZBatch } from '../columnar/z-batch.js';
 import { negateBatch } from '../columnar/z-batch.js';
 import type { Circuit, UndoEntry } from './circuit.js';
+import { undoStep } from './circuit.js';
 import type { MaterializedRows } from './materialized-rows.js';
 
 export interface DataflowNode {
@@ -24,23 +25,19 @@ export interface DataflowNode {
 type SchedulerUndo = UndoEntry | { readonly kind: 'sink'; readonly sink: MaterializedRows; readonly delta: ZBatch };
 
 function undo(entry: SchedulerUndo): void {
-  switch (entry.kind) {
-    case 'unary':
-      entry.op.step(negateBatch(entry.input));
-      return;
-    case 'binary':
-      entry.op.stepBinary(negateBatch(entry.left), negateBatch(entry.right));
-      return;
-    case 'sink':
-      entry.sink.apply(negateBatch(entry.delta));
-      return;
-  }
+  if (entry.kind === 'sink') entry.sink.apply(negateBatch(entry.delta));
+  else undoStep(entry);
 }
 
 export class Scheduler {
   private readonly nodes: DataflowNode[] = [];
   /** The last committed log sequence number. */
   lsn = 0;
+
+  constructor(
+    /** Relations' current contents, for operators that may recompute (a UNION recursion). */
+    private readonly snapshot?: (relation: string) => ZBatch,
+  ) {}
 
   add(node: DataflowNode): void {
     this.nodes.push(node);
@@ -70,7 +67,7 @@ export class Scheduler {
         const output = node.circuit.step((r) => {
           const d = r === null ? undefined : pending.get(r);
           return d !== undefined && d.length > 0 ? d : undefined;
-        }, log);
+        }, log, this.snapshot);
         node.sink.apply(output);
         log.push({ kind: 'sink', sink: node.sink, delta: output });
         pending.set(node.name, output);

@@ -40,6 +40,13 @@ function planLines(plan: LogicalPlan, depth: number, out: string[]): void {
       out.push(`${pad}Window ${plan.calls.map((c) => c.label ?? c.fn).join(', ')} OVER (${over})`);
       return planLines(plan.input, depth + 1, out);
     }
+    case 'recursiveCte':
+      out.push(`${pad}Recursive ${plan.name} (${plan.distinct ? 'UNION' : 'UNION ALL'})`);
+      planLines(plan.base, depth + 1, out);
+      return planLines(plan.step, depth + 1, out);
+    case 'recursiveRef':
+      out.push(`${pad}Recursive reference (the rows derived so far)`);
+      return;
     case 'assertSingle':
       out.push(`${pad}Assert at most one row${plan.keyColumns.length > 0 ? ' per outer value' : ''} (scalar subquery)`);
       return planLines(plan.input, depth + 1, out);
@@ -85,7 +92,8 @@ export function explainLines(target: ExplainTarget): string[] {
         return;
       default: {
         const info = node.op.describe();
-        out.push(`  ${n}. ${info.name} ${info.detail}${from(node.kind === 'unary' ? [node.input] : [node.left, node.right])}`);
+        const inputs = node.kind === 'unary' ? from([node.input]) : node.kind === 'binary' ? from([node.left, node.right]) : ` (reads ${node.op.relations().join(', ')} itself)`;
+        out.push(`  ${n}. ${info.name} ${info.detail}${inputs}`);
         out.push(`       state: ${info.state}${info.state === 'none' ? '' : ` (${node.op.stateSize()} entries now)`}; work: ${info.cost}`);
       }
     }

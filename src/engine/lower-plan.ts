@@ -11,39 +11,60 @@ import { SetOperationOperator } from '../dataflow/set-operation.js';
 import { TopNOperator } from '../dataflow/top-n.js';
 import { AssertSingleOperator } from '../dataflow/assert-single.js';
 import { WindowOperator } from '../dataflow/window.js';
+import { FixpointOperator } from '../dataflow/fixpoint.js';
 import type { LogicalPlan } from '../plan/logical-plan.js';
 import { lowerAggregate } from './lower-aggregate.js';
 
 export function lowerPlan(plan: LogicalPlan): Circuit {
   const circuit = new Circuit();
-  lowerInto(circuit, plan);
+  lowerInto(circuit, plan, new Map());
   return circuit;
 }
 
-/** Adds the nodes computing `plan` to `circuit`; returns the index of the node producing its rows. */
-function lowerInto(circuit: Circuit, plan: LogicalPlan): number {
+/** The source name a recursive term reads its own relation by (no user can write it). */
+export function recursiveSource(id: number): string {
+  return `\u0000recursive ${id}`;
+}
+
+/**
+ * Adds the nodes computing `plan` to `circuit`; returns the index of the node
+ * producing its rows. `shared` maps each recursive CTE already lowered in this
+ * circuit to its node, so every reference reads the one fixed point.
+ */
+function lowerInto(circuit: Circuit, plan: LogicalPlan, shared: Map<number, number>): number {
   const types = plan.columns.map((c) => c.type);
+  const lower = (p: LogicalPlan): number => lowerInto(circuit, p, shared);
   switch (plan.kind) {
+    case 'recursiveCte': {
+      const known = shared.get(plan.id);
+      if (known !== undefined) return known;
+      const op = new FixpointOperator(types, () => ({ base: lowerPlan(plan.base), step: lowerPlan(plan.step) }), recursiveSource(plan.id), plan.distinct, plan.name);
+      const index = circuit.add({ kind: 'fixpoint', op });
+      shared.set(plan.id, index);
+      return index;
+    }
+    case 'recursiveRef':
+      return circuit.add({ kind: 'source', relation: recursiveSource(plan.id), types });
     case 'scan':
       return circuit.add({ kind: 'source', relation: plan.relation, types });
     case 'singleRow':
       return circuit.add({ kind: 'source', relation: null, types });
     case 'filter': {
-      const input = lowerInto(circuit, plan.input);
+      const input = lower(plan.input);
       return circuit.add({ kind: 'unary', op: new FilterOperator(types, compileExpr(plan.predicate), plan.label), input });
     }
     case 'project': {
-      const input = lowerInto(circuit, plan.input);
+      const input = lower(plan.input);
       const labels = plan.labels.map((l, i) => (plan.columns[i]!.name === l ? l : `${l} AS ${plan.columns[i]!.name}`));
       return circuit.add({ kind: 'unary', op: new ProjectOperator(types, plan.exprs.map(compileExpr), labels.join(', ')), input });
     }
     case 'aggregate': {
-      const input = lowerInto(circuit, plan.input);
+      const input = lower(plan.input);
       return circuit.add({ kind: 'unary', op: lowerAggregate(plan), input });
     }
     case 'join': {
-      const left = lowerInto(circuit, plan.left);
-      const right = lowerInto(circuit, plan.right);
+      const left = lower(plan.left);
+      const right = lower(plan.right);
       const op = new JoinOperator({
         kind: plan.joinType,
         leftTypes: plan.left.columns.map((c) => c.type),
@@ -58,23 +79,23 @@ function lowerInto(circuit: Circuit, plan: LogicalPlan): number {
       return circuit.add({ kind: 'binary', op, left, right });
     }
     case 'setOp': {
-      const left = lowerInto(circuit, plan.left);
-      const right = lowerInto(circuit, plan.right);
+      const left = lower(plan.left);
+      const right = lower(plan.right);
       if (plan.op === 'unionAll') return circuit.add({ kind: 'union', inputs: [left, right], types });
       return circuit.add({ kind: 'binary', op: new SetOperationOperator(plan.op, plan.all, types), left, right });
     }
     case 'window': {
-      const input = lowerInto(circuit, plan.input);
+      const input = lower(plan.input);
       const inputTypes = plan.input.columns.map((c) => c.type);
       const op = new WindowOperator(inputTypes, plan.partitionBy, plan.orderBy, plan.calls, plan.input.columns.map((c) => c.name));
       return circuit.add({ kind: 'unary', op, input });
     }
     case 'assertSingle': {
-      const input = lowerInto(circuit, plan.input);
+      const input = lower(plan.input);
       return circuit.add({ kind: 'unary', op: new AssertSingleOperator(types, plan.keyColumns), input });
     }
     case 'topN': {
-      const input = lowerInto(circuit, plan.input);
+      const input = lower(plan.input);
       const op = new TopNOperator(types, plan.partitionBy, plan.sortKeys, plan.limit, plan.offset, plan.columns.map((c) => c.name));
       return circuit.add({ kind: 'unary', op, input });
     }

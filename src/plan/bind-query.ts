@@ -9,6 +9,7 @@ import type { BoundExpr } from '../expr/bound-expr.js';
 import { exprKey, remapColumns } from '../expr/bound-expr.js';
 import { createWindowBinder } from './bind-window.js';
 import { rewritePerGroupTopN } from './rewrite-top-n.js';
+import { bindRecursiveCte, readsName } from './bind-recursive.js';
 import type { SourcePosition } from '../common/errors.js';
 import type { SqlType } from '../common/sql-type.js';
 import { typeInfo } from '../common/sql-type.js';
@@ -19,7 +20,7 @@ import { bindFromWhere } from './bind-from.js';
 import type { OuterBinding } from './bind-subquery.js';
 import { OUTER_QUALIFIER, SubqueryJoiner, containsSubquery, resolveWithOuter } from './bind-subquery.js';
 import type { Catalog } from './catalog.js';
-import type { LogicalPlan, OutputColumn, QueryPlan, SortKey } from './logical-plan.js';
+import type { LogicalPlan, OutputColumn, QueryPlan, RecursiveCteNode, RecursiveRefNode, SortKey } from './logical-plan.js';
 import { planInputs } from './logical-plan.js';
 import { bindExpr, castTo, requireBoolean } from './bind-expr.js';
 import type { Item } from './bind-grouping.js';
@@ -46,6 +47,10 @@ export interface BindOptions {
 export interface CteDefinition {
   readonly cte: CommonTableExpr;
   readonly visible: ReadonlyMap<string, CteDefinition>;
+  /** A recursive CTE: its node once bound (every reference shares it). */
+  readonly recursive?: { node?: RecursiveCteNode };
+  /** Inside a recursive term: the name reads the rows derived so far. */
+  readonly recursiveRef?: RecursiveRefNode;
 }
 
 
@@ -74,7 +79,6 @@ function constantInteger(e: Expr | null, what: 'LIMIT' | 'OFFSET', params: reado
 }
 
 export function bindQuery(query: Query, options: BindOptions): QueryPlan {
-  if (query.withRecursive) throw unsupported('WITH RECURSIVE', query.pos);
   let ctes = options.ctes ?? new Map<string, CteDefinition>();
   if (query.with.length > 0) {
     const scoped = new Map(ctes);
@@ -82,8 +86,10 @@ export function bindQuery(query: Query, options: BindOptions): QueryPlan {
       if (query.with.filter((c) => c.name === cte.name).length > 1) {
         throw new EngineError(SqlState.duplicateAlias, `WITH query name "${cte.name}" specified more than once`, cte.pos);
       }
-      // Each CTE sees the ones before it (WITH RECURSIVE aside).
-      scoped.set(cte.name, { cte, visible: new Map(scoped) });
+      // Each CTE sees the ones before it; under WITH RECURSIVE one that reads
+      // its own name is a fixed point (bound on first use, then shared).
+      const recursive = query.withRecursive && readsName(cte.query, cte.name);
+      scoped.set(cte.name, { cte, visible: new Map(scoped), ...(recursive ? { recursive: {} } : {}) });
     }
     ctes = scoped;
   }
@@ -114,6 +120,16 @@ function fromBinder(options: BindOptions): FromBinder {
         return subqueryRelation(sub, item.alias, item.columnAliases, item.pos);
       }
       const cte = ctes.get(item.name);
+      if (cte?.recursiveRef !== undefined) return relationOf(cte.recursiveRef, item.alias ?? item.name);
+      if (cte?.recursive !== undefined) {
+        const def = cte;
+        def.recursive!.node ??= bindRecursiveCte(def.cte, (query, selfRef) => {
+          const visible = new Map(def.visible);
+          if (selfRef !== null) visible.set(def.cte.name, { cte: def.cte, visible: def.visible, recursiveRef: selfRef });
+          return bindQuery(query, { ...base, nested: true, ctes: visible });
+        });
+        return relationOf(def.recursive!.node, item.alias ?? item.name);
+      }
       if (cte !== undefined) {
         const sub = bindQuery(cte.cte.query, { ...base, nested: true, ctes: cte.visible });
         return subqueryRelation(sub, item.alias ?? item.name, cte.cte.columns, item.pos);
@@ -128,6 +144,10 @@ function fromBinder(options: BindOptions): FromBinder {
       };
     },
   };
+}
+
+function relationOf(plan: LogicalPlan, qualifier: string): BoundRelation {
+  return { plan, scope: plan.columns.map((c, index) => ({ qualifier, name: c.name, index, type: c.type })) };
 }
 
 /** A bound subquery as a FROM relation: its visible columns, optionally renamed. */

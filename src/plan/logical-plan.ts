@@ -13,7 +13,7 @@ export interface OutputColumn {
   readonly type: SqlType;
 }
 
-export type LogicalPlan = ScanNode | SingleRowNode | FilterNode | ProjectNode | AggregateNode | JoinNode | SetOpNode | TopNNode | WindowNode | AssertSingleNode;
+export type LogicalPlan = ScanNode | SingleRowNode | FilterNode | ProjectNode | AggregateNode | JoinNode | SetOpNode | TopNNode | WindowNode | AssertSingleNode | RecursiveCteNode | RecursiveRefNode;
 
 export interface ScanNode {
   readonly kind: 'scan';
@@ -160,6 +160,29 @@ export interface AssertSingleNode {
   readonly columns: readonly OutputColumn[];
 }
 
+/**
+ * A WITH RECURSIVE relation: the fixed point of `base` UNION [ALL] `step`,
+ * where `step` reads the relation itself through RecursiveRef leaves with the
+ * same `id`. Every reference in the main query is this same node object.
+ */
+export interface RecursiveCteNode {
+  readonly kind: 'recursiveCte';
+  readonly id: number;
+  readonly name: string;
+  readonly base: LogicalPlan;
+  readonly step: LogicalPlan;
+  /** UNION (true) or UNION ALL (false). */
+  readonly distinct: boolean;
+  readonly columns: readonly OutputColumn[];
+}
+
+/** Inside a recursive term: the recursive relation's rows so far. */
+export interface RecursiveRefNode {
+  readonly kind: 'recursiveRef';
+  readonly id: number;
+  readonly columns: readonly OutputColumn[];
+}
+
 /** A bound query: the plan plus what only a one-shot read applies. */
 export interface QueryPlan {
   readonly root: LogicalPlan;
@@ -182,6 +205,10 @@ export function planInputs(plan: LogicalPlan): string[] {
     case 'join':
     case 'setOp':
       return [...planInputs(plan.left), ...planInputs(plan.right)];
+    case 'recursiveCte':
+      return [...planInputs(plan.base), ...planInputs(plan.step)];
+    case 'recursiveRef':
+      return [];
     default:
       return planInputs(plan.input);
   }

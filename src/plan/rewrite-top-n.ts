@@ -104,6 +104,9 @@ export function rewritePerGroupTopN(plan: LogicalPlan): LogicalPlan {
   switch (plan.kind) {
     case 'scan':
     case 'singleRow':
+    // A recursive CTE node is shared by identity between its references: left as is.
+    case 'recursiveCte':
+    case 'recursiveRef':
       return plan;
     case 'join':
     case 'setOp': {

@@ -1,6 +1,6 @@
 // The binder's SELECT DISTINCT: a grouping on every output column with no
 // aggregate calls, placed above the select list (and above GROUP BY/HAVING);
-// ORDER BY must name a select-list entry (42P10); DISTINCT ON stays 0A000.
+// ORDER BY must name a select-list entry (42P10); DISTINCT ON is a top-1 per group.
 
 import { describe, expect, it } from 'vitest';
 import { EngineError } from '../../src/common/errors.js';
@@ -131,9 +131,14 @@ describe('SELECT DISTINCT in the binder', () => {
     expect(bind('SELECT DISTINCT b FROM t ORDER BY b', true).orderBy).toEqual([]);
   });
 
-  it('keeps DISTINCT ON unsupported (0A000)', () => {
-    const e = bindError('SELECT DISTINCT ON (a) a, b FROM t');
-    expect(e.code).toBe('0A000');
-    expect(e.message).toContain('SELECT DISTINCT ON');
+  it('binds DISTINCT ON as a top-1 per group, and rejects it when it does not lead ORDER BY (42P10)', () => {
+    const plan = bind('SELECT DISTINCT ON (a) a, b FROM t ORDER BY a, b DESC', true).root;
+    expect(plan.kind).toBe('topN');
+    if (plan.kind !== 'topN') return;
+    expect(plan.partitionBy).toEqual([0]);
+    expect(plan.limit).toBe(1);
+    expect(plan.sortKeys.map((k) => [k.column, k.descending])).toEqual([[0, false], [1, true]]);
+    const e = bindError('SELECT DISTINCT ON (a) a, b FROM t ORDER BY b');
+    expect(e.code).toBe('42P10');
   });
 });
