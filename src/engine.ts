@@ -14,6 +14,7 @@ import { MaterializedRows } from './dataflow/materialized-rows.js';
 import { Scheduler } from './dataflow/scheduler.js';
 import { deleteDelta, insertDelta, updateDelta, widenToTable } from './engine/dml.js';
 import { explainLines } from './engine/explain.js';
+import { createIndex, dropIndex, planTableConstraints, registerTableConstraints, showIndexes } from './engine/index-ddl.js';
 import { commandResult, rowsResult, valuesResult } from './engine/format-result.js';
 import { arrowToColumns, objectsToColumns } from './engine/ingest-values.js';
 import { lowerPlan, uniqueKeyColumns } from './engine/lower-plan.js';
@@ -124,6 +125,10 @@ export class Engine {
         return this.createTable(stmt);
       case 'createView':
         return this.createView(stmt, params);
+      case 'createIndex':
+        return createIndex({ catalog: this.catalog, tables: this.tables }, stmt);
+      case 'dropIndex':
+        return dropIndex({ catalog: this.catalog, tables: this.tables }, stmt);
       case 'insert': {
         const entry = this.requireTable(stmt.table, 'insert into');
         const store = this.tables.get(entry.name)!;
@@ -153,7 +158,7 @@ export class Engine {
       case 'drop':
         return this.drop(stmt);
       case 'show':
-        return this.show(stmt.what);
+        return stmt.what === 'indexes' ? showIndexes(this.catalog) : this.show(stmt.what);
       case 'explain':
         return this.explain(stmt, params);
       case 'query': {
@@ -222,9 +227,11 @@ export class Engine {
       type: resolveTypeName(c.type),
       notNull: c.notNull || primaryKey.includes(i),
     }));
+    const constraints = planTableConstraints(this.catalog, stmt.name, columns, primaryKey, stmt.primaryKeyName ?? null, stmt.unique ?? []);
     const entry: TableEntry = { kind: 'table', name: stmt.name, columns, primaryKey };
     this.catalog.add(entry);
-    this.tables.set(stmt.name, new TableStore(columns, primaryKey));
+    this.tables.set(stmt.name, new TableStore(columns, primaryKey, constraints.primaryKeyName ?? undefined));
+    registerTableConstraints({ catalog: this.catalog, tables: this.tables }, stmt.name, constraints);
     return commandResult('CREATE TABLE');
   }
 

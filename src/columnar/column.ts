@@ -6,6 +6,8 @@
 import type { SqlType } from '../common/sql-type.js';
 import { assert } from '../common/assert.js';
 import type { Validity } from './validity.js';
+import { IntervalValues, copyInterval, copyIntervalRange, intervalSpan, setInterval } from './interval-values.js';
+import { formatInterval, parseInterval } from './interval-text.js';
 import { isValid, setNull, allValid, normalizeValidity } from './validity.js';
 
 export type ColumnValues = Uint8Array | Int32Array | Float64Array | string[];
@@ -17,8 +19,9 @@ export interface Column {
   readonly validity: Validity;
 }
 
-/** A JS value as it lives inside Freshet: number for numeric/date/timestamp
- *  (see sql-type.ts for units), boolean, string, or null. */
+/** A JS value as it lives inside Freshet: number for numeric/date/timestamp/
+ *  timestamptz (see sql-type.ts for units), boolean, string (text, jsonb's
+ *  canonical text, and an interval's PostgreSQL text form), or null. */
 export type Scalar = number | string | boolean | null;
 
 export function makeColumn(type: SqlType, values: ColumnValues, validity: Validity, length: number): Column {
@@ -36,8 +39,12 @@ export function allocValues(type: SqlType, length: number): ColumnValues {
     case 'bigint':
     case 'double':
     case 'timestamp':
+    case 'timestamptz':
       return new Float64Array(length);
+    case 'interval':
+      return new IntervalValues(length);
     case 'text':
+    case 'jsonb':
       return new Array<string>(length).fill('');
   }
 }
@@ -54,6 +61,10 @@ export function u8(col: Column): Uint8Array {
   assert(col.values instanceof Uint8Array, `expected a Uint8Array column, got ${col.type}`);
   return col.values;
 }
+export function intervals(col: Column): IntervalValues {
+  assert(col.values instanceof IntervalValues, `expected an interval column, got ${col.type}`);
+  return col.values;
+}
 export function str(col: Column): string[] {
   assert(Array.isArray(col.values), `expected a text column, got ${col.type}`);
   return col.values;
@@ -63,6 +74,10 @@ export function str(col: Column): string[] {
 export function getScalar(col: Column, i: number): Scalar {
   if (!isValid(col.validity, i)) return null;
   if (col.type === 'boolean') return col.values[i] === 1;
+  if (col.values instanceof IntervalValues) {
+    const v = col.values;
+    return formatInterval(v.months[i]!, v.days[i]!, v.micros[i]!);
+  }
   return col.values[i] as number | string;
 }
 
@@ -73,7 +88,13 @@ export function constantColumn(type: SqlType, value: Scalar, length: number): Co
     return makeColumn(type, values, new Uint8Array((length + 7) >>> 3), length);
   }
   if (Array.isArray(values)) values.fill(value as string);
-  else if (values instanceof Uint8Array) values.fill(value === true ? 1 : 0);
+  else if (values instanceof IntervalValues) {
+    const p = parseInterval(value as string);
+    values.months.fill(p.months);
+    values.days.fill(p.days);
+    values.micros.fill(p.micros);
+    values.fill(intervalSpan(p.months, p.days, p.micros));
+  } else if (values instanceof Uint8Array) values.fill(value === true ? 1 : 0);
   else values.fill(value as number);
   return makeColumn(type, values, null, length);
 }
@@ -88,11 +109,19 @@ export function columnFromScalars(type: SqlType, scalars: readonly Scalar[]): Co
     if (v === null || v === undefined) {
       validity ??= allValid(n);
       setNull(validity, i);
-    } else if (Array.isArray(values)) values[i] = v as string;
-    else if (values instanceof Uint8Array) values[i] = v === true ? 1 : 0;
-    else values[i] = v as number;
+    } else storeScalar(values, i, v);
   }
   return makeColumn(type, values, normalizeValidity(validity, n), n);
+}
+
+/** Writes one non-null Scalar at row i of a values array (edges: VALUES, literals). */
+export function storeScalar(values: ColumnValues, i: number, v: number | string | boolean): void {
+  if (Array.isArray(values)) values[i] = v as string;
+  else if (values instanceof Uint8Array) values[i] = v === true ? 1 : 0;
+  else if (values instanceof IntervalValues) {
+    const p = parseInterval(v as string);
+    setInterval(values, i, p.months, p.days, p.micros);
+  } else values[i] = v as number;
 }
 
 /** Copies the rows listed in `indexes`, in that order: filters and joins. */
@@ -102,6 +131,10 @@ export function gatherColumn(col: Column, indexes: Int32Array, count = indexes.l
   if (Array.isArray(src)) {
     const out = new Array<string>(count);
     for (let i = 0; i < count; i++) out[i] = src[indexes[i]!]!;
+    values = out;
+  } else if (src instanceof IntervalValues) {
+    const out = new IntervalValues(count);
+    for (let i = 0; i < count; i++) copyInterval(out, i, src, indexes[i]!);
     values = out;
   } else {
     const out = new (src.constructor as { new (n: number): Uint8Array | Int32Array | Float64Array })(count);
@@ -133,6 +166,8 @@ export function concatColumns(type: SqlType, cols: readonly Column[]): Column {
     if (Array.isArray(values)) {
       const src = c.values as string[];
       for (let i = 0; i < c.length; i++) values[at + i] = src[i]!;
+    } else if (values instanceof IntervalValues) {
+      copyIntervalRange(values, at, c.values as IntervalValues, c.length);
     } else {
       (values as Float64Array).set((c.values as Float64Array).subarray(0, c.length), at);
     }

@@ -6,6 +6,7 @@ import type { SqlType } from '../common/sql-type.js';
 import type { Column, ColumnValues } from './column.js';
 import { allocValues, makeColumn } from './column.js';
 import { allValid, isValid, setNull, setValid, validityBytes } from './validity.js';
+import { IntervalValues, copyInterval, copyIntervalRange, intervalPrefix } from './interval-values.js';
 
 const INITIAL_CAPACITY = 64;
 
@@ -31,6 +32,10 @@ export class GrowableColumn {
       const next = allocValues(this.type, cap) as string[];
       for (let i = 0; i < old.length; i++) next[i] = old[i]!;
       this.values = next;
+    } else if (old instanceof IntervalValues) {
+      const next = new IntervalValues(cap);
+      copyIntervalRange(next, 0, old, old.length);
+      this.values = next;
     } else {
       const next = allocValues(this.type, cap) as Float64Array;
       next.set(old as Float64Array);
@@ -45,7 +50,9 @@ export class GrowableColumn {
   /** Copies row `row` of `src` into slot `slot` (capacity must suffice). */
   setFrom(slot: number, src: Column, row: number): void {
     if (isValid(src.validity, row)) {
-      (this.values as Float64Array)[slot] = (src.values as Float64Array)[row]!;
+      // Interval parts live beside the span: copy all of them.
+      if (this.values instanceof IntervalValues) copyInterval(this.values, slot, src.values as IntervalValues, row);
+      else (this.values as Float64Array)[slot] = (src.values as Float64Array)[row]!;
       setValid(this.validity, slot);
     } else {
       setNull(this.validity, slot);
@@ -61,9 +68,12 @@ export class GrowableColumn {
   /** A read-only view of the first `length` rows (shares storage: do not keep
    *  it across later writes). */
   view(length: number): Column {
+    // subarray of an interval store would be a bare Float64Array of spans.
     const values = Array.isArray(this.values)
       ? this.values
-      : (this.values as Float64Array).subarray(0, length);
+      : this.values instanceof IntervalValues
+        ? intervalPrefix(this.values, length)
+        : (this.values as Float64Array).subarray(0, length);
     const validity = this.hasNulls ? this.validity.subarray(0, validityBytes(length)) : null;
     return makeColumn(this.type, values, validity, length);
   }

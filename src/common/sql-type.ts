@@ -6,9 +6,15 @@
 //   bigint             Float64Array integral values; exact within ±2^53 (see README)
 //   double             Float64Array
 //   timestamp          Float64Array microseconds since 1970-01-01 00:00:00
+//   timestamptz        Float64Array microseconds since 1970-01-01 00:00:00 UTC (an instant;
+//                                   the session time zone is always UTC)
+//   interval           IntervalValues (columnar/interval-values.ts): a Float64Array of each
+//                                   value's comparison span plus months, days and micros arrays
 //   text               string[]     (dictionary encoding comes with the storage issue)
+//   jsonb              string[]     canonical JSON text (keys ordered and de-duplicated as
+//                                   PostgreSQL's jsonb does), so equal values are equal strings
 
-export const SqlTypes = ['boolean', 'integer', 'bigint', 'double', 'text', 'timestamp', 'date'] as const;
+export const SqlTypes = ['boolean', 'integer', 'bigint', 'double', 'text', 'timestamp', 'date', 'timestamptz', 'interval', 'jsonb'] as const;
 export type SqlType = (typeof SqlTypes)[number];
 
 interface TypeInfo {
@@ -28,6 +34,9 @@ export const typeInfo: { readonly [T in SqlType]: TypeInfo } = {
   text: { oid: 25, pgName: 'text', sqlName: 'TEXT' },
   timestamp: { oid: 1114, pgName: 'timestamp', sqlName: 'TIMESTAMP' },
   date: { oid: 1082, pgName: 'date', sqlName: 'DATE' },
+  timestamptz: { oid: 1184, pgName: 'timestamptz', sqlName: 'TIMESTAMP WITH TIME ZONE' },
+  interval: { oid: 1186, pgName: 'interval', sqlName: 'INTERVAL' },
+  jsonb: { oid: 3802, pgName: 'jsonb', sqlName: 'JSONB' },
 };
 
 /** Numeric types in order of widening: integer < bigint < double. */
@@ -45,9 +54,16 @@ export function widerNumeric(a: SqlType, b: SqlType): SqlType {
   return ra >= rb ? a : b;
 }
 
-/** Types stored as Float64Array: arithmetic and hashing treat them alike. */
+/** Types stored as Float64Array: arithmetic and hashing treat them alike. An
+ *  interval's Float64Array holds its comparison span, so hashing, equality and
+ *  ordering read it like any double; copying it needs interval-values.ts. */
 export function isFloat64Backed(t: SqlType): boolean {
-  return t === 'bigint' || t === 'double' || t === 'timestamp';
+  return t === 'bigint' || t === 'double' || t === 'timestamp' || t === 'timestamptz' || t === 'interval';
+}
+
+/** Types whose values are instants or calendar dates (DATE, TIMESTAMP, TIMESTAMPTZ). */
+export function isDatetime(t: SqlType): boolean {
+  return t === 'date' || t === 'timestamp' || t === 'timestamptz';
 }
 
 /** Types stored as Int32Array. */

@@ -5,7 +5,7 @@
 import type { SqlType } from '../common/sql-type.js';
 import { EngineError, SqlState } from '../common/errors.js';
 import type { Column, ColumnValues, Scalar } from '../columnar/column.js';
-import { allocValues, columnFromScalars, constantColumn, gatherColumn, makeColumn } from '../columnar/column.js';
+import { allocValues, columnFromScalars, constantColumn, gatherColumn, makeColumn, storeScalar as storeScalarAt } from '../columnar/column.js';
 import { allValid, setNull } from '../columnar/validity.js';
 import type { ZBatch } from '../columnar/z-batch.js';
 import { concatBatches } from '../columnar/z-batch.js';
@@ -24,7 +24,8 @@ export interface DmlResult {
   readonly rowCount: number;
 }
 
-function tableContext(table: TableEntry, params: readonly unknown[], clause: string): ExprContext {
+/** Names resolve to the columns of one relation (a table, or a view for CREATE INDEX); aggregates are refused. */
+export function tableContext(table: Pick<TableEntry, 'name' | 'columns'>, params: readonly unknown[], clause: string): ExprContext {
   return {
     params,
     column(ref) {
@@ -119,9 +120,7 @@ type StoreOutcome = typeof STORED | typeof NULL_STORED | typeof NOT_LITERAL;
 
 function storeScalar(v: Scalar, out: ColumnValues, i: number): StoreOutcome {
   if (v === null) return NULL_STORED;
-  if (Array.isArray(out)) out[i] = v as string;
-  else if (out instanceof Uint8Array) out[i] = v === true ? 1 : 0;
-  else out[i] = v as number;
+  storeScalarAt(out, i, v);
   return STORED;
 }
 

@@ -5,7 +5,9 @@ import type { SqlType } from '../common/sql-type.js';
 import { typeInfo } from '../common/sql-type.js';
 import type { Column } from '../columnar/column.js';
 import { isValid } from '../columnar/validity.js';
-import { formatDate, formatTimestamp } from '../expr/datetime.js';
+import { formatDate, formatTimestamp, formatTimestamptz } from '../expr/datetime.js';
+import { formatInterval } from '../columnar/interval-text.js';
+import { IntervalValues } from '../columnar/interval-values.js';
 import type { QueryResult, ResultField, ResultValue } from '../query-result.js';
 
 export function resultFields(columns: readonly { name: string; type: SqlType }[]): ResultField[] {
@@ -32,6 +34,15 @@ function toResultValue(col: Column, i: number): ResultValue {
       return formatTimestamp(v as number);
     case 'date':
       return formatDate(v as number);
+    case 'timestamptz':
+      return formatTimestamptz(v as number);
+    case 'interval': {
+      const iv = col.values as IntervalValues;
+      return formatInterval(iv.months[i]!, iv.days[i]!, iv.micros[i]!);
+    }
+    case 'jsonb':
+      // node-postgres hands jsonb to clients as text; so does this result.
+      return v as string;
   }
 }
 

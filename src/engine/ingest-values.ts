@@ -34,15 +34,19 @@ function columnIndex(table: TableEntry, name: string): number {
 function jsToScalar(v: unknown, type: SqlType, column: string, row: number): Scalar {
   if (v === null || v === undefined) return null;
   try {
-    if (typeof v === 'string') return castValue(v, 'text', type);
+    if (typeof v === 'string' && type !== 'jsonb') return castValue(v, 'text', type);
     if (typeof v === 'number') {
       if (type === 'integer' || type === 'bigint' || type === 'double') return castValue(v, Number.isInteger(v) ? 'bigint' : 'double', type);
       if (type === 'text') return castValue(v, 'double', 'text');
     }
     if (typeof v === 'boolean' && (type === 'boolean' || type === 'text')) return castValue(v, 'boolean', type);
-    if (v instanceof Date && (type === 'timestamp' || type === 'date')) {
+    if (v instanceof Date && (type === 'timestamp' || type === 'timestamptz' || type === 'date')) {
       const micros = v.getTime() * 1000;
-      return type === 'timestamp' ? micros : Math.floor(micros / MICROS_PER_DAY);
+      return type === 'date' ? Math.floor(micros / MICROS_PER_DAY) : micros;
+    }
+    // A jsonb column takes any JSON value as itself (a string is a JSON string).
+    if (type === 'jsonb' && typeof v !== 'function' && typeof v !== 'symbol' && typeof v !== 'bigint') {
+      return castValue(JSON.stringify(v), 'text', 'jsonb');
     }
   } catch (err) {
     if (err instanceof EngineError) throw new EngineError(err.code, `row ${row + 1}, column "${column}": ${err.message}`);

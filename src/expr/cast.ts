@@ -1,8 +1,10 @@
 // CAST between Freshet's types, for columns (kernels) and single values (the
 // binder folds casts of literals). Text forms follow PostgreSQL's output:
 // booleans 'true'/'false', doubles shortest-round-trip with PostgreSQL's
-// exponent style, timestamps 'YYYY-MM-DD HH:MM:SS[.ffffff]'. Doubles round
-// half away from zero when cast to integers (README: differences).
+// exponent style, timestamps 'YYYY-MM-DD HH:MM:SS[.ffffff]' (TIMESTAMPTZ with
+// '+00': the session time zone is UTC), intervals in IntervalStyle postgres,
+// jsonb canonical. Doubles round half away from zero when cast to integers
+// (README: differences). An interval's Scalar is its text form (column.ts).
 
 import type { SqlType } from '../common/sql-type.js';
 import { typeInfo } from '../common/sql-type.js';
@@ -10,7 +12,10 @@ import { EngineError, SqlState } from '../common/errors.js';
 import type { Column, Scalar } from '../columnar/column.js';
 import { allocValues, makeColumn } from '../columnar/column.js';
 import { isValid } from '../columnar/validity.js';
-import { MICROS_PER_DAY, formatDate, formatTimestamp, parseDate, parseTimestamp } from './datetime.js';
+import { formatInterval, parseInterval } from '../columnar/interval-text.js';
+import { IntervalValues, setInterval } from '../columnar/interval-values.js';
+import { MICROS_PER_DAY, formatDate, formatTimestamp, formatTimestamptz, parseDate, parseTimestamp, parseTimestamptz } from './datetime.js';
+import { canonicalJson, jsonbToScalar } from './json-value.js';
 import { roundHalfAway } from './functions/math.js';
 
 const INT32_MIN = -2147483648;
@@ -87,6 +92,12 @@ export function formatScalar(value: number | string | boolean, type: SqlType): s
       return formatTimestamp(value as number);
     case 'date':
       return formatDate(value as number);
+    case 'timestamptz':
+      return formatTimestamptz(value as number);
+    case 'interval':
+    case 'jsonb':
+      // Both Scalars are already their canonical text.
+      return value as string;
   }
 }
 
@@ -113,9 +124,19 @@ export function castValue(value: number | string | boolean, from: SqlType, to: S
           return parseTimestamp(s);
         case 'date':
           return parseDate(s);
+        case 'timestamptz':
+          return parseTimestamptz(s);
+        case 'interval': {
+          const p = parseInterval(s);
+          return formatInterval(p.months, p.days, p.micros);
+        }
+        case 'jsonb':
+          return canonicalJson(s);
       }
       break;
     }
+    case 'jsonb':
+      return jsonbToScalar(value as string, to);
     case 'boolean':
       if (to === 'integer' || to === 'bigint') return value === true ? 1 : 0;
       break;
@@ -127,10 +148,13 @@ export function castValue(value: number | string | boolean, from: SqlType, to: S
       if (to === 'double') return value as number;
       break;
     case 'timestamp':
+    case 'timestamptz':
+      // The session time zone is UTC: TIMESTAMP and TIMESTAMPTZ share their µs.
       if (to === 'date') return Math.floor((value as number) / MICROS_PER_DAY);
+      if (to === 'timestamp' || to === 'timestamptz') return value;
       break;
     case 'date':
-      if (to === 'timestamp') return (value as number) * MICROS_PER_DAY;
+      if (to === 'timestamp' || to === 'timestamptz') return (value as number) * MICROS_PER_DAY;
       break;
   }
   throw new EngineError(SqlState.datatypeMismatch, `cannot cast type ${typeInfo[from].sqlName.toLowerCase()} to ${typeInfo[to].sqlName.toLowerCase()}`);
@@ -142,8 +166,10 @@ export function canCast(from: SqlType, to: SqlType): boolean {
   const numeric = (t: SqlType): boolean => t === 'integer' || t === 'bigint' || t === 'double';
   if (numeric(from) && numeric(to)) return true;
   if (from === 'boolean') return to === 'integer' || to === 'bigint';
+  if (from === 'jsonb') return to === 'boolean' || numeric(to);
   if (to === 'boolean') return from === 'integer' || from === 'bigint';
-  return (from === 'timestamp' && to === 'date') || (from === 'date' && to === 'timestamp');
+  const datetime = (t: SqlType): boolean => t === 'date' || t === 'timestamp' || t === 'timestamptz';
+  return datetime(from) && datetime(to);
 }
 
 /** Casts a column. Widening numeric casts copy in one typed-array pass. */
@@ -155,6 +181,10 @@ export function castColumn(col: Column, to: SqlType): Column {
     return makeColumn(to, Float64Array.from(col.values as Int32Array), col.validity, n);
   }
   if (from === 'bigint' && to === 'double') return makeColumn(to, col.values, col.validity, n);
+  if ((from === 'timestamp' && to === 'timestamptz') || (from === 'timestamptz' && to === 'timestamp')) {
+    return makeColumn(to, col.values, col.validity, n);
+  }
+  if (from === 'interval' || to === 'interval') return castIntervalColumn(col, to);
   const values = allocValues(to, n);
   const src = col.values;
   for (let i = 0; i < n; i++) {
@@ -165,6 +195,27 @@ export function castColumn(col: Column, to: SqlType): Column {
     else (values as (number | string)[])[i] = v as number | string;
   }
   return makeColumn(to, values, col.validity, n);
+}
+
+/** Interval to text and text to interval (the only casts an interval has). */
+function castIntervalColumn(col: Column, to: SqlType): Column {
+  const n = col.length;
+  if (col.type === 'interval') {
+    const src = col.values as IntervalValues;
+    const out = new Array<string>(n).fill('');
+    for (let i = 0; i < n; i++) {
+      if (isValid(col.validity, i)) out[i] = formatInterval(src.months[i]!, src.days[i]!, src.micros[i]!);
+    }
+    return makeColumn(to, out, col.validity, n);
+  }
+  const src = col.values as string[];
+  const out = new IntervalValues(n);
+  for (let i = 0; i < n; i++) {
+    if (!isValid(col.validity, i)) continue;
+    const p = parseInterval(src[i]!);
+    setInterval(out, i, p.months, p.days, p.micros);
+  }
+  return makeColumn(to, out, col.validity, n);
 }
 
 /** Casts a possibly-null scalar. */

@@ -14,6 +14,7 @@ import type { BoundExpr, CaseExpr } from './bound-expr.js';
 import { castColumn } from './cast.js';
 import type { EvalInput } from './eval-input.js';
 import { SubsetInput } from './eval-input.js';
+import { IntervalValues, copyInterval } from '../columnar/interval-values.js';
 import { resolveFunction } from './function-registry.js';
 
 export type Kernel = (input: EvalInput) => Column;
@@ -120,7 +121,9 @@ function compileCase(expr: CaseExpr): Kernel {
       for (let j = 0; j < col.length; j++) {
         const target = rows === null ? j : rows[j]!;
         if (isValid(col.validity, j)) {
-          values[target] = col.values[j];
+          // An INTERVAL's value array carries its months/days/µs parts beside the span.
+          if (values instanceof IntervalValues) copyInterval(values, target, col.values as IntervalValues, j);
+          else values[target] = col.values[j];
           setValid(validity, target);
         }
       }

@@ -1,6 +1,8 @@
-// Calendar arithmetic for DATE (days since 1970-01-01) and TIMESTAMP
-// (microseconds since 1970-01-01 00:00:00, no time zone), proleptic Gregorian
-// as in PostgreSQL. Civil-date conversion follows the well-known "days from
+// Calendar arithmetic for DATE (days since 1970-01-01), TIMESTAMP
+// (microseconds since 1970-01-01 00:00:00, no time zone) and TIMESTAMPTZ (the
+// same count, as a UTC instant), proleptic Gregorian as in PostgreSQL. The
+// session time zone is always UTC: TIMESTAMPTZ input honours an explicit
+// offset ('+02', '-05:30', 'Z'), and output ends in '+00'. Civil-date conversion follows the well-known "days from
 // civil" derivation (era of 400 years = 146097 days), written out here.
 
 import { EngineError, SqlState } from '../common/errors.js';
@@ -38,13 +40,13 @@ export function civilFromDays(days: number): Civil {
   return { year: yoe + era * 400 + (month <= 2 ? 1 : 0), month, day };
 }
 
-function daysInMonth(year: number, month: number): number {
+export function daysInMonth(year: number, month: number): number {
   if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 const DATE_RE = /^\s*(-?\d{1,6})-(\d{1,2})-(\d{1,2})/;
-const TIME_RE = /^(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{1,2}(?::?\d{2})?)?\s*$/i;
+const TIME_RE = /^(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|UTC|GMT|[+-]\d{1,2}(?::?\d{2}(?::?\d{2})?)?)?\s*$/i;
 
 function badDatetime(kind: string, text: string): EngineError {
   return new EngineError(SqlState.invalidDatetimeFormat, `invalid input syntax for type ${kind}: "${text}"`);
@@ -78,9 +80,45 @@ export function parseDate(text: string): number {
 
 /** Parses 'YYYY-MM-DD[ T]HH:MM[:SS[.ffffff]]'; a zone suffix is ignored (TIMESTAMP has none). */
 export function parseTimestamp(text: string): number {
-  const { days, rest } = parseDateParts(text, 'timestamp');
+  return parseTimestampAndZone(text, 'timestamp').micros;
+}
+
+/**
+ * Parses TIMESTAMPTZ input: a timestamp with an optional offset ('+02',
+ * '-05:30', 'Z', 'UTC'); without one, the session time zone (UTC) applies.
+ * Returns the UTC instant in µs.
+ */
+export function parseTimestamptz(text: string): number {
+  const { micros, offsetSeconds } = parseTimestampAndZone(text, 'timestamp with time zone');
+  const utc = micros - offsetSeconds * MICROS_PER_SECOND;
+  if (Math.abs(utc) > MAX_WHOLE_SECOND_MICROS) {
+    throw new EngineError(SqlState.datetimeFieldOverflow, `timestamp out of range: "${text}"`);
+  }
+  return utc;
+}
+
+function zoneOffsetSeconds(zone: string | undefined, text: string): number {
+  if (zone === undefined) return 0;
+  const z = zone.toUpperCase();
+  if (z === 'Z' || z === 'UTC' || z === 'GMT') return 0;
+  const sign = z.startsWith('-') ? -1 : 1;
+  const digits = z.slice(1).replaceAll(':', '');
+  // '+5', '+05', '+0530', '+053015': hours, then minutes and seconds by two digits.
+  const hourLen = digits.length % 2 === 1 ? 1 : 2;
+  const hours = Number(digits.slice(0, hourLen));
+  const minutes = digits.length > hourLen ? Number(digits.slice(hourLen, hourLen + 2)) : 0;
+  const seconds = digits.length > hourLen + 2 ? Number(digits.slice(hourLen + 2, hourLen + 4)) : 0;
+  // PostgreSQL accepts offsets up to 15:59:59.
+  if (hours > 15 || minutes > 59 || seconds > 59) {
+    throw new EngineError(SqlState.invalidDatetimeFormat, `time zone displacement out of range: "${text}"`);
+  }
+  return sign * (hours * 3600 + minutes * 60 + seconds);
+}
+
+function parseTimestampAndZone(text: string, kind: string): { micros: number; offsetSeconds: number } {
+  const { days, rest } = parseDateParts(text, kind);
   const m = TIME_RE.exec(rest);
-  if (m === null) throw badDatetime('timestamp', text);
+  if (m === null) throw badDatetime(kind, text);
   const hour = m[1] === undefined ? 0 : Number(m[1]);
   const minute = m[2] === undefined ? 0 : Number(m[2]);
   const second = m[3] === undefined ? 0 : Number(m[3]);
@@ -100,7 +138,7 @@ export function parseTimestamp(text: string): number {
       `timestamp "${text}": fractional seconds are kept only for years 1685 to 2255 (Freshet stores microseconds in a double)`,
     );
   }
-  return micros + frac;
+  return { micros: micros + frac, offsetSeconds: zoneOffsetSeconds(m[5], text) };
 }
 
 const MAX_WHOLE_SECOND_MICROS = 2 ** 59;
@@ -135,6 +173,12 @@ export function formatTimestamp(micros: number): string {
   let out = `${datePart} ${pad(hour, 2)}:${pad(minute, 2)}:${pad(second, 2)}`;
   if (frac > 0) out += '.' + pad(frac, 6).replace(/0+$/, '');
   return bc ? out + ' BC' : out;
+}
+
+/** PostgreSQL's TIMESTAMPTZ text with TimeZone = UTC: '2024-01-02 03:04:05+00'. */
+export function formatTimestamptz(micros: number): string {
+  const text = formatTimestamp(micros);
+  return text.endsWith(' BC') ? `${text.slice(0, -3)}+00 BC` : `${text}+00`;
 }
 
 const TRUNC_UNITS = [

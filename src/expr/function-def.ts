@@ -32,9 +32,12 @@ export interface FunctionDef {
 
 /**
  * The type that a list of values unifies to (CASE, COALESCE, IN, comparison):
- * unknowns follow the known types; numerics widen; DATE widens to TIMESTAMP;
+ * unknowns follow the known types; numerics widen; DATE < TIMESTAMP < TIMESTAMPTZ;
  * all unknown means TEXT. null when the types cannot unify.
  */
+/** DATE widens to TIMESTAMP, both to TIMESTAMPTZ (PostgreSQL's preferred datetime type). */
+const datetimeRank: Partial<Record<SqlType, number>> = { date: 0, timestamp: 1, timestamptz: 2 };
+
 export function commonType(types: readonly ArgType[]): SqlType | null {
   let result: SqlType | null = null;
   for (const t of types) {
@@ -43,8 +46,8 @@ export function commonType(types: readonly ArgType[]): SqlType | null {
       result = t;
     } else if (isNumeric(result) && isNumeric(t)) {
       result = widerNumeric(result, t);
-    } else if ((result === 'date' && t === 'timestamp') || (result === 'timestamp' && t === 'date')) {
-      result = 'timestamp';
+    } else if (datetimeRank[result] !== undefined && datetimeRank[t] !== undefined) {
+      result = datetimeRank[result]! >= datetimeRank[t]! ? result : t;
     } else {
       return null;
     }

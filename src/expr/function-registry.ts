@@ -7,6 +7,9 @@ import { arithmeticFunctions } from './functions/arithmetic.js';
 import { comparisonFunctions } from './functions/comparison.js';
 import { conditionalFunctions } from './functions/conditional.js';
 import { datetimeFunctions } from './functions/datetime-functions.js';
+import { intervalFunctions } from './functions/interval-functions.js';
+import { jsonFunctions } from './functions/json-functions.js';
+import { toCharFunctions } from './functions/to-char.js';
 import { likeFunctions } from './functions/like.js';
 import { logicFunctions } from './functions/logic.js';
 import { mathFunctions } from './functions/math.js';
@@ -20,6 +23,9 @@ const all: readonly FunctionDef[] = [
   ...textFunctions,
   ...mathFunctions,
   ...datetimeFunctions,
+  ...intervalFunctions,
+  ...toCharFunctions,
+  ...jsonFunctions,
   ...likeFunctions,
 ];
 

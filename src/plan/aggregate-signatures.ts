@@ -52,14 +52,15 @@ export function aggregateResultType(fn: string, arg: SqlType | null): SqlType | 
       return arg !== null && isNumeric(arg) ? 'double' : null;
     case 'min':
     case 'max':
-      return arg === 'boolean' ? null : arg;
+      // MIN/MAX state keeps one number per value, so INTERVAL parts would be lost; PostgreSQL has no MIN/MAX(jsonb).
+      return arg === 'boolean' || arg === 'interval' || arg === 'jsonb' ? null : arg;
     case 'bool_and':
     case 'bool_or':
       return arg === 'boolean' ? 'boolean' : null;
     case 'string_agg':
       return arg === 'text' ? 'text' : null;
     case 'percentile_disc':
-      return arg;
+      return arg === 'interval' || arg === 'jsonb' ? null : arg;
     default:
       return null;
   }

@@ -5,7 +5,7 @@
 // calls, and rejects what this version cannot run with 0A000.
 
 import type { SqlType } from '../common/sql-type.js';
-import { isNumeric, typeInfo } from '../common/sql-type.js';
+import { isDatetime, isNumeric, typeInfo } from '../common/sql-type.js';
 import { EngineError, SqlState, unsupported } from '../common/errors.js';
 import type { SourcePosition } from '../common/errors.js';
 import { getScalar } from '../columnar/column.js';
@@ -16,7 +16,7 @@ import { BatchInput } from '../expr/eval-input.js';
 import type { ArgType } from '../expr/function-def.js';
 import { commonType } from '../expr/function-def.js';
 import { lookupFunction, resolveFunction } from '../expr/function-registry.js';
-import { parseDate, parseTimestamp } from '../expr/datetime.js';
+import { parseDate, parseTimestamp, parseTimestamptz } from '../expr/datetime.js';
 import type { CallExpr, ColumnRef, ExistsExpr, Expr, InSubqueryExpr, ScalarSubquery } from '../sql/ast.js';
 import { resolveTypeName } from './type-names.js';
 import { AGGREGATE_NAMES } from './aggregate-signatures.js';
@@ -44,6 +44,7 @@ const BINARY_FUNCTIONS: Record<string, string> = {
   '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '%': 'mod',
   '=': 'eq', '<>': 'ne', '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge',
   and: 'and', or: 'or', '||': 'concat_op',
+  '->': 'json_get', '->>': 'json_get_text', '#>': 'json_path', '#>>': 'json_path_text', '@>': 'json_contains', '<@': 'json_contained',
 };
 
 /** Functions whose arguments may be cast to text implicitly. */
@@ -73,7 +74,9 @@ function implicitCastAllowed(from: SqlType, to: SqlType, anyToText: boolean): bo
     const rank = { integer: 0, bigint: 1, double: 2 } as Record<string, number>;
     return rank[from]! <= rank[to]!;
   }
-  return from === 'date' && to === 'timestamp';
+  // DATE -> TIMESTAMP -> TIMESTAMPTZ are implicit; TIMESTAMPTZ -> TIMESTAMP is not.
+  if (from === 'date') return to === 'timestamp' || to === 'timestamptz';
+  return from === 'timestamp' && to === 'timestamptz';
 }
 
 /** Evaluates an expression without inputs (all leaves constant). */
@@ -119,8 +122,7 @@ export function assignTo(e: BoundExpr, to: SqlType, column: string, pos: SourceP
     from === to ||
     (isNumeric(from) && isNumeric(to)) ||
     to === 'text' ||
-    (from === 'date' && to === 'timestamp') ||
-    (from === 'timestamp' && to === 'date');
+    (isDatetime(from) && isDatetime(to));
   if (!allowed) {
     throw new EngineError(
       SqlState.datatypeMismatch,
@@ -246,6 +248,7 @@ export function bindExpr(e: Expr, ctx: ExprContext): BoundExpr {
       const t = resolveTypeName(e.type);
       if (t === 'timestamp') return constExpr(withPos(() => parseTimestamp(e.value), e.pos), 'timestamp');
       if (t === 'date') return constExpr(withPos(() => parseDate(e.value), e.pos), 'date');
+      if (t === 'timestamptz') return constExpr(withPos(() => parseTimestamptz(e.value), e.pos), 'timestamptz');
       return castTo(constExpr(e.value, 'text', true), t, e.pos);
     }
     case 'column':
@@ -386,4 +389,5 @@ const OPERATOR_NAMES: ReadonlySet<string> = new Set([
   'add', 'sub', 'mul', 'div', 'neg', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'and', 'or', 'not', 'in',
   'is_distinct', 'is_not_distinct', 'is_true', 'is_not_true', 'is_false', 'is_not_false',
   'is_null', 'is_not_null', 'concat_op', 'like', 'ilike', 'cast',
+  'json_get', 'json_get_text', 'json_path', 'json_path_text', 'json_contains', 'json_contained',
 ]);

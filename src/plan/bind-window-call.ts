@@ -110,6 +110,10 @@ export function bindWindowCall(call: CallExpr, ctx: ExprContext): BoundWindowCal
       offset = off;
     }
   }
+  // The window state keeps one number per value: an INTERVAL's months/days/µs parts would be lost.
+  if (arg !== null && (arg.type === 'interval' || arg.type === 'jsonb') && fn !== 'count') {
+    throw unsupported(`window function ${fn}() over ${typeName(arg.type)}`, call.pos);
+  }
   let type: SqlType;
   if (AGGREGATE_NAMES.has(fn) && arg !== null) {
     const t = aggregateResultType(fn, arg.type);

@@ -1,5 +1,7 @@
 // The catalog: the tables and materialized views that exist, their columns,
-// and which views depend on what. Metadata only; the engine owns the data.
+// which views depend on what, and the indexes on tables and views. Metadata
+// only; the engine owns the data. As in PostgreSQL, tables, views and indexes
+// share one namespace.
 
 import { EngineError, SqlState } from '../common/errors.js';
 import type { SqlType } from '../common/sql-type.js';
@@ -30,9 +32,21 @@ export interface ViewEntry {
 
 export type CatalogEntry = TableEntry | ViewEntry;
 
+export interface IndexEntry {
+  readonly name: string;
+  /** The table or materialized view it is on. */
+  readonly relation: string;
+  readonly unique: boolean;
+  /** What made it: a PRIMARY KEY or UNIQUE constraint of CREATE TABLE, or CREATE INDEX. */
+  readonly origin: 'primaryKey' | 'uniqueConstraint' | 'createIndex';
+  /** A CREATE INDEX statement that would make it again, for SHOW INDEXES. */
+  readonly definition: string;
+}
+
 export class Catalog {
   /** Insertion order is creation order, which is a topological order of views. */
   private readonly entries = new Map<string, CatalogEntry>();
+  private readonly indexEntries = new Map<string, IndexEntry>();
 
   get(name: string): CatalogEntry | undefined {
     return this.entries.get(name);
@@ -45,14 +59,46 @@ export class Catalog {
   }
 
   add(entry: CatalogEntry): void {
-    if (this.entries.has(entry.name)) {
-      throw new EngineError(SqlState.duplicateTable, `relation "${entry.name}" already exists`);
-    }
+    this.requireFreeName(entry.name);
     this.entries.set(entry.name, entry);
   }
 
+  /** Removes a table or view, and the indexes on it. */
   remove(name: string): void {
     this.entries.delete(name);
+    for (const index of this.indexesOn(name)) this.indexEntries.delete(index.name);
+  }
+
+  /** True when a table, view or index has this name. */
+  nameTaken(name: string): boolean {
+    return this.entries.has(name) || this.indexEntries.has(name);
+  }
+
+  /** 42P07 when a table, view or index already has this name. */
+  requireFreeName(name: string): void {
+    if (this.nameTaken(name)) throw new EngineError(SqlState.duplicateTable, `relation "${name}" already exists`);
+  }
+
+  addIndex(entry: IndexEntry): void {
+    this.requireFreeName(entry.name);
+    this.indexEntries.set(entry.name, entry);
+  }
+
+  index(name: string): IndexEntry | undefined {
+    return this.indexEntries.get(name);
+  }
+
+  removeIndex(name: string): void {
+    this.indexEntries.delete(name);
+  }
+
+  /** Every index, in creation order. */
+  indexes(): IndexEntry[] {
+    return [...this.indexEntries.values()];
+  }
+
+  indexesOn(relation: string): IndexEntry[] {
+    return this.indexes().filter((i) => i.relation === relation);
   }
 
   tables(): TableEntry[] {

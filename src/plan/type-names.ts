@@ -27,19 +27,21 @@ const NAMES: Record<string, SqlType> = {
   string: 'text',
   timestamp: 'timestamp',
   'timestamp without time zone': 'timestamp',
+  timestamptz: 'timestamptz',
+  'timestamp with time zone': 'timestamptz',
   date: 'date',
+  interval: 'interval',
+  jsonb: 'jsonb',
+  // JSON is read as JSONB: values are normalized (key order, duplicates,
+  // whitespace) where PostgreSQL's json would keep the input text.
+  json: 'jsonb',
 };
 
 const LATER: Record<string, string> = {
   numeric: 'exact NUMERIC/DECIMAL arithmetic',
   decimal: 'exact NUMERIC/DECIMAL arithmetic',
-  interval: 'INTERVAL',
-  timestamptz: 'TIMESTAMPTZ',
-  'timestamp with time zone': 'TIMESTAMPTZ',
   time: 'TIME',
   'time without time zone': 'TIME',
-  jsonb: 'JSONB',
-  json: 'JSON',
   char: 'CHAR(n) blank-padding semantics',
   character: 'CHAR(n) blank-padding semantics',
   bytea: 'BYTEA',
@@ -55,7 +57,7 @@ export function resolveTypeName(t: TypeName): SqlType {
   }
   throw new EngineError(
     SqlState.undefinedObjectType,
-    `type "${t.name}" does not exist; expected one of BOOLEAN, INTEGER, BIGINT, DOUBLE PRECISION, TEXT, VARCHAR, TIMESTAMP, DATE`,
+    `type "${t.name}" does not exist; expected one of BOOLEAN, INTEGER, BIGINT, DOUBLE PRECISION, TEXT, VARCHAR, TIMESTAMP, TIMESTAMPTZ, DATE, INTERVAL, JSONB`,
     t.pos,
   );
 }

@@ -22,6 +22,8 @@ import type { SourcePosition } from '../common/errors.js';
 export type Statement =
   | CreateTableStmt
   | CreateViewStmt
+  | CreateIndexStmt
+  | DropIndexStmt
   | InsertStmt
   | DeleteStmt
   | UpdateStmt
@@ -64,6 +66,52 @@ export interface CreateTableStmt extends StatementBase {
   readonly columns: readonly ColumnDef[];
   /** Table-level PRIMARY KEY (a, b); null when absent. */
   readonly primaryKey: readonly string[] | null;
+  /** `CONSTRAINT name PRIMARY KEY ...` (inline or table-level); absent when unnamed. */
+  readonly primaryKeyName?: string;
+  /**
+   * UNIQUE constraints, inline (`a INT UNIQUE`) and table-level, in the order
+   * written; absent when there are none.
+   */
+  readonly unique?: readonly UniqueConstraintDef[];
+}
+
+export interface UniqueConstraintDef {
+  /** From `CONSTRAINT name`; null means PostgreSQL's default `<table>_<cols>_key`. */
+  readonly name: string | null;
+  readonly columns: readonly string[];
+  /** `UNIQUE NULLS NOT DISTINCT`: rows whose keys are NULL collide too. */
+  readonly nullsNotDistinct: boolean;
+  readonly pos: SourcePosition;
+}
+
+/**
+ * CREATE [UNIQUE] INDEX [CONCURRENTLY] [[IF NOT EXISTS] name] ON table
+ * [USING method] (element, ...) [INCLUDE (cols)] [NULLS [NOT] DISTINCT] [WHERE predicate]
+ */
+export interface CreateIndexStmt extends StatementBase {
+  readonly kind: 'createIndex';
+  /** Null when omitted (PostgreSQL then picks `<table>_<cols>_idx`). */
+  readonly name: string | null;
+  readonly table: string;
+  readonly unique: boolean;
+  readonly ifNotExists: boolean;
+  readonly concurrently: boolean;
+  /** Lower-cased access method from USING; null when omitted (btree). */
+  readonly method: string | null;
+  /** Key elements: a column, or an expression, with its sort order. */
+  readonly elements: readonly OrderItem[];
+  readonly include: readonly string[];
+  readonly nullsNotDistinct: boolean;
+  /** The predicate of a partial index. */
+  readonly where: Expr | null;
+}
+
+export interface DropIndexStmt extends StatementBase {
+  readonly kind: 'dropIndex';
+  readonly names: readonly string[];
+  readonly ifExists: boolean;
+  readonly concurrently: boolean;
+  readonly cascade: boolean;
 }
 
 export interface CreateViewStmt extends StatementBase {
@@ -122,7 +170,7 @@ export interface DropStmt extends StatementBase {
 
 export interface ShowStmt extends StatementBase {
   readonly kind: 'show';
-  readonly what: 'tables' | 'views';
+  readonly what: 'tables' | 'views' | 'indexes';
 }
 
 export interface ExplainStmt extends StatementBase {
@@ -326,6 +374,7 @@ export interface UnaryExpr {
 
 export type BinaryOp =
   | '+' | '-' | '*' | '/' | '%' | '||'
+  | '->' | '->>' | '#>' | '#>>' | '@>' | '<@'
   | '=' | '<>' | '<' | '<=' | '>' | '>='
   | 'and' | 'or';
 

@@ -12,6 +12,12 @@ import { Level, NO_LIMIT, atLevel, binaryOpOf, infixLevel, levelAfter, negatable
 import {
   BangEqual,
   Concat,
+  Arrow,
+  ArrowText,
+  HashArrow,
+  HashArrowText,
+  Contains,
+  ContainedBy,
   Dot,
   DoubleColon,
   Equal,
@@ -171,6 +177,7 @@ export abstract class ExprParser extends CallParser {
 
   private readonly binaryOperatorAlts: IOrAlt<IToken>[] = [
     Kw.Or, Kw.And, Equal, NotEqual, BangEqual, Less, LessEq, Greater, GreaterEq, Concat, Plus, Minus, Star, Slash, Percent,
+    Arrow, ArrowText, HashArrow, HashArrowText, Contains, ContainedBy,
   ].map((type) => ({ ALT: () => this.CONSUME(type) }));
 
   private readonly infixAlts: IOrAlt<Expr>[] = [

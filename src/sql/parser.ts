@@ -1,31 +1,15 @@
 // The statement level of the grammar and the concrete parser: a script is
 // statements separated by `;` (empty statements allowed). Each statement node
-// carries its own source text. One SqlParser instance is built per process
+// carries its own source text. CREATE TABLE and the index statements live in
+// ddl-parser.ts. One SqlParser instance is built per process
 // (building it analyses the whole grammar) and reused for every parse.
 
 import type { IToken } from 'chevrotain';
-import { EngineError, SqlState } from '../common/errors.js';
-import type {
-  Assignment,
-  ColumnDef,
-  CreateTableStmt,
-  CreateViewStmt,
-  DropStmt,
-  Expr,
-  ExplainStmt,
-  InsertStmt,
-  Query,
-  Statement,
-  ValuesSource,
-} from './ast.js';
-import { QueryParser } from './query-parser.js';
+import type { Assignment, CreateViewStmt, DropStmt, Expr, ExplainStmt, InsertStmt, Query, Statement, ValuesSource } from './ast.js';
+import { DdlParser } from './ddl-parser.js';
 import { Comma, Equal, Ident, Kw, LParen, RParen, Semicolon, identifierName, tokenPosition } from './tokens.js';
 
-type TableElement =
-  | { readonly kind: 'column'; readonly column: ColumnDef }
-  | { readonly kind: 'primaryKey'; readonly columns: string[]; readonly token: IToken };
-
-export class SqlParser extends QueryParser {
+export class SqlParser extends DdlParser {
   /** The first token of the statement being parsed; error messages start their context there. */
   statementStart: IToken | null = null;
 
@@ -41,10 +25,6 @@ export class SqlParser extends QueryParser {
     this.statementStart = null;
     this.input = tokens;
     return this.script();
-  }
-
-  private statementInfo(start: IToken): { pos: ReturnType<typeof tokenPosition>; text: string } {
-    return { pos: tokenPosition(start), text: this.textFrom(start) };
   }
 
   readonly script = this.RULE('script', (): Statement[] => {
@@ -64,6 +44,13 @@ export class SqlParser extends QueryParser {
   private readonly statement = this.RULE('statement', (): Statement => {
     if (!this.RECORDING_PHASE) this.statementStart = this.LA(1);
     return this.OR([
+      // Gated: INDEX, UNIQUE and CONCURRENTLY are no keywords, so the lookahead alone cannot tell them from names.
+      { GATE: () => this.opensCreateIndex(), IGNORE_AMBIGUITIES: true, ALT: () => this.SUBRULE(this.createIndex) },
+      {
+        GATE: () => this.LA(1).tokenType === Kw.Drop && this.isWord(2, 'index'),
+        IGNORE_AMBIGUITIES: true,
+        ALT: () => this.SUBRULE(this.dropIndex),
+      },
       { ALT: () => this.SUBRULE(this.createTable) },
       { ALT: () => this.SUBRULE(this.createView) },
       { ALT: () => this.SUBRULE(this.insert) },
@@ -80,121 +67,6 @@ export class SqlParser extends QueryParser {
         },
       },
     ]);
-  });
-
-  private readonly createTable = this.RULE('createTable', (): CreateTableStmt => {
-    const start = this.CONSUME(Kw.Create);
-    this.CONSUME(Kw.Table);
-    const ifNotExists = this.SUBRULE(this.ifNotExists);
-    const nameToken = this.CONSUME(Ident);
-    const name = identifierName(nameToken);
-    this.CONSUME(LParen);
-    const columns: ColumnDef[] = [];
-    let primaryKey: string[] | null = null;
-    this.AT_LEAST_ONE_SEP({
-      SEP: Comma,
-      DEF: () => {
-        const element = this.SUBRULE(this.tableElement);
-        if (this.RECORDING_PHASE) return;
-        if (element.kind === 'column') {
-          columns.push(element.column);
-        } else if (primaryKey !== null) {
-          throw new EngineError(
-            SqlState.syntaxError,
-            `multiple primary keys for table "${name}" are not allowed (line ${element.token.startLine}, column ${element.token.startColumn})`,
-            tokenPosition(element.token),
-          );
-        } else {
-          primaryKey = element.columns;
-        }
-      },
-    });
-    this.CONSUME(RParen);
-    return { kind: 'createTable', name, ifNotExists, columns, primaryKey, ...this.statementInfo(start) };
-  });
-
-  private readonly tableElement = this.RULE('tableElement', (): TableElement =>
-    this.OR([
-      {
-        ALT: () => {
-          const token = this.CONSUME(Kw.Primary);
-          this.CONSUME(Kw.Key);
-          this.CONSUME(LParen);
-          const columns = this.SUBRULE(this.identList);
-          this.CONSUME(RParen);
-          return { kind: 'primaryKey', columns, token } satisfies TableElement;
-        },
-      },
-      { ALT: () => ({ kind: 'column', column: this.SUBRULE(this.columnDef) }) satisfies TableElement },
-    ]),
-  );
-
-  /** name type { NOT NULL | NULL | PRIMARY KEY } */
-  private readonly columnDef = this.RULE('columnDef', (): ColumnDef => {
-    const nameToken = this.CONSUME(Ident);
-    const name = identifierName(nameToken);
-    const type = this.SUBRULE(this.typeName);
-    let notNull: boolean | null = null;
-    let primaryKey = false;
-    const nullability = (value: boolean, token: IToken): void => {
-      if (this.RECORDING_PHASE) return;
-      if (notNull !== null && notNull !== value) {
-        throw new EngineError(
-          SqlState.syntaxError,
-          `conflicting NULL/NOT NULL declarations for column "${name}" (line ${token.startLine}, column ${token.startColumn})`,
-          tokenPosition(token),
-        );
-      }
-      notNull = value;
-    };
-    this.MANY(() => {
-      this.OR([
-        {
-          ALT: () => {
-            const token = this.CONSUME(Kw.Not);
-            this.CONSUME(Kw.Null);
-            nullability(true, token);
-          },
-        },
-        { ALT: () => nullability(false, this.CONSUME2(Kw.Null)) },
-        {
-          ALT: () => {
-            this.CONSUME(Kw.Primary);
-            this.CONSUME(Kw.Key);
-            primaryKey = true;
-          },
-        },
-      ]);
-    });
-    return { name, type, notNull: notNull === true, primaryKey, pos: tokenPosition(nameToken) };
-  });
-
-  private readonly ifNotExists = this.RULE('ifNotExists', (): boolean => {
-    let present = false;
-    // Gated: `if` is also a valid name (CREATE TABLE if (...)).
-    this.OPTION({
-      GATE: () => this.LA(2).tokenType === Kw.Not,
-      DEF: () => {
-        this.CONSUME(Kw.If);
-        this.CONSUME(Kw.Not);
-        this.CONSUME(Kw.Exists);
-        present = true;
-      },
-    });
-    return present;
-  });
-
-  private readonly ifExists = this.RULE('ifExists', (): boolean => {
-    let present = false;
-    this.OPTION({
-      GATE: () => this.LA(2).tokenType === Kw.Exists,
-      DEF: () => {
-        this.CONSUME(Kw.If);
-        this.CONSUME(Kw.Exists);
-        present = true;
-      },
-    });
-    return present;
   });
 
   /** CREATE [OR REPLACE] [MATERIALIZED] VIEW [IF NOT EXISTS] name AS query */
@@ -269,15 +141,6 @@ export class SqlParser extends QueryParser {
     return { kind: 'delete', table, where, ...this.statementInfo(start) };
   });
 
-  private readonly optionalWhere = this.RULE('optionalWhere', (): Expr | null => {
-    let where: Expr | null = null;
-    this.OPTION(() => {
-      this.CONSUME(Kw.Where);
-      where = this.SUBRULE(this.expr);
-    });
-    return where;
-  });
-
   /** UPDATE name SET col = expr [, ...] [WHERE expr] */
   private readonly update = this.RULE('update', (): Statement => {
     const start = this.CONSUME(Kw.Update);
@@ -318,21 +181,20 @@ export class SqlParser extends QueryParser {
     const ifExists = this.SUBRULE(this.ifExists);
     const names: string[] = [];
     this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => names.push(identifierName(this.CONSUME(Ident))) });
-    let cascade = false;
-    this.OPTION2(() => {
-      this.OR2([
-        { ALT: () => this.CONSUME(Kw.Cascade) && (cascade = true) },
-        { ALT: () => this.CONSUME(Kw.Restrict) },
-      ]);
-    });
+    const cascade = this.SUBRULE(this.dropBehavior);
     return { kind: 'drop', objectKind, materialized, names, ifExists, cascade, ...this.statementInfo(start) };
   });
 
-  /** SHOW TABLES | SHOW [MATERIALIZED] VIEWS */
+  /** SHOW TABLES | SHOW [MATERIALIZED] VIEWS | SHOW INDEXES */
   private readonly show = this.RULE('show', (): Statement => {
     const start = this.CONSUME(Kw.Show);
     const what = this.OR([
       { ALT: () => this.CONSUME(Kw.Tables) && ('tables' as const) },
+      {
+        GATE: () => this.isWord(1, 'indexes'),
+        IGNORE_AMBIGUITIES: true,
+        ALT: () => this.CONSUME(Ident) && ('indexes' as const),
+      },
       {
         ALT: () => {
           this.OPTION(() => this.CONSUME(Kw.Materialized));

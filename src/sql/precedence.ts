@@ -1,13 +1,20 @@
 // Operator precedence of Freshet's SQL expressions, as tables the precedence-
 // climbing expression parser (expr-parser.ts) reads by token type. The levels
 // and associativity are PostgreSQL's: OR < AND < NOT < IS < comparison <
-// BETWEEN/IN/LIKE < || < + - < * / % < unary + - < :: (casts bind tightest).
+// BETWEEN/IN/LIKE < || and the JSONB operators (PostgreSQL's "any other
+// operator" level) < + - < * / % < unary + - < :: (casts bind tightest).
 
 import type { TokenType } from 'chevrotain';
 import type { BinaryOp } from './ast.js';
 import {
+  Arrow,
+  ArrowText,
   BangEqual,
   Concat,
+  ContainedBy,
+  Contains,
+  HashArrow,
+  HashArrowText,
   Equal,
   Greater,
   GreaterEq,
@@ -90,6 +97,12 @@ binary(GreaterEq, Level.Comparison, '>=', Level.Is);
 for (const word of [Kw.Not, Kw.Between, Kw.In, Kw.Like, Kw.ILike]) postfix(word, Level.Predicate, Level.Comparison);
 for (const word of [Kw.Between, Kw.In, Kw.Like, Kw.ILike]) negatablePredicate[word.tokenTypeIdx!] = 1;
 binary(Concat, Level.Concat, '||');
+binary(Arrow, Level.Concat, '->');
+binary(ArrowText, Level.Concat, '->>');
+binary(HashArrow, Level.Concat, '#>');
+binary(HashArrowText, Level.Concat, '#>>');
+binary(Contains, Level.Concat, '@>');
+binary(ContainedBy, Level.Concat, '<@');
 binary(Plus, Level.Additive, '+');
 binary(Minus, Level.Additive, '-');
 binary(Star, Level.Multiplicative, '*');

@@ -12,6 +12,12 @@ import {
   BangEqual,
   Comma,
   Concat,
+  Arrow,
+  ArrowText,
+  HashArrow,
+  HashArrowText,
+  Contains,
+  ContainedBy,
   Dot,
   DoubleColon,
   Equal,
@@ -43,6 +49,7 @@ const Ch = {
   Space: 0x20,
   Bang: 0x21,
   DoubleQuote: 0x22,
+  Hash: 0x23,
   Dollar: 0x24,
   Percent: 0x25,
   Quote: 0x27,
@@ -61,6 +68,7 @@ const Ch = {
   Less: 0x3c,
   Equal: 0x3d,
   Greater: 0x3e,
+  At: 0x40,
   UpperE: 0x45,
   LowerE: 0x65,
   Pipe: 0x7c,
@@ -101,6 +109,12 @@ const NUMBER = indexOf(NumberLiteral);
 const PARAMETER = indexOf(Parameter);
 const DOUBLE_COLON = indexOf(DoubleColon);
 const CONCAT = indexOf(Concat);
+const ARROW = indexOf(Arrow);
+const ARROW_TEXT = indexOf(ArrowText);
+const HASH_ARROW = indexOf(HashArrow);
+const HASH_ARROW_TEXT = indexOf(HashArrowText);
+const CONTAINS = indexOf(Contains);
+const CONTAINED_BY = indexOf(ContainedBy);
 const LESS_EQ = indexOf(LessEq);
 const GREATER_EQ = indexOf(GreaterEq);
 const NOT_EQUAL = indexOf(NotEqual);
@@ -343,8 +357,26 @@ export function scanTokens(text: string): IToken[] {
           }
           continue;
         }
+        if (text.charCodeAt(pos + 1) === Ch.Greater) {
+          const asText = text.charCodeAt(pos + 2) === Ch.Greater;
+          tokens.push(asText ? token(ARROW_TEXT, '->>', start, line, column) : token(ARROW, '->', start, line, column));
+          pos += asText ? 3 : 2;
+          continue;
+        }
         tokens.push(token(MINUS, '-', start, line, column));
         pos++;
+        continue;
+      case Ch.Hash: {
+        if (text.charCodeAt(pos + 1) !== Ch.Greater) throw unexpectedCharacterError(text, pos);
+        const asText = text.charCodeAt(pos + 2) === Ch.Greater;
+        tokens.push(asText ? token(HASH_ARROW_TEXT, '#>>', start, line, column) : token(HASH_ARROW, '#>', start, line, column));
+        pos += asText ? 3 : 2;
+        continue;
+      }
+      case Ch.At:
+        if (text.charCodeAt(pos + 1) !== Ch.Greater) throw unexpectedCharacterError(text, pos);
+        tokens.push(token(CONTAINS, '@>', start, line, column));
+        pos += 2;
         continue;
       case Ch.Slash:
         if (text.charCodeAt(pos + 1) === Ch.Star) {
@@ -404,6 +436,9 @@ export function scanTokens(text: string): IToken[] {
           pos += 2;
         } else if (next === Ch.Greater) {
           tokens.push(token(NOT_EQUAL, '<>', start, line, column));
+          pos += 2;
+        } else if (next === Ch.At) {
+          tokens.push(token(CONTAINED_BY, '<@', start, line, column));
           pos += 2;
         } else {
           tokens.push(token(LESS, '<', start, line, column));

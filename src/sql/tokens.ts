@@ -236,6 +236,13 @@ function punct(name: string, pattern: string): TokenType {
 }
 export const DoubleColon = punct('DoubleColon', '::');
 export const Concat = punct('Concat', '||');
+// JSONB operators.
+export const ArrowText = punct('ArrowText', '->>');
+export const Arrow = punct('Arrow', '->');
+export const HashArrowText = punct('HashArrowText', '#>>');
+export const HashArrow = punct('HashArrow', '#>');
+export const Contains = punct('Contains', '@>');
+export const ContainedBy = punct('ContainedBy', '<@');
 export const LessEq = punct('LessEq', '<=');
 export const GreaterEq = punct('GreaterEq', '>=');
 export const NotEqual = punct('NotEqual', '<>');
@@ -269,6 +276,12 @@ const lexerTokens: TokenType[] = [
   Parameter,
   DoubleColon,
   Concat,
+  ArrowText,
+  Arrow,
+  HashArrowText,
+  HashArrow,
+  Contains,
+  ContainedBy,
   LessEq,
   GreaterEq,
   NotEqual,

@@ -19,12 +19,9 @@ const BY_WORD: Readonly<Record<string, string>> = {
   CUBE: 'CUBE',
   WITHIN: 'WITHIN GROUP (ordered-set aggregates)',
   DEFAULT: 'DEFAULT values',
-  UNIQUE: 'UNIQUE constraints and indexes',
   REFERENCES: 'foreign keys',
   FOREIGN: 'foreign keys',
   CHECK: 'CHECK constraints',
-  CONSTRAINT: 'named constraints',
-  INDEX: 'CREATE INDEX (Freshet keeps its own indexes for views)',
   SOURCE: 'CREATE SOURCE',
   SINK: 'CREATE SINK',
   SUBSCRIBE: 'SUBSCRIBE',
@@ -51,7 +48,7 @@ export function unsupportedConstructAt(tokens: readonly IToken[], index: number)
   const word = token.image.toUpperCase();
   const next = tokens[index + 1]?.image.toUpperCase();
   if (word === 'ON' && next === 'CONFLICT') return 'ON CONFLICT';
-  // `CREATE INDEX`, `CREATE UNIQUE INDEX`, `DROP INDEX`: the parse fails at CREATE/DROP itself.
+  // `CREATE SOURCE`, `DROP SINK`...: the parse fails at CREATE/DROP itself.
   if ((word === 'CREATE' || word === 'DROP') && next !== undefined) {
     const after = tokens[index + 2]?.image.toUpperCase();
     return BY_WORD[next] ?? (after === undefined ? null : BY_WORD[after] ?? null);

@@ -2,16 +2,21 @@
 // come with the storage issue). Rows live in a KeyedRows store keyed by the
 // primary key, or by the whole row when there is none (then a count > 1 means
 // duplicate rows). Every change is expressed as a Z-set delta, so the same
-// delta feeds the views and, negated, rolls the table back.
+// delta feeds the views and, negated, rolls the table back. UNIQUE constraints
+// are UniqueIndexes kept in step by `apply`, which checks them all before it
+// changes anything.
 
 import type { SqlType } from '../common/sql-type.js';
 import { assert } from '../common/assert.js';
 import { EngineError, SqlState } from '../common/errors.js';
 import type { Column } from '../columnar/column.js';
+import { getScalar } from '../columnar/column.js';
 import { KeyedRows } from '../columnar/keyed-rows.js';
 import { lastRowPerKey } from '../columnar/last-row-per-key.js';
 import type { ZBatch } from '../columnar/z-batch.js';
 import { concatBatches, gatherBatch } from '../columnar/z-batch.js';
+import { formatScalar } from '../expr/cast.js';
+import type { StagedKeys, UniqueIndex } from './unique-index.js';
 
 export interface TableColumn {
   readonly name: string;
@@ -30,11 +35,15 @@ export class TableStore {
    * the (possibly huge) key index. Ignored unless the delta and version match.
    */
   private resolved: { delta: ZBatch; slots: Int32Array; hashes: Int32Array | null; version: number } | null = null;
+  /** UNIQUE constraints and unique indexes, by name. */
+  private readonly uniqueIndexes = new Map<string, UniqueIndex>();
 
   constructor(
     readonly columns: readonly TableColumn[],
     /** Column indexes of the primary key; empty when the table has none. */
     readonly primaryKey: readonly number[],
+    /** The primary key constraint's name, as violation messages quote it (PostgreSQL's default: `<table>_pkey`). */
+    readonly primaryKeyName = 'pkey',
   ) {
     this.types = columns.map((c) => c.type);
     this.rows = new KeyedRows(this.types, primaryKey.length > 0 ? primaryKey : columns.map((_, i) => i));
@@ -137,13 +146,44 @@ export class TableStore {
       const existing = storeSlots[i]! >= 0 ? this.rows.counts[storeSlots[i]!]! : 0;
       if (existing + net.counts[netSlots[i]!]! > 1) {
         const names = this.primaryKey.map((k) => this.columns[k]!.name).join(', ');
-        throw new EngineError(SqlState.uniqueViolation, `duplicate key value violates the primary key (${names})`);
+        const values = this.primaryKey.map((k) => formatScalar(getScalar(delta.columns[k]!, i)!, this.types[k]!)).join(', ');
+        throw new EngineError(
+          SqlState.uniqueViolation,
+          `duplicate key value violates unique constraint "${this.primaryKeyName}": Key (${names})=(${values}) already exists.`,
+        );
       }
     }
   }
 
-  /** Applies a delta: retractions first, so a keyed row can be replaced. */
+  /** Adds a unique index built over the current rows (UniqueIndex.build checks them). */
+  addUniqueIndex(index: UniqueIndex): void {
+    assert(!this.uniqueIndexes.has(index.key.name), `unique index ${index.key.name} added twice`);
+    this.uniqueIndexes.set(index.key.name, index);
+  }
+
+  removeUniqueIndex(name: string): void {
+    this.uniqueIndexes.delete(name);
+  }
+
+  /**
+   * Applies a delta: retractions first, so a keyed row can be replaced. Fails
+   * with 23505, before changing anything, when the delta would break a UNIQUE
+   * constraint.
+   */
   apply(delta: ZBatch): void {
+    let staged: StagedKeys[] | null = null;
+    if (this.uniqueIndexes.size > 0) {
+      staged = [];
+      for (const index of this.uniqueIndexes.values()) staged.push(index.stage(delta));
+    }
+    this.applyRows(delta);
+    if (staged !== null) {
+      let k = 0;
+      for (const index of this.uniqueIndexes.values()) index.apply(staged[k++]!);
+    }
+  }
+
+  private applyRows(delta: ZBatch): void {
     const n = delta.length;
     const resolved = this.resolved;
     this.resolved = null;

@@ -19,6 +19,10 @@ const samples: Record<SqlType, Scalar[]> = {
   text: ['a', null, '', 'é', '😀', 'long text value', null, 'x', 'y', 'z'],
   timestamp: [0, null, -1, 1_700_000_000_000_000, 5, 6, 7, 8, null, 10],
   date: [0, null, -719_528, 2_932_896, 4, 5, 6, 7, 8, null],
+  timestamptz: [0, null, -1, 1_700_000_000_000_000, 5, 6, 7, 8, null, 10],
+  // INTERVAL and JSONB scalars are their canonical text.
+  interval: ['1 day', null, '-1 mons +02:00:00', '00:00:00', '1 year 2 mons 3 days 04:05:06.5', '-00:00:00.000001', null, '30 days', '100:00:00', '1 mon'],
+  jsonb: ['{"a": 1}', null, '[]', '1.50', '"x"', 'null', 'true', '{}', null, '[1, {"b": 2}]'],
 };
 
 describe('columnFromScalars', () => {

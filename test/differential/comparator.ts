@@ -104,8 +104,38 @@ export interface MultisetDiff {
   readonly unexpected: Row[];
 }
 
-/** Compares two multisets of rows; null when they are equal. */
+/** An exact identity key (no tolerance): equal keys, equal cells. */
+function exactKey(c: Cell): string {
+  if (c === null) return 'n';
+  if (typeof c === 'number') return `d${Object.is(c, -0) ? 0 : c}`;
+  return `${typeof c === 'boolean' ? 'b' : 's'}${String(c)}`;
+}
+
+/**
+ * Compares two multisets of rows; null when they are equal. Exactly equal
+ * rows pair first; only the rest match within the tolerance (matching large
+ * integers greedily within 1e-9 could pair 7930000004 with 7930000010 and
+ * report equal multisets as different).
+ */
 export function diffMultisets(expected: readonly Row[], actual: readonly Row[]): MultisetDiff | null {
+  const unmatched = new Map<string, number>();
+  const key = (r: Row): string => r.map(exactKey).join('\u0001');
+  for (const r of actual) unmatched.set(key(r), (unmatched.get(key(r)) ?? 0) + 1);
+  const restExpected = expected.filter((r) => {
+    const n = unmatched.get(key(r)) ?? 0;
+    if (n > 0) unmatched.set(key(r), n - 1);
+    return n === 0;
+  });
+  const restActual = actual.filter((r) => {
+    const n = unmatched.get(key(r)) ?? 0;
+    if (n > 0) unmatched.set(key(r), n - 1);
+    return n > 0;
+  });
+  if (restExpected.length === 0 && restActual.length === 0) return null;
+  return diffWithinTolerance(restExpected, restActual);
+}
+
+function diffWithinTolerance(expected: readonly Row[], actual: readonly Row[]): MultisetDiff | null {
   const e = sortRows(expected);
   const a = sortRows(actual);
   if (e.length === a.length && e.every((r, i) => rowsEqual(r, a[i] ?? []))) return null;

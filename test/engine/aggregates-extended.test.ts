@@ -9,8 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../src/engine.js';
 import { DuckDbOracle } from '../differential/duckdb-oracle.js';
-import type { Row } from '../differential/comparator.js';
-import { canonFreshet, diffMultisets, formatRow } from '../differential/comparator.js';
+import { expectViewsMatch, freshetRows } from './oracle-views.js';
 import { Prng } from '../differential/prng.js';
 
 interface ViewCase {
@@ -55,10 +54,6 @@ function sqlValue(v: number | string | boolean | null): string {
   return String(v);
 }
 
-async function freshetRows(engine: Engine, sql: string): Promise<Row[]> {
-  const r = await engine.sql(sql);
-  return r.rows.map((row) => row.map((v, i) => canonFreshet(v, r.fields[i]!.dataTypeID)));
-}
 
 describe('extended aggregates against DuckDB', () => {
   let oracle: DuckDbOracle;
@@ -67,19 +62,8 @@ describe('extended aggregates against DuckDB', () => {
   });
   afterAll(() => oracle.close());
 
-  async function check(engine: Engine, step: string): Promise<void> {
-    for (const v of VIEWS) {
-      const expected = (await oracle.query(v.duckdb)).rows;
-      for (const [how, sql] of [['view', `SELECT * FROM ${v.name}`], ['one-shot', v.freshet]] as const) {
-        const actual = await freshetRows(engine, sql);
-        const diff = diffMultisets(expected, actual);
-        expect(
-          diff,
-          `${v.name} (${how}) after ${step}:\nmissing ${diff?.missing.map(formatRow).join('\n  ')}\nunexpected ${diff?.unexpected.map(formatRow).join('\n  ')}`,
-        ).toBeNull();
-      }
-    }
-  }
+  const check = (engine: Engine, step: string): Promise<void> => expectViewsMatch(oracle, engine, VIEWS, step);
+
 
   async function both(engine: Engine, sql: string): Promise<void> {
     await engine.sql(sql);

@@ -19,8 +19,8 @@ describe('unsupported constructs', () => {
     ['INSERT INTO t VALUES (1, 2) RETURNING a', 'RETURNING'],
     ['INSERT INTO t VALUES (1, 2) ON CONFLICT DO NOTHING', 'ON CONFLICT'],
     ['BEGIN', 'transactions'],
-    ['CREATE INDEX i ON t (a)', 'CREATE INDEX'],
-    ['CREATE UNIQUE INDEX i ON t (a)', 'UNIQUE'],
+    ['CREATE TABLE u (a INT CHECK (a > 0))', 'CHECK'],
+    ['CREATE TABLE u (a INT REFERENCES t)', 'foreign key'],
     ['SELECT a FROM t FETCH FIRST 1 ROWS ONLY', 'FETCH FIRST'],
     ['CREATE TABLE u (a INT DEFAULT 1)', 'DEFAULT'],
   ])('%s -> 0A000 naming %s', async (sql, name) => {

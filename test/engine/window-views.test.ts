@@ -8,8 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../src/engine.js';
 import { DuckDbOracle } from '../differential/duckdb-oracle.js';
-import type { Row } from '../differential/comparator.js';
-import { canonFreshet, diffMultisets, formatRow } from '../differential/comparator.js';
+import { expectViewsMatch, freshetRows } from './oracle-views.js';
 import { Prng } from '../differential/prng.js';
 
 const VIEWS: { readonly name: string; readonly sql: string }[] = [
@@ -65,10 +64,6 @@ function sqlValue(v: number | string | null): string {
   return String(v);
 }
 
-async function freshetRows(engine: Engine, sql: string): Promise<Row[]> {
-  const r = await engine.sql(sql);
-  return r.rows.map((row) => row.map((v, i) => canonFreshet(v, r.fields[i]!.dataTypeID)));
-}
 
 describe('window functions against DuckDB', () => {
   let oracle: DuckDbOracle;
@@ -79,19 +74,9 @@ describe('window functions against DuckDB', () => {
   });
   afterAll(() => oracle.close());
 
-  async function check(engine: Engine, step: string): Promise<void> {
-    for (const v of VIEWS) {
-      const expected = (await oracle.query(v.sql)).rows;
-      for (const [how, sql] of [['view', `SELECT * FROM ${v.name}`], ['one-shot', v.sql]] as const) {
-        const actual = await freshetRows(engine, sql);
-        const diff = diffMultisets(expected, actual);
-        expect(
-          diff,
-          `${v.name} (${how}) after ${step}:\nmissing ${diff?.missing.map(formatRow).join('\n  ')}\nunexpected ${diff?.unexpected.map(formatRow).join('\n  ')}`,
-        ).toBeNull();
-      }
-    }
-  }
+  const check = (engine: Engine, step: string): Promise<void> =>
+    expectViewsMatch(oracle, engine, VIEWS.map((v) => ({ name: v.name, freshet: v.sql, duckdb: v.sql })), step);
+
 
   async function both(engine: Engine, sql: string): Promise<void> {
     await engine.sql(sql);
@@ -175,14 +160,8 @@ describe('window functions against DuckDB', () => {
         sql = 'DELETE FROM u';
       }
       await both(engine, sql);
-      for (const v of dupViews) {
-        const expected = (await oracle.query(v.sql)).rows;
-        // dup_rn: which duplicate gets which number is unobservable, so the rows are comparable.
-        for (const [how, q] of [['view', `SELECT * FROM ${v.name}`], ['one-shot', v.sql]] as const) {
-          const diff = diffMultisets(expected, await freshetRows(engine, q));
-          expect(diff, `${v.name} (${how}) after step ${step}: ${sql}\nmissing ${diff?.missing.map(formatRow).join('; ')}\nunexpected ${diff?.unexpected.map(formatRow).join('; ')}`).toBeNull();
-        }
-      }
+      // dup_rn: which duplicate gets which number is unobservable, so the rows are comparable.
+      await expectViewsMatch(oracle, engine, dupViews.map((v) => ({ name: v.name, freshet: v.sql, duckdb: v.sql })), `step ${step}: ${sql}`);
     }
   }, 120_000);
 });

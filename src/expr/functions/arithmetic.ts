@@ -1,5 +1,6 @@
 // + - * / % and unary minus over INTEGER, BIGINT and DOUBLE PRECISION, plus
-// DATE ± INTEGER and DATE - DATE. PostgreSQL semantics: integer division
+// DATE ± INTEGER and DATE - DATE (interval and timestamp arithmetic lives in
+// interval-arithmetic.ts and is resolved first). PostgreSQL semantics: integer division
 // truncates toward zero; division or modulo by zero raises 22012; integer
 // results that leave their type's range raise 22003. BIGINT lives in doubles,
 // so results beyond ±2^53 (where doubles stop being exact) raise 22003 too
@@ -12,6 +13,7 @@ import type { Column } from '../../columnar/column.js';
 import type { ArgType, FunctionDef, FunctionImpl } from '../function-def.js';
 import { fixed } from '../function-def.js';
 import { allocValues, result, strictValidity } from '../kernel-util.js';
+import { negateInterval, resolveDatetimeArithmetic } from './interval-arithmetic.js';
 
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
@@ -126,6 +128,8 @@ function binaryArithmetic(name: string): FunctionDef {
     maxArgs: 2,
     resolve(argTypes) {
       const [l, r] = argTypes as [ArgType, ArgType];
+      const datetime = resolveDatetimeArithmetic(name, l, r);
+      if (datetime !== null) return datetime;
       if ((name === 'add' || name === 'sub') && l === 'date' && (r === 'integer' || r === 'unknown')) {
         return fixed(['date', 'integer'], 'date', arithmeticImpl(name, 'date'));
       }
@@ -166,6 +170,7 @@ export const arithmeticFunctions: readonly FunctionDef[] = [
     maxArgs: 1,
     resolve(argTypes) {
       const t = argTypes[0] === 'unknown' ? 'double' : argTypes[0]!;
+      if (t === 'interval') return fixed([t], t, negateInterval);
       return isNumeric(t) ? fixed([t], t, negate) : null;
     },
   },

@@ -1,5 +1,6 @@
 // Comparisons = <> < <= > >= and IS [NOT] DISTINCT FROM, for any two values
-// of one type (the binder unifies the operand types first). Strings compare by
+// of one type (the binder unifies the operand types first). Intervals compare
+// by their span (interval-values.ts), jsonb by canonical text, = and <> only. Strings compare by
 // code point (compareText), PostgreSQL's "C" collation. NaN sorts above every other double and equals
 // itself, as in PostgreSQL.
 
@@ -112,6 +113,9 @@ function distinctImpl(negated: boolean): FunctionImpl {
   };
 }
 
+/** Operators that only test equality: the ones jsonb has (its ordering is not implemented). */
+const EQUALITY_ONLY = new Set(['eq', 'ne', 'is_distinct', 'is_not_distinct']);
+
 function comparisonDef(name: string, impl: FunctionImpl): FunctionDef {
   return {
     name,
@@ -119,6 +123,7 @@ function comparisonDef(name: string, impl: FunctionImpl): FunctionDef {
     maxArgs: 2,
     resolve(argTypes) {
       const t: SqlType | null = commonType(argTypes);
+      if (t === 'jsonb' && !EQUALITY_ONLY.has(name)) return null;
       return t === null ? null : fixed([t, t], 'boolean', impl);
     },
   };

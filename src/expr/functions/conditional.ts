@@ -4,6 +4,7 @@
 import type { SqlType } from '../../common/sql-type.js';
 import type { Column } from '../../columnar/column.js';
 import { allocValues } from '../../columnar/column.js';
+import { IntervalValues, copyInterval } from '../../columnar/interval-values.js';
 import { allValid, isValid, setNull } from '../../columnar/validity.js';
 import type { FunctionDef, FunctionImpl } from '../function-def.js';
 import { commonType, fixed } from '../function-def.js';
@@ -21,7 +22,9 @@ const coalesce: FunctionImpl = (args, n, type) => {
     let found = false;
     for (const a of args) {
       if (isValid(a.validity, i)) {
-        values[i] = a.values[i];
+        // An interval's parts sit beside its span: copy all of them.
+        if (values instanceof IntervalValues) copyInterval(values, i, a.values as IntervalValues, i);
+        else values[i] = a.values[i];
         found = true;
         break;
       }
@@ -72,16 +75,23 @@ function extreme(wantGreater: boolean): FunctionImpl {
     const validity = allValid(n);
     for (let i = 0; i < n; i++) {
       let best: unknown = undefined;
+      let from: Column | null = null;
       for (const a of args) {
         if (!isValid(a.validity, i)) continue;
         const v = a.values[i];
-        if (best === undefined) best = v;
-        else {
+        if (best === undefined) {
+          best = v;
+          from = a;
+        } else {
           const c = typeof v === 'number' ? compareDoubles(v, best as number) : compareText(v as string, best as string);
-          if (wantGreater ? c > 0 : c < 0) best = v;
+          if (wantGreater ? c > 0 : c < 0) {
+            best = v;
+            from = a;
+          }
         }
       }
       if (best === undefined) setNull(validity, i);
+      else if (values instanceof IntervalValues) copyInterval(values, i, from!.values as IntervalValues, i);
       else values[i] = best;
     }
     return result(type, values as Column['values'], validity, n);

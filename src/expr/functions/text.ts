@@ -10,6 +10,7 @@ import type { ArgType, FunctionDef, FunctionImpl } from '../function-def.js';
 import { fixed } from '../function-def.js';
 import { mapRows, result } from '../kernel-util.js';
 import type { SqlType } from '../../common/sql-type.js';
+import { resolveJsonConcat } from './json-functions.js';
 
 function hasSurrogates(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
@@ -130,7 +131,7 @@ export const textFunctions: readonly FunctionDef[] = [
     name: 'concat_op',
     minArgs: 2,
     maxArgs: 2,
-    resolve: () => fixed(['text', 'text'], 'text', concatOp),
+    resolve: (t) => resolveJsonConcat(t) ?? fixed(['text', 'text'], 'text', concatOp),
   },
   {
     name: 'concat',

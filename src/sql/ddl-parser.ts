@@ -1,0 +1,382 @@
+// The DDL productions of the grammar: CREATE TABLE with its PRIMARY KEY and
+// UNIQUE constraints, CREATE [UNIQUE] INDEX and DROP INDEX, and the small
+// clauses statements share. INDEX, UNIQUE, CONSTRAINT, CONCURRENTLY, INCLUDE
+// and INDEXES have no keyword tokens: they are read as words (`isWord`), so
+// they stay usable as names wherever no statement needs them.
+
+import type { IToken } from 'chevrotain';
+import { EngineError, SqlState } from '../common/errors.js';
+import type {
+  ColumnDef,
+  CreateIndexStmt,
+  CreateTableStmt,
+  DropIndexStmt,
+  Expr,
+  OrderItem,
+  UniqueConstraintDef,
+} from './ast.js';
+import { QueryParser } from './query-parser.js';
+import { Comma, Ident, Identifier, Kw, LParen, RParen, identifierName, tokenPosition } from './tokens.js';
+
+/** A column with what its inline constraints add to the table. */
+interface ColumnElement {
+  readonly column: ColumnDef;
+  readonly unique: UniqueConstraintDef[];
+  /** Name of an inline `CONSTRAINT name PRIMARY KEY`. */
+  readonly primaryKeyName: string | null;
+}
+
+type TableElement =
+  | { readonly kind: 'column'; readonly element: ColumnElement }
+  | { readonly kind: 'primaryKey'; readonly columns: string[]; readonly token: IToken; readonly name: string | null }
+  | { readonly kind: 'unique'; readonly constraint: UniqueConstraintDef };
+
+/** What may follow `CONSTRAINT name` in a table or column definition. */
+type ConstraintBody =
+  | { readonly kind: 'primaryKey'; readonly columns: string[]; readonly token: IToken }
+  | { readonly kind: 'unique'; readonly columns: string[]; readonly nullsNotDistinct: boolean; readonly token: IToken };
+export abstract class DdlParser extends QueryParser {
+  protected readonly createTable = this.RULE('createTable', (): CreateTableStmt => {
+    const start = this.CONSUME(Kw.Create);
+    this.CONSUME(Kw.Table);
+    const ifNotExists = this.SUBRULE(this.ifNotExists);
+    const nameToken = this.CONSUME(Ident);
+    const name = identifierName(nameToken);
+    this.CONSUME(LParen);
+    const columns: ColumnDef[] = [];
+    const unique: UniqueConstraintDef[] = [];
+    let primaryKey: string[] | null = null;
+    let primaryKeyName: string | null = null;
+    this.AT_LEAST_ONE_SEP({
+      SEP: Comma,
+      DEF: () => {
+        const element = this.SUBRULE(this.tableElement);
+        if (this.RECORDING_PHASE) return;
+        if (element.kind === 'column') {
+          columns.push(element.element.column);
+          unique.push(...element.element.unique);
+          primaryKeyName ??= element.element.primaryKeyName;
+        } else if (element.kind === 'unique') {
+          unique.push(element.constraint);
+        } else if (primaryKey !== null) {
+          throw new EngineError(
+            SqlState.syntaxError,
+            `multiple primary keys for table "${name}" are not allowed (line ${element.token.startLine}, column ${element.token.startColumn})`,
+            tokenPosition(element.token),
+          );
+        } else {
+          primaryKey = element.columns;
+          primaryKeyName ??= element.name;
+        }
+      },
+    });
+    this.CONSUME(RParen);
+    return {
+      kind: 'createTable',
+      name,
+      ifNotExists,
+      columns,
+      primaryKey,
+      // Present only when written, so the node of a plain table stays as it was.
+      ...(primaryKeyName === null ? {} : { primaryKeyName }),
+      ...(unique.length === 0 ? {} : { unique }),
+      ...this.statementInfo(start),
+    };
+  });
+
+  private readonly tableElement = this.RULE('tableElement', (): TableElement =>
+    this.OR([
+      {
+        GATE: () => this.isWord(1, 'constraint') || this.isWord(1, 'unique'),
+        IGNORE_AMBIGUITIES: true,
+        ALT: () => {
+          const name = this.SUBRULE(this.constraintName);
+          const body = this.SUBRULE(this.tableConstraintBody);
+          return this.ACTION((): TableElement => {
+            if (body.kind === 'primaryKey') return { kind: 'primaryKey', columns: body.columns, token: body.token, name };
+            const constraint = { name, columns: body.columns, nullsNotDistinct: body.nullsNotDistinct, pos: tokenPosition(body.token) };
+            return { kind: 'unique', constraint };
+          });
+        },
+      },
+      {
+        ALT: () => {
+          const token = this.CONSUME(Kw.Primary);
+          this.CONSUME(Kw.Key);
+          this.CONSUME(LParen);
+          const columns = this.SUBRULE(this.identList);
+          this.CONSUME(RParen);
+          return { kind: 'primaryKey', columns, token, name: null } satisfies TableElement;
+        },
+      },
+      { ALT: () => ({ kind: 'column', element: this.SUBRULE(this.columnDef) }) satisfies TableElement },
+    ]),
+  );
+
+  /** [CONSTRAINT name]: null when absent. */
+  private readonly constraintName = this.RULE('constraintName', (): string | null => {
+    let name: string | null = null;
+    this.OPTION({
+      GATE: () => this.isWord(1, 'constraint'),
+      DEF: () => {
+        this.CONSUME(Ident);
+        name = identifierName(this.CONSUME2(Ident));
+      },
+    });
+    return name;
+  });
+
+  /** PRIMARY KEY (cols) | UNIQUE [NULLS [NOT] DISTINCT] (cols) */
+  private readonly tableConstraintBody = this.RULE('tableConstraintBody', (): ConstraintBody =>
+    this.OR([
+      {
+        ALT: () => {
+          const token = this.CONSUME(Kw.Primary);
+          this.CONSUME(Kw.Key);
+          this.CONSUME(LParen);
+          const columns = this.SUBRULE(this.identList);
+          this.CONSUME(RParen);
+          return { kind: 'primaryKey', columns, token } satisfies ConstraintBody;
+        },
+      },
+      {
+        GATE: () => this.isWord(1, 'unique'),
+        ALT: () => {
+          const token = this.CONSUME(Ident);
+          const nullsNotDistinct = this.SUBRULE(this.nullsDistinctness);
+          this.CONSUME2(LParen);
+          const columns = this.SUBRULE2(this.identList);
+          this.CONSUME2(RParen);
+          return { kind: 'unique', columns, nullsNotDistinct, token } satisfies ConstraintBody;
+        },
+      },
+    ]),
+  );
+
+  /** [NULLS [NOT] DISTINCT]: true for NULLS NOT DISTINCT. */
+  private readonly nullsDistinctness = this.RULE('nullsDistinctness', (): boolean => {
+    let notDistinct = false;
+    this.OPTION(() => {
+      this.CONSUME(Kw.Nulls);
+      this.OPTION2(() => this.CONSUME(Kw.Not) && (notDistinct = true));
+      this.CONSUME(Kw.Distinct);
+    });
+    return notDistinct;
+  });
+
+  /** name type { [CONSTRAINT name] (NOT NULL | NULL | PRIMARY KEY | UNIQUE [NULLS [NOT] DISTINCT]) } */
+  private readonly columnDef = this.RULE('columnDef', (): ColumnElement => {
+    const nameToken = this.CONSUME(Ident);
+    const name = identifierName(nameToken);
+    const type = this.SUBRULE(this.typeName);
+    let notNull: boolean | null = null;
+    let primaryKey = false;
+    let primaryKeyName: string | null = null;
+    const unique: UniqueConstraintDef[] = [];
+    const nullability = (value: boolean, token: IToken): void => {
+      if (this.RECORDING_PHASE) return;
+      if (notNull !== null && notNull !== value) {
+        throw new EngineError(
+          SqlState.syntaxError,
+          `conflicting NULL/NOT NULL declarations for column "${name}" (line ${token.startLine}, column ${token.startColumn})`,
+          tokenPosition(token),
+        );
+      }
+      notNull = value;
+    };
+    this.MANY(() => {
+      const constraint = this.SUBRULE(this.constraintName);
+      this.OR([
+        {
+          ALT: () => {
+            const token = this.CONSUME(Kw.Not);
+            this.CONSUME(Kw.Null);
+            nullability(true, token);
+          },
+        },
+        { ALT: () => nullability(false, this.CONSUME2(Kw.Null)) },
+        {
+          ALT: () => {
+            this.CONSUME(Kw.Primary);
+            this.CONSUME(Kw.Key);
+            primaryKey = true;
+            primaryKeyName ??= constraint;
+          },
+        },
+        {
+          GATE: () => this.isWord(1, 'unique'),
+          ALT: () => {
+            const token = this.CONSUME2(Ident);
+            const nullsNotDistinct = this.SUBRULE(this.nullsDistinctness);
+            unique.push({ name: constraint, columns: [name], nullsNotDistinct, pos: tokenPosition(token) });
+          },
+        },
+      ]);
+    });
+    return { column: { name, type, notNull: notNull === true, primaryKey, pos: tokenPosition(nameToken) }, unique, primaryKeyName };
+  });
+
+  /** True when LA(k) is the unquoted word `word` (a word the dialect has no keyword token for). */
+  protected isWord(k: number, word: string): boolean {
+    const token = this.LA(k);
+    return token.tokenType === Identifier && token.image.toLowerCase() === word;
+  }
+
+  /** CREATE INDEX or CREATE UNIQUE INDEX ahead. */
+  protected opensCreateIndex(): boolean {
+    return this.LA(1).tokenType === Kw.Create && (this.isWord(2, 'index') || (this.isWord(2, 'unique') && this.isWord(3, 'index')));
+  }
+
+  /**
+   * CREATE [UNIQUE] INDEX [CONCURRENTLY] [[IF NOT EXISTS] name] ON table [USING method]
+   * ( element [ASC | DESC] [NULLS FIRST | LAST], ... ) [INCLUDE (cols)] [NULLS [NOT] DISTINCT] [WHERE predicate]
+   */
+  protected readonly createIndex = this.RULE('createIndex', (): CreateIndexStmt => {
+    const start = this.CONSUME(Kw.Create);
+    let unique = false;
+    this.OPTION({ GATE: () => this.isWord(1, 'unique'), DEF: () => this.CONSUME(Ident) && (unique = true) });
+    this.CONSUME2(Ident);
+    const concurrently = this.SUBRULE(this.concurrently);
+    let ifNotExists = false;
+    let name: string | null = null;
+    this.OPTION2(() => {
+      ifNotExists = this.SUBRULE(this.ifNotExists);
+      name = identifierName(this.CONSUME3(Ident));
+    });
+    this.CONSUME(Kw.On);
+    const table = identifierName(this.CONSUME4(Ident));
+    let method: string | null = null;
+    this.OPTION3(() => {
+      this.CONSUME(Kw.Using);
+      method = this.CONSUME5(Ident).image.toLowerCase();
+    });
+    this.CONSUME(LParen);
+    const elements: OrderItem[] = [];
+    this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => elements.push(this.SUBRULE(this.indexElement)) });
+    this.CONSUME(RParen);
+    let include: string[] = [];
+    this.OPTION4({
+      GATE: () => this.isWord(1, 'include'),
+      DEF: () => {
+        this.CONSUME6(Ident);
+        this.CONSUME2(LParen);
+        include = this.SUBRULE(this.identList);
+        this.CONSUME2(RParen);
+      },
+    });
+    const nullsNotDistinct = this.SUBRULE(this.nullsDistinctness);
+    const where = this.SUBRULE(this.optionalWhere);
+    return {
+      kind: 'createIndex',
+      name,
+      table,
+      unique,
+      ifNotExists,
+      concurrently,
+      method,
+      elements,
+      include,
+      nullsNotDistinct,
+      where,
+      ...this.statementInfo(start),
+    };
+  });
+
+  /**
+   * column | (expression) | function call, then [opclass] [ASC | DESC] [NULLS FIRST | LAST].
+   * An operator class only tunes how an index compares; Freshet has none to tune, so it is skipped.
+   */
+  private readonly indexElement = this.RULE('indexElement', (): OrderItem => {
+    const start = this.LA(1);
+    const expr = this.SUBRULE(this.expr);
+    this.OPTION({ GATE: () => this.LA(1).tokenType !== Kw.Nulls && !this.isWord(1, 'collate'), DEF: () => this.CONSUME(Ident) });
+    let direction: 'asc' | 'desc' = 'asc';
+    this.OPTION2(() => {
+      this.OR([
+        { ALT: () => this.CONSUME(Kw.Asc) },
+        { ALT: () => this.CONSUME(Kw.Desc) && (direction = 'desc') },
+      ]);
+    });
+    let nulls: 'first' | 'last' | null = null;
+    this.OPTION3(() => {
+      this.CONSUME(Kw.Nulls);
+      this.OR2([
+        { ALT: () => this.CONSUME(Kw.First) && (nulls = 'first') },
+        { ALT: () => this.CONSUME(Kw.Last) && (nulls = 'last') },
+      ]);
+    });
+    return { expr, direction, nulls, pos: tokenPosition(start) };
+  });
+
+  /** [CONCURRENTLY]: accepted and ignored (every Freshet statement runs alone). */
+  private readonly concurrently = this.RULE('concurrently', (): boolean => {
+    let present = false;
+    this.OPTION({ GATE: () => this.isWord(1, 'concurrently'), DEF: () => this.CONSUME(Ident) && (present = true) });
+    return present;
+  });
+
+  /** DROP INDEX [CONCURRENTLY] [IF EXISTS] name [, ...] [CASCADE | RESTRICT] */
+  protected readonly dropIndex = this.RULE('dropIndex', (): DropIndexStmt => {
+    const start = this.CONSUME(Kw.Drop);
+    this.CONSUME(Ident);
+    const concurrently = this.SUBRULE(this.concurrently);
+    const ifExists = this.SUBRULE(this.ifExists);
+    const names: string[] = [];
+    this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => names.push(identifierName(this.CONSUME2(Ident))) });
+    const cascade = this.SUBRULE(this.dropBehavior);
+    return { kind: 'dropIndex', names, ifExists, concurrently, cascade, ...this.statementInfo(start) };
+  });
+
+  /** [CASCADE | RESTRICT]: true for CASCADE. */
+  protected readonly dropBehavior = this.RULE('dropBehavior', (): boolean => {
+    let cascade = false;
+    this.OPTION(() => {
+      this.OR([
+        { ALT: () => this.CONSUME(Kw.Cascade) && (cascade = true) },
+        { ALT: () => this.CONSUME(Kw.Restrict) },
+      ]);
+    });
+    return cascade;
+  });
+
+  protected readonly ifNotExists = this.RULE('ifNotExists', (): boolean => {
+    let present = false;
+    // Gated: `if` is also a valid name (CREATE TABLE if (...)).
+    this.OPTION({
+      GATE: () => this.LA(2).tokenType === Kw.Not,
+      DEF: () => {
+        this.CONSUME(Kw.If);
+        this.CONSUME(Kw.Not);
+        this.CONSUME(Kw.Exists);
+        present = true;
+      },
+    });
+    return present;
+  });
+
+  protected readonly ifExists = this.RULE('ifExists', (): boolean => {
+    let present = false;
+    this.OPTION({
+      GATE: () => this.LA(2).tokenType === Kw.Exists,
+      DEF: () => {
+        this.CONSUME(Kw.If);
+        this.CONSUME(Kw.Exists);
+        present = true;
+      },
+    });
+    return present;
+  });
+
+  protected readonly optionalWhere = this.RULE('optionalWhere', (): Expr | null => {
+    let where: Expr | null = null;
+    this.OPTION(() => {
+      this.CONSUME(Kw.Where);
+      where = this.SUBRULE(this.expr);
+    });
+    return where;
+  });
+
+  protected statementInfo(start: IToken): { pos: ReturnType<typeof tokenPosition>; text: string } {
+    return { pos: tokenPosition(start), text: this.textFrom(start) };
+  }
+}
