@@ -245,7 +245,14 @@ export class Engine {
       throw new EngineError(SqlState.duplicateTable, `relation "${stmt.name}" already exists`, stmt.pos);
     }
     const plan = bindQuery(stmt.query, { catalog: this.catalog, params, forView: true });
-    const columns = plan.root.columns.slice(0, plan.visibleColumns);
+    let columns = plan.root.columns.slice(0, plan.visibleColumns);
+    if (stmt.columns !== null) {
+      const names = stmt.columns;
+      if (names.length > columns.length) {
+        throw new EngineError(SqlState.syntaxError, `CREATE MATERIALIZED VIEW specifies ${names.length} column names but the query has ${columns.length} columns`, stmt.pos);
+      }
+      columns = columns.map((c, i) => ({ name: names[i] ?? c.name, type: c.type }));
+    }
     const seen = new Set<string>();
     for (const c of columns) {
       if (seen.has(c.name)) {

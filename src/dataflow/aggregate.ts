@@ -24,6 +24,7 @@ import { MomentsAccumulator } from './moments-accumulator.js';
 import { PercentileAccumulator } from './percentile-accumulator.js';
 import { TextAggAccumulator } from './text-agg-accumulator.js';
 import { NumericExtremeReader, NumericExtremeState } from './numeric-extreme-state.js';
+import { IntervalExtremeReader, IntervalExtremeState } from './interval-extreme.js';
 import type { Operator, OperatorInfo } from './operator.js';
 
 export interface AggregateCall {
@@ -150,6 +151,7 @@ export class AggregateOperator implements Operator {
     this.groups = new KeyedRows(keyTypes, keyTypes.map((_, i) => i));
     const extremes = new Map<string, ExtremeState>();
     const numericExtremes = new Map<string, NumericExtremeState>();
+    const intervalExtremes = new Map<string, IntervalExtremeState>();
     const distincts = new Map<string, DistinctState>();
     calls.forEach((c, i) => {
       if (c.distinct === true && DISTINCT_FOLDED.has(c.fn) && c.argType !== null) {
@@ -163,6 +165,14 @@ export class AggregateOperator implements Operator {
         const acc = accumulatorFor(c);
         state.addInner(acc);
         this.readers.push(acc);
+      } else if ((c.fn === 'min' || c.fn === 'max') && c.argType === 'interval') {
+        let state = intervalExtremes.get(c.argKey);
+        if (state === undefined) {
+          state = new IntervalExtremeState();
+          intervalExtremes.set(c.argKey, state);
+          this.states.push({ state, call: i });
+        }
+        this.readers.push(new IntervalExtremeReader(state, c.fn === 'max'));
       } else if ((c.fn === 'min' || c.fn === 'max') && c.argType !== 'text') {
         let state = numericExtremes.get(c.argKey);
         if (state === undefined) {

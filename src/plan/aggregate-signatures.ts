@@ -52,8 +52,8 @@ export function aggregateResultType(fn: string, arg: SqlType | null): SqlType | 
       return arg !== null && isNumeric(arg) ? 'double' : null;
     case 'min':
     case 'max':
-      // MIN/MAX state keeps one number per value, so INTERVAL parts would be lost; PostgreSQL has no MIN/MAX(jsonb).
-      return arg === 'boolean' || arg === 'interval' || arg === 'jsonb' ? null : arg;
+      // PostgreSQL has no MIN/MAX over boolean or jsonb.
+      return arg === 'boolean' || arg === 'jsonb' ? null : arg;
     case 'bool_and':
     case 'bool_or':
       return arg === 'boolean' ? 'boolean' : null;

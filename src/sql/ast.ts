@@ -117,6 +117,8 @@ export interface DropIndexStmt extends StatementBase {
 export interface CreateViewStmt extends StatementBase {
   readonly kind: 'createView';
   readonly name: string;
+  /** `CREATE MATERIALIZED VIEW v (a, b) AS ...`: names for the first columns; null when absent. */
+  readonly columns: readonly string[] | null;
   readonly ifNotExists: boolean;
   readonly orReplace: boolean;
   /** False for a plain CREATE VIEW (the binder rejects it with a hint). */

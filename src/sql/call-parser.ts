@@ -12,6 +12,7 @@ import { expectedTokensMessageProvider } from './syntax-error.js';
 import {
   Comma,
   Ident,
+  Identifier,
   Kw,
   LParen,
   NumberLiteral,
@@ -22,6 +23,9 @@ import {
   identifierName,
   tokenPosition,
 } from './tokens.js';
+
+/** INTERVAL's optional field qualifier words. */
+const INTERVAL_FIELDS: ReadonlySet<string> = new Set(['year', 'month', 'day', 'hour', 'minute', 'second']);
 
 // Type names made of several words. The grammar reads a further word only
 // while the words so far are a prefix of one of these, so `x::int y` still
@@ -255,7 +259,7 @@ export abstract class CallParser extends EmbeddedActionsParser {
     return call(name, args, token);
   });
 
-  /** DATE '...', TIME '...', TIMESTAMP '...', TIMESTAMPTZ '...', INTERVAL '...'. */
+  /** DATE '...', TIME '...', TIMESTAMP '...', TIMESTAMPTZ '...', INTERVAL '...' [field]. */
   protected readonly typedLiteral = this.RULE('typedLiteral', (): Expr => {
     const typeToken = this.OR([
       { ALT: () => this.CONSUME(Kw.Date) },
@@ -265,12 +269,18 @@ export abstract class CallParser extends EmbeddedActionsParser {
       { ALT: () => this.CONSUME(Kw.Interval) },
     ]);
     const value = this.CONSUME(StringLiteral);
+    // SQL's field qualifier: INTERVAL '5' MINUTE is five minutes.
+    const unit = this.OPTION({
+      GATE: () => typeToken.tokenType === Kw.Interval && this.LA(1).tokenType === Identifier && INTERVAL_FIELDS.has(this.LA(1).image.toLowerCase()),
+      DEF: () => this.CONSUME(Identifier),
+    });
     return this.ACTION((): Expr => {
       const pos = tokenPosition(typeToken);
+      const text = stringValue(value);
       return {
         kind: 'typedLiteral',
         type: { name: typeToken.image.toLowerCase(), args: [], pos },
-        value: stringValue(value),
+        value: unit !== undefined && /^\s*[-+]?\d+(\.\d*)?\s*$/.test(text) ? `${text.trim()} ${unit.image.toLowerCase()}` : text,
         pos,
       };
     });

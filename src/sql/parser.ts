@@ -69,7 +69,7 @@ export class SqlParser extends DdlParser {
     ]);
   });
 
-  /** CREATE [OR REPLACE] [MATERIALIZED] VIEW [IF NOT EXISTS] name AS query */
+  /** CREATE [OR REPLACE] [MATERIALIZED] VIEW [IF NOT EXISTS] name [(cols)] AS query */
   private readonly createView = this.RULE('createView', (): CreateViewStmt => {
     const start = this.CONSUME(Kw.Create);
     let orReplace = false;
@@ -82,6 +82,12 @@ export class SqlParser extends DdlParser {
     this.CONSUME(Kw.View);
     const ifNotExists = this.SUBRULE(this.ifNotExists);
     const name = identifierName(this.CONSUME(Ident));
+    let columns: string[] | null = null;
+    this.OPTION3(() => {
+      this.CONSUME(LParen);
+      columns = this.SUBRULE(this.identList);
+      this.CONSUME(RParen);
+    });
     this.CONSUME(Kw.As);
     const queryStart = this.LA(1);
     const query = this.SUBRULE(this.query);
@@ -89,6 +95,7 @@ export class SqlParser extends DdlParser {
     return {
       kind: 'createView',
       name,
+      columns,
       ifNotExists,
       orReplace,
       materialized,
