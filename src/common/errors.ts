@@ -18,6 +18,7 @@ export const SqlState = {
   duplicateAlias: '42712',
   windowingError: '42P20',
   invalidRecursion: '42P19',
+  invalidRegularExpression: '2201B',
   duplicateColumn: '42701',
   datatypeMismatch: '42804',
   cannotCoerce: '42846',

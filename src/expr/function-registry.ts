@@ -13,6 +13,7 @@ import { toCharFunctions } from './functions/to-char.js';
 import { likeFunctions } from './functions/like.js';
 import { logicFunctions } from './functions/logic.js';
 import { mathFunctions } from './functions/math.js';
+import { regexpFunctions } from './functions/regexp.js';
 import { textFunctions } from './functions/text.js';
 
 const all: readonly FunctionDef[] = [
@@ -27,6 +28,7 @@ const all: readonly FunctionDef[] = [
   ...toCharFunctions,
   ...jsonFunctions,
   ...likeFunctions,
+  ...regexpFunctions,
 ];
 
 const byName = new Map<string, FunctionDef>();

@@ -95,6 +95,41 @@ const twoDoubles = (name: string, fn: (x: number, y: number) => number, aliases?
   },
 });
 
+const log10 = numericUnary('log10', checked('log', Math.log10, (x) => x <= 0, '2201E', 'cannot take logarithm of zero or a negative number'), false);
+
+/**
+ * log(b, x): the base-b logarithm, as PostgreSQL's NUMERIC log (Freshet has no
+ * NUMERIC, so it computes in doubles). ln(x)/ln(b) is off by an ulp for exact
+ * powers (ln(1000)/ln(10) = 2.9999999999999996), so a result within rounding of
+ * an integer k snaps to k when b^k reproduces x exactly.
+ */
+export function logBase(b: number, x: number): number {
+  if (b <= 0 || x <= 0) {
+    throw new EngineError(SqlState.invalidArgumentForLogarithm, b === 0 || x === 0 ? 'cannot take logarithm of zero' : 'cannot take logarithm of a negative number');
+  }
+  // PostgreSQL divides by ln(1) = 0 here.
+  if (b === 1) throw new EngineError(SqlState.divisionByZero, 'division by zero');
+  const r = Math.log(x) / Math.log(b);
+  const k = Math.round(r);
+  return Math.abs(r - k) < SNAP_TOLERANCE && Math.pow(b, k) === x ? k : r;
+}
+
+/** Far above the error of ln(x)/ln(b), far below the gap to a non-integer result that matters. */
+const SNAP_TOLERANCE = 1e-9;
+
+/** log(x) is the base-10 logarithm (as in PostgreSQL); log(b, x) takes the base first. */
+const log: FunctionDef = {
+  name: 'log',
+  minArgs: 1,
+  maxArgs: 2,
+  resolve(argTypes) {
+    if (argTypes.length === 1) return log10.resolve(argTypes);
+    if (!argTypes.every((t) => t === 'unknown' || isNumeric(t))) return null;
+    return fixed(['double', 'double'], 'double', (args: readonly Column[], n: number) =>
+      mapRows(args, n, 'double', (i) => logBase(nums(args[0]!)[i]!, nums(args[1]!)[i]!)));
+  },
+};
+
 export const mathFunctions: readonly FunctionDef[] = [
   numericUnary('abs', Math.abs, true),
   round,
@@ -105,7 +140,8 @@ export const mathFunctions: readonly FunctionDef[] = [
   numericUnary('sqrt', checked('sqrt', Math.sqrt, (x) => x < 0, '2201F', 'cannot take square root of a negative number'), false),
   numericUnary('exp', Math.exp, false),
   numericUnary('ln', checked('ln', Math.log, (x) => x <= 0, '2201E', 'cannot take logarithm of zero or a negative number'), false),
-  numericUnary('log10', checked('log', Math.log10, (x) => x <= 0, '2201E', 'cannot take logarithm of zero or a negative number'), false, ['log']),
+  log10,
+  log,
   twoDoubles('power', (x, y) => {
     if (x === 0 && y < 0) throw new EngineError('2201F', 'zero raised to a negative power is undefined');
     if (x < 0 && !Number.isInteger(y)) throw new EngineError('2201F', 'a negative number raised to a non-integer power yields a complex result');

@@ -11,6 +11,7 @@ import { fixed } from '../function-def.js';
 import { mapRows, result } from '../kernel-util.js';
 import type { SqlType } from '../../common/sql-type.js';
 import { resolveJsonConcat } from './json-functions.js';
+import { regexSubstringImpl } from './regexp.js';
 
 function hasSurrogates(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
@@ -142,7 +143,22 @@ export const textFunctions: readonly FunctionDef[] = [
   textDef('lower', ['text'], 'text', (a, n) => mapRows(a, n, 'text', (i) => changeCase(str(a[0]!)[i]!, false))),
   textDef('upper', ['text'], 'text', (a, n) => mapRows(a, n, 'text', (i) => changeCase(str(a[0]!)[i]!, true))),
   { ...textDef('length', ['text'], 'integer', (a, n) => mapRows(a, n, 'integer', (i) => charLength(str(a[0]!)[i]!))), aliases: ['char_length', 'character_length'] },
-  { ...textDef('substr', ['text', 'integer', 'integer'], 'text', substr, 1), aliases: ['substring'] },
+  textDef('substr', ['text', 'integer', 'integer'], 'text', substr, 1),
+  {
+    name: 'substring',
+    minArgs: 2,
+    maxArgs: 3,
+    resolve(given) {
+      const [, second, third] = given;
+      const textual = (t: ArgType | undefined): boolean => t === 'text' || t === 'unknown';
+      // substring(s FROM pattern): a text second argument (an untyped literal too: PostgreSQL prefers text) is a POSIX regex.
+      if (given.length === 2 && textual(second)) return fixed(['text', 'text'], 'text', regexSubstringImpl);
+      if (given.length === 3 && textual(second) && textual(third) && (second === 'text' || third !== 'integer')) {
+        throw new EngineError(SqlState.featureNotSupported, 'substring(string FROM pattern FOR escape) (SQL SIMILAR TO patterns) is not supported; use substring(string FROM posix_pattern)');
+      }
+      return fixed(['text', 'integer', 'integer'].slice(0, given.length) as SqlType[], 'text', substr);
+    },
+  },
   { ...textDef('btrim', ['text', 'text'], 'text', trimChars('both'), 1), aliases: ['trim'] },
   textDef('ltrim', ['text', 'text'], 'text', trimChars('leading'), 1),
   textDef('rtrim', ['text', 'text'], 'text', trimChars('trailing'), 1),
