@@ -7,12 +7,10 @@
 // --reps is the number of hydrations timed; update latency always uses 300
 // 1-row and 40 1,000-row batches after warm-up.
 
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { tableFromArrays } from 'apache-arrow';
 import { BIGINT, DOUBLE, DuckDBDataChunk, DuckDBInstance, INTEGER, version as duckdbVersion } from '@duckdb/node-api';
 import { Engine } from '../src/index.js';
+import { Rand, maxRssMb, median, ms, percentile, writeResult } from './bench-common.js';
 
 interface Options {
   readonly rows: number;
@@ -36,28 +34,6 @@ function parseArgs(argv: readonly string[]): Options {
     }
   }
   return opts;
-}
-
-/** A small deterministic generator (xorshift32), so both engines see identical data. */
-class Rand {
-  private s: number;
-  constructor(seed: number) {
-    this.s = (seed * 0x9e3779b9) >>> 0 || 1;
-  }
-  u32(): number {
-    let x = this.s;
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    this.s = x >>> 0;
-    return this.s;
-  }
-  below(n: number): number {
-    return this.u32() % n;
-  }
-  double(): number {
-    return this.u32() / 0x1_0000_0000;
-  }
 }
 
 const viewQuery = 'SELECT k, count(*), sum(v), min(v), max(v) FROM t GROUP BY k';
@@ -99,24 +75,6 @@ function makeBatches(rand: Rand, count: number, size: number, rows: number, grou
     });
   }
   return out;
-}
-
-function percentile(xs: readonly number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  if (s.length === 0) return Number.NaN;
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] ?? Number.NaN;
-}
-
-function median(xs: readonly number[]): number {
-  return percentile(xs, 50);
-}
-
-function maxRssMb(): number {
-  return process.resourceUsage().maxRSS / 1024;
-}
-
-function ms(x: number): string {
-  return x >= 100 ? x.toFixed(0) : x >= 1 ? x.toFixed(2) : x.toFixed(3);
 }
 
 async function main(): Promise<void> {
@@ -268,10 +226,6 @@ async function main(): Promise<void> {
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 
-  const date = new Date().toISOString().slice(0, 10);
-  const dir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results');
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${date}-group-by.json`);
   const result = {
     benchmark: 'group-by',
     date: new Date().toISOString(),
@@ -286,7 +240,7 @@ async function main(): Promise<void> {
     peakRssMb: { afterFreshet: freshetRssMb, end: maxRssMb() },
     viewAgreesWithDuckDB: agree,
   };
-  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  const file = writeResult('group-by', result);
   log(`wrote ${file}`);
 }
 

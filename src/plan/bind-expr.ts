@@ -266,6 +266,12 @@ export function bindExpr(e: Expr, ctx: ExprContext): BoundExpr {
       return bindCall('neg', [operand], e.pos, 'operator -');
     }
     case 'binary': {
+      if (e.op === '~' || e.op === '~*' || e.op === '!~' || e.op === '!~*') {
+        // POSIX match operators: regexp_like, case-insensitive with *, negated with !.
+        const args = [bind(e.left), bind(e.right), ...(e.op.endsWith('*') ? [constExpr('i', 'text')] : [])];
+        const match = bindCall('regexp_like', args, e.pos, `operator ${e.op}`);
+        return e.op.startsWith('!') ? bindCall('not', [match], e.pos, `operator ${e.op}`) : match;
+      }
       const fn = BINARY_FUNCTIONS[e.op]!;
       let left = bind(e.left);
       let right = bind(e.right);

@@ -17,6 +17,10 @@ import {
   HashArrow,
   HashArrowText,
   Contains,
+  Tilde,
+  TildeStar,
+  BangTilde,
+  BangTildeStar,
   ContainedBy,
   Dot,
   DoubleColon,
@@ -177,7 +181,7 @@ export abstract class ExprParser extends CallParser {
 
   private readonly binaryOperatorAlts: IOrAlt<IToken>[] = [
     Kw.Or, Kw.And, Equal, NotEqual, BangEqual, Less, LessEq, Greater, GreaterEq, Concat, Plus, Minus, Star, Slash, Percent,
-    Arrow, ArrowText, HashArrow, HashArrowText, Contains, ContainedBy,
+    Arrow, ArrowText, HashArrow, HashArrowText, Contains, ContainedBy, Tilde, TildeStar, BangTilde, BangTildeStar,
   ].map((type) => ({ ALT: () => this.CONSUME(type) }));
 
   private readonly infixAlts: IOrAlt<Expr>[] = [

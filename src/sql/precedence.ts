@@ -13,6 +13,10 @@ import {
   Concat,
   ContainedBy,
   Contains,
+  Tilde,
+  TildeStar,
+  BangTilde,
+  BangTildeStar,
   HashArrow,
   HashArrowText,
   Equal,
@@ -103,6 +107,10 @@ binary(HashArrow, Level.Concat, '#>');
 binary(HashArrowText, Level.Concat, '#>>');
 binary(Contains, Level.Concat, '@>');
 binary(ContainedBy, Level.Concat, '<@');
+binary(Tilde, Level.Concat, '~');
+binary(TildeStar, Level.Concat, '~*');
+binary(BangTilde, Level.Concat, '!~');
+binary(BangTildeStar, Level.Concat, '!~*');
 binary(Plus, Level.Additive, '+');
 binary(Minus, Level.Additive, '-');
 binary(Star, Level.Multiplicative, '*');

@@ -17,6 +17,10 @@ import {
   HashArrow,
   HashArrowText,
   Contains,
+  Tilde,
+  TildeStar,
+  BangTilde,
+  BangTildeStar,
   ContainedBy,
   Dot,
   DoubleColon,
@@ -48,6 +52,7 @@ const Ch = {
   CarriageReturn: 0x0d,
   Space: 0x20,
   Bang: 0x21,
+  Tilde: 0x7e,
   DoubleQuote: 0x22,
   Hash: 0x23,
   Dollar: 0x24,
@@ -114,6 +119,10 @@ const ARROW_TEXT = indexOf(ArrowText);
 const HASH_ARROW = indexOf(HashArrow);
 const HASH_ARROW_TEXT = indexOf(HashArrowText);
 const CONTAINS = indexOf(Contains);
+const TILDE = indexOf(Tilde);
+const TILDE_STAR = indexOf(TildeStar);
+const BANG_TILDE = indexOf(BangTilde);
+const BANG_TILDE_STAR = indexOf(BangTildeStar);
 const CONTAINED_BY = indexOf(ContainedBy);
 const LESS_EQ = indexOf(LessEq);
 const GREATER_EQ = indexOf(GreaterEq);
@@ -424,11 +433,25 @@ export function scanTokens(text: string): IToken[] {
         tokens.push(token(CONCAT, '||', start, line, column));
         pos += 2;
         continue;
-      case Ch.Bang:
-        if (text.charCodeAt(pos + 1) !== Ch.Equal) throw unexpectedCharacterError(text, pos);
+      case Ch.Bang: {
+        const next = text.charCodeAt(pos + 1);
+        if (next === Ch.Tilde) {
+          const star = text.charCodeAt(pos + 2) === Ch.Star;
+          tokens.push(star ? token(BANG_TILDE_STAR, '!~*', start, line, column) : token(BANG_TILDE, '!~', start, line, column));
+          pos += star ? 3 : 2;
+          continue;
+        }
+        if (next !== Ch.Equal) throw unexpectedCharacterError(text, pos);
         tokens.push(token(BANG_EQUAL, '!=', start, line, column));
         pos += 2;
         continue;
+      }
+      case Ch.Tilde: {
+        const star = text.charCodeAt(pos + 1) === Ch.Star;
+        tokens.push(star ? token(TILDE_STAR, '~*', start, line, column) : token(TILDE, '~', start, line, column));
+        pos += star ? 2 : 1;
+        continue;
+      }
       case Ch.Less: {
         const next = text.charCodeAt(pos + 1);
         if (next === Ch.Equal) {

@@ -243,6 +243,11 @@ export const HashArrowText = punct('HashArrowText', '#>>');
 export const HashArrow = punct('HashArrow', '#>');
 export const Contains = punct('Contains', '@>');
 export const ContainedBy = punct('ContainedBy', '<@');
+// POSIX regular expression match operators.
+export const TildeStar = punct('TildeStar', '~*');
+export const Tilde = punct('Tilde', '~');
+export const BangTildeStar = punct('BangTildeStar', '!~*');
+export const BangTilde = punct('BangTilde', '!~');
 export const LessEq = punct('LessEq', '<=');
 export const GreaterEq = punct('GreaterEq', '>=');
 export const NotEqual = punct('NotEqual', '<>');
@@ -282,6 +287,10 @@ const lexerTokens: TokenType[] = [
   HashArrow,
   Contains,
   ContainedBy,
+  TildeStar,
+  Tilde,
+  BangTildeStar,
+  BangTilde,
   LessEq,
   GreaterEq,
   NotEqual,

@@ -1,0 +1,65 @@
+// Helpers shared by the benchmarks: a seeded generator so both engines see
+// identical data, percentiles, number formatting, peak RSS, and writing a
+// result file to bench/results/<YYYY-MM-DD>-<name>.json.
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** A small deterministic generator (xorshift32), so both engines see identical data. */
+export class Rand {
+  private s: number;
+  constructor(seed: number) {
+    this.s = (seed * 0x9e3779b9) >>> 0 || 1;
+  }
+  u32(): number {
+    let x = this.s;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    this.s = x >>> 0;
+    return this.s;
+  }
+  below(n: number): number {
+    return this.u32() % n;
+  }
+  double(): number {
+    return this.u32() / 0x1_0000_0000;
+  }
+}
+
+/** The nearest-rank percentile (p in 0..100); NaN for no samples. */
+export function percentile(xs: readonly number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  if (s.length === 0) return Number.NaN;
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] ?? Number.NaN;
+}
+
+export function median(xs: readonly number[]): number {
+  return percentile(xs, 50);
+}
+
+/** Peak resident set size of this process so far, in MB. */
+export function maxRssMb(): number {
+  return process.resourceUsage().maxRSS / 1024;
+}
+
+/** Milliseconds with a precision that suits their size. */
+export function ms(x: number): string {
+  return x >= 100 ? x.toFixed(0) : x >= 1 ? x.toFixed(2) : x.toFixed(3);
+}
+
+/** bench/results in the source tree (found from the compiled file in dist/bench), created if missing. */
+export function resultsDir(): string {
+  const dir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** Writes `result` as JSON to bench/results/<today>-<name>.json. */
+export function writeResult(name: string, result: unknown): string {
+  const date = new Date().toISOString().slice(0, 10);
+  const file = join(resultsDir(), `${date}-${name}.json`);
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  return file;
+}
