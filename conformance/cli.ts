@@ -1,18 +1,20 @@
-// `npm run conformance [-- options] [files...]`: runs sqllogictest files through the engine.
-// No arguments: the project's own conformance/slt/**/*.slt, exit 1 on any failure.
-// `--corpus <dir>`: every .slt/.test/.slt.part under dir, a per-file table and the
-// most common failure reasons; exits 0 (the public corpus need not pass yet).
+// `npm run conformance [-- options] [files...]`: runs sqllogictest files through the engine,
+// each twice: one-shot, and in view mode (every query re-checked as a materialized view).
+// No arguments: the project's own conformance/slt/**/*.slt, exit 1 on any failure in either mode.
+// `--corpus <dir>`: every .slt/.test/.slt.part under dir, a per-file table of both modes and
+// the most common failure reasons; exits 0 (the public corpus need not pass yet).
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describeFailure, runSltFile, type FileReport } from './slt-runner.js';
+import { describeFailure, runSltFile, type FileReport, type ModeReport, type RecordOutcome } from './slt-runner.js';
 
 const usage = `usage: node dist/conformance/cli.js [--corpus <dir>] [--markdown] [-v] [files or folders...]
   (no paths)       run conformance/slt/**/*.slt; exit 1 on any failure
   --corpus <dir>   run every .slt, .test and .slt.part file under dir; always exit 0
   --markdown       print the per-file table as markdown
   -v, --verbose    print every failure with its SQL, expected and actual results
-  --top <n>        how many failure reasons to list (default 15)`;
+  --top <n>        how many failure and skip reasons to list (default 15)
+  --one-shot       skip view mode (each query re-checked as a materialized view)`;
 
 const topReasonsDefault = 15;
 
@@ -21,11 +23,12 @@ interface CliArgs {
   markdown: boolean;
   verbose: boolean;
   top: number;
+  viewMode: boolean;
   paths: string[];
 }
 
 function parseArgs(argv: readonly string[]): CliArgs {
-  const args: CliArgs = { corpus: undefined, markdown: false, verbose: false, top: topReasonsDefault, paths: [] };
+  const args: CliArgs = { corpus: undefined, markdown: false, verbose: false, top: topReasonsDefault, viewMode: true, paths: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] ?? '';
     if (a === '--corpus') {
@@ -35,6 +38,7 @@ function parseArgs(argv: readonly string[]): CliArgs {
     } else if (a === '--markdown') args.markdown = true;
     else if (a === '-v' || a === '--verbose') args.verbose = true;
     else if (a === '--top') args.top = Number(argv[++i] ?? topReasonsDefault);
+    else if (a === '--one-shot') args.viewMode = false;
     else if (a === '-h' || a === '--help') {
       console.log(usage);
       process.exit(0);
@@ -65,12 +69,22 @@ function reasonKey(reason: string): string {
     .replace(/\b(line|column|position|offset) \d+/g, '$1 N');
 }
 
+const counts = (m: ModeReport | undefined): string[] =>
+  m === undefined ? ['-', '-', '-'] : [String(m.passed), String(m.failed), String(m.skipped)];
+
 function printTable(reports: readonly FileReport[], base: string, markdown: boolean): void {
-  const rows = reports.map((r) => [relative(base, r.file) || r.file, String(r.passed), String(r.failed), String(r.skipped)]);
-  const header = ['file', 'passed', 'failed', 'skipped'];
+  const rows = reports.map((r) => [relative(base, r.file) || r.file, ...counts(r), ...counts(r.view)]);
+  const total = (pick: (r: FileReport) => ModeReport | undefined): ModeReport | undefined => {
+    const modes = reports.map(pick);
+    if (modes.some((m) => m === undefined)) return undefined;
+    const sum = (f: (m: ModeReport) => number): number => modes.reduce((acc, m) => acc + (m === undefined ? 0 : f(m)), 0);
+    return { passed: sum((m) => m.passed), failed: sum((m) => m.failed), skipped: sum((m) => m.skipped), outcomes: [] };
+  };
+  rows.push(['total', ...counts(total((r) => r)), ...counts(total((r) => r.view))]);
+  const header = ['file', 'passed', 'failed', 'skipped', 'view passed', 'view failed', 'view skipped'];
   if (markdown) {
     console.log(`| ${header.join(' | ')} |`);
-    console.log('|---|---:|---:|---:|');
+    console.log(`|---|${'---:|'.repeat(header.length - 1)}`);
     for (const r of rows) console.log(`| ${r.join(' | ')} |`);
     return;
   }
@@ -79,6 +93,19 @@ function printTable(reports: readonly FileReport[], base: string, markdown: bool
     cells.map((c, j) => (j === 0 ? c.padEnd(widths[j] ?? 0) : c.padStart(widths[j] ?? 0))).join('  ');
   console.log(line(header));
   for (const r of rows) console.log(line(r));
+}
+
+function printReasons(title: string, outcomes: readonly RecordOutcome[], status: RecordOutcome['status'], top: number): void {
+  const reasons = new Map<string, number>();
+  for (const o of outcomes) {
+    if (o.status !== status) continue;
+    const key = reasonKey(o.reason ?? status);
+    reasons.set(key, (reasons.get(key) ?? 0) + 1);
+  }
+  if (reasons.size === 0) return;
+  console.log(`\n${title}:`);
+  const sorted = [...reasons.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  for (const [reason, n] of sorted.slice(0, top)) console.log(`  ${reason}: ${n}`);
 }
 
 async function main(): Promise<number> {
@@ -107,41 +134,42 @@ async function main(): Promise<number> {
   const reports: FileReport[] = [];
   for (const f of files) {
     try {
-      reports.push(await runSltFile(f, { matchErrorMessages: !corpusMode }));
+      reports.push(await runSltFile(f, { matchErrorMessages: !corpusMode, viewMode: args.viewMode }));
     } catch (e) {
       // A file the parser cannot read counts as one failure, not a crash of the whole run.
       const message = e instanceof Error ? e.message : String(e);
-      reports.push({ file: f, passed: 0, failed: 1, skipped: 0, outcomes: [{ line: 0, status: 'failed', sql: '', reason: `cannot run file: ${message}` }] });
+      const broken: ModeReport = { passed: 0, failed: 1, skipped: 0, outcomes: [{ line: 0, status: 'failed', sql: '', reason: `cannot run file: ${message}` }] };
+      reports.push({ file: f, ...broken, ...(args.viewMode ? { view: broken } : {}) });
     }
   }
   if (args.verbose) {
     for (const r of reports) {
-      for (const o of r.outcomes) if (o.status === 'failed') console.log(`${describeFailure(relative(base, r.file) || r.file, o)}\n`);
+      const name = relative(base, r.file) || r.file;
+      for (const o of r.outcomes) if (o.status === 'failed') console.log(`${describeFailure(name, o)}\n`);
+      for (const o of r.view?.outcomes ?? []) if (o.status === 'failed') console.log(`[view mode] ${describeFailure(name, o)}\n`);
     }
   }
   printTable(reports, base, args.markdown);
-  const reasons = new Map<string, number>();
-  for (const r of reports) {
-    for (const o of r.outcomes) {
-      if (o.status !== 'failed') continue;
-      const key = reasonKey(o.reason ?? 'failed');
-      reasons.set(key, (reasons.get(key) ?? 0) + 1);
-    }
-  }
-  if (reasons.size > 0) {
-    console.log('\ntop failure reasons:');
-    const sorted = [...reasons.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-    for (const [reason, n] of sorted.slice(0, args.top)) console.log(`  ${reason}: ${n}`);
-  }
-  let passed = 0;
+  printReasons('top failure reasons', reports.flatMap((r) => r.outcomes), 'failed', args.top);
+  const viewOutcomes = reports.flatMap((r) => r.view?.outcomes ?? []);
+  printReasons('top failure reasons in view mode', viewOutcomes, 'failed', args.top);
+  printReasons('top reasons for skipping in view mode', viewOutcomes, 'skipped', args.top);
   let failed = 0;
-  let skipped = 0;
-  for (const r of reports) {
-    passed += r.passed;
-    failed += r.failed;
-    skipped += r.skipped;
-  }
-  console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
+  const summary = (label: string, modes: readonly (ModeReport | undefined)[]): void => {
+    let p = 0;
+    let f = 0;
+    let k = 0;
+    for (const m of modes) {
+      p += m?.passed ?? 0;
+      f += m?.failed ?? 0;
+      k += m?.skipped ?? 0;
+    }
+    failed += f;
+    console.log(`${label}: ${p} passed, ${f} failed, ${k} skipped`);
+  };
+  console.log('');
+  summary('one-shot', reports);
+  if (args.viewMode) summary('view mode', reports.map((r) => r.view));
   if (corpusMode) return 0;
   return failed > 0 ? 1 : 0;
 }

@@ -152,3 +152,27 @@ export function compareResult(input: CompareInput): CompareOutcome {
     actualLines: sortMode === 'valuesort' ? sortedValues(rows, sortMode) : ordered.map((r) => r.join(' ')),
   };
 }
+
+/**
+ * `rows` put in the order of `reference` when both hold the same rows as rendered
+ * (a multiset match); undefined when they differ. For comparing an unordered result
+ * (a view's) with an order-sensitive expected hash that `reference` was checked against.
+ */
+export function alignRows(rows: ActualResult, reference: ActualResult, types: string, rendering: Rendering): ActualResult | undefined {
+  if (rows.rows.length !== reference.rows.length) return undefined;
+  const keyOf = (cells: readonly string[]): string => cells.join('\u0000');
+  const byKey = new Map<string, number[]>();
+  renderRows(rows, types, rendering).forEach((cells, i) => {
+    const key = keyOf(cells);
+    const list = byKey.get(key);
+    if (list === undefined) byKey.set(key, [i]);
+    else list.push(i);
+  });
+  const ordered: (readonly ResultValue[])[] = [];
+  for (const cells of renderRows(reference, types, rendering)) {
+    const i = byKey.get(keyOf(cells))?.pop();
+    if (i === undefined) return undefined;
+    ordered.push(rows.rows[i]!);
+  }
+  return { rows: ordered, pgTypes: rows.pgTypes };
+}
