@@ -5,6 +5,7 @@
 // "quoted" text is copied. A template compiles once to a part list; rendering
 // a row allocates only its output string.
 
+import { EngineError, SqlState } from '../common/errors.js';
 import { civilFromDays, daysFromCivil } from './datetime.js';
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
@@ -116,6 +117,9 @@ function isoWeekYear(days: number): { week: number; year: number } {
   return { week: Math.floor((thursday - daysFromCivil(year, 1, 1)) / 7) + 1, year };
 }
 
+/** Template fields PostgreSQL rejects for an interval (22007). */
+const CALENDAR_ONLY: ReadonlySet<string> = new Set(['DAY', 'DY', 'MONTH', 'IYYY', 'IW', 'ID', 'TZ']);
+
 /** Renders one row through a compiled template. */
 export function renderTemplate(parts: readonly Part[], f: DateFields): string {
   let out = '';
@@ -126,6 +130,10 @@ export function renderTemplate(parts: readonly Part[], f: DateFields): string {
     }
     const { key, fill, th } = p;
     const k = key.toUpperCase();
+    // PostgreSQL: an interval is not tied to a calendar date, so these fields do not exist.
+    if (f.interval && CALENDAR_ONLY.has(k)) {
+      throw new EngineError(SqlState.invalidDatetimeFormat, `invalid format specification for an interval value: "${key}" (intervals are not tied to specific calendar dates)`);
+    }
     // BC years print their own number (1 BC is astronomical year 0).
     const year = f.interval || f.year > 0 ? f.year : 1 - f.year;
     let num: number | null = null;
