@@ -19,6 +19,7 @@ export const SqlState = {
   windowingError: '42P20',
   invalidRecursion: '42P19',
   invalidRegularExpression: '2201B',
+  invalidPrecedingOrFollowingSize: '22013',
   duplicateColumn: '42701',
   datatypeMismatch: '42804',
   cannotCoerce: '42846',

@@ -52,7 +52,10 @@ function parseDouble(text: string): number {
   const t = text.trim().toLowerCase();
   if (t === 'nan' || t === '+nan' || t === '-nan') return NaN;
   if (t.endsWith('infinity') || t.endsWith('inf')) return t.startsWith('-') ? -Infinity : Infinity;
-  return Number(t);
+  const x = Number(t);
+  // PostgreSQL refuses a finite spelling beyond the double range rather than reading it as infinity.
+  if (!Number.isFinite(x)) throw new EngineError(SqlState.numericValueOutOfRange, `"${text.trim()}" is out of range for type double precision`);
+  return x;
 }
 
 function toIntegral(x: number, to: SqlType): number {

@@ -23,6 +23,8 @@ export interface DateFields {
   /** Days since 1970-01-01; NaN for intervals (no weekday, week or Julian day). */
   dayNumber: number;
   interval: boolean;
+  /** A TIMESTAMPTZ (zone fields print the session zone, UTC); a TIMESTAMP has none. */
+  zoned: boolean;
 }
 
 type Part = { lit: string } | { key: string; fill: boolean; th: 'TH' | 'th' | null };
@@ -33,7 +35,7 @@ const KEYS = [
   'MONTH', 'Month', 'month', 'SSSSS', 'sssss', 'IYYY', 'iyyy', 'HH24', 'hh24', 'HH12', 'hh12', 'YYYY', 'yyyy', 'SSSS', 'ssss',
   'DAY', 'Day', 'day', 'DDD', 'ddd', 'YYY', 'yyy', 'MON', 'Mon', 'mon', 'TZH', 'tzh', 'TZM', 'tzm',
   'DY', 'Dy', 'dy', 'DD', 'dd', 'HH', 'hh', 'MI', 'mi', 'MM', 'mm', 'MS', 'ms', 'SS', 'ss', 'US', 'us',
-  'AM', 'am', 'PM', 'pm', 'AD', 'ad', 'BC', 'bc', 'CC', 'cc', 'ID', 'id', 'IW', 'iw', 'WW', 'ww', 'YY', 'yy', 'TZ', 'tz',
+  'AM', 'am', 'PM', 'pm', 'AD', 'ad', 'BC', 'bc', 'CC', 'cc', 'ID', 'id', 'IW', 'iw', 'WW', 'ww', 'YY', 'yy', 'TZ', 'tz', 'OF',
   'D', 'd', 'J', 'j', 'Q', 'q', 'W', 'w', 'Y', 'y',
 ];
 
@@ -118,7 +120,7 @@ function isoWeekYear(days: number): { week: number; year: number } {
 }
 
 /** Template fields PostgreSQL rejects for an interval (22007). */
-const CALENDAR_ONLY: ReadonlySet<string> = new Set(['DAY', 'DY', 'MONTH', 'IYYY', 'IW', 'ID', 'TZ']);
+const CALENDAR_ONLY: ReadonlySet<string> = new Set(['DAY', 'DY', 'MONTH', 'IYYY', 'IW', 'ID', 'TZ', 'OF']);
 
 /** Renders one row through a compiled template. */
 export function renderTemplate(parts: readonly Part[], f: DateFields): string {
@@ -187,8 +189,10 @@ export function renderTemplate(parts: readonly Part[], f: DateFields): string {
       case 'BC': text = f.year > 0 ? 'AD' : 'BC'; break;
       case 'A.D.':
       case 'B.C.': text = f.year > 0 ? 'A.D.' : 'B.C.'; break;
-      // The session time zone is UTC.
-      case 'TZ': text = 'UTC'; break;
+      // The session time zone is UTC. A TIMESTAMP has no zone name (TZ prints
+      // nothing), but OF prints the session's offset for both, as PostgreSQL does.
+      case 'TZ': text = f.zoned ? 'UTC' : ''; break;
+      case 'OF': text = '+00'; break;
       case 'TZH': text = '+00'; break;
       case 'TZM': text = '00'; break;
     }

@@ -1,7 +1,7 @@
 // A window frame clause (kept by the parser as text, e.g. 'ROWS BETWEEN 1
 // PRECEDING AND CURRENT ROW') turned into a WindowFrame, with PostgreSQL's
 // checks and errors: impossible bound combinations are 42P20, offsets must be
-// constant, non-NULL and non-negative (22023: SqlState has no 22004/22013 yet), RANGE offsets need one
+// constant, non-NULL (22023: SqlState has no 22004 yet) and non-negative (22013), RANGE offsets need one
 // ORDER BY key of a type the offset can be added to. GROUPS and EXCLUDE are 0A000.
 
 import type { IToken, TokenType } from 'chevrotain';
@@ -119,7 +119,7 @@ function boundOffset(text: string, which: 'starting' | 'ending', mode: 'rows' | 
   }
   if (bound.value === null) throw new EngineError(SqlState.invalidParameterValue, `frame ${which} offset must not be null`, fc.pos);
   const v = bound.value as number;
-  if (v < 0) throw new EngineError(SqlState.invalidParameterValue, `frame ${which} offset must not be negative`, fc.pos);
+  if (v < 0) throw new EngineError(SqlState.invalidPrecedingOrFollowingSize, `frame ${which} offset must not be negative`, fc.pos);
   return v;
 }
 

@@ -229,8 +229,8 @@ const moreTemplates: readonly (readonly [number, Template])[] = [
   // Values as text: float8 output (shortest form, exponents, -0, NaN), the other types' casts to text.
   [3, (r) => {
     const e = r.pick(['x::text', 'ts::text', 'tz::text', 'iv::text', 'j::text', '(a > 0)::text', "x || ''", 'concat(x, \'|\', iv)',
-      // Not sign(x): sign(NaN) is NaN in Freshet, 0 in PostgreSQL (report, bug 10). Not x::bigint
-      // or x::int (README, Differences): 1e16 is past Freshet's exact BIGINT range, and
+      'sign(x)',
+      // Not x::bigint or x::int (README, Differences): 1e16 is past Freshet's exact BIGINT range, and
       // 2.5 rounds away from zero where float8 rounds to even.
       '-x', 'x * 0', 'x / 3', 'x + 1', 'ceil(x)', 'floor(x)', 'trunc(x)', 'abs(x)']);
     return unordered(`SELECT id, ${e} AS v FROM t`);
@@ -270,9 +270,8 @@ const moreTemplates: readonly (readonly [number, Template])[] = [
     const fractionFormats = ['FM990.00', '9G999D99', 'S990.999', '999.99MI'];
     return r.pick([
       unordered(`SELECT id, to_char(${r.pick(['ts', 'tz'])}, ${q(r.pick(tsFormats))}) AS v FROM t`),
-      // TZ only of a TIMESTAMPTZ: of a TIMESTAMP it prints 'UTC' in Freshet, nothing in
-      // PostgreSQL (report, bug 11). Not OF: Freshet prints it literally (report, bug 13).
-      unordered("SELECT id, to_char(tz, 'TZ tz') AS v FROM t"),
+      // Zone fields: a TIMESTAMPTZ prints the session zone (UTC), a TIMESTAMP nothing.
+      unordered(`SELECT id, to_char(${r.pick(['ts', 'tz'])}, 'TZ tz OF') AS v FROM t`),
       unordered(`SELECT id, to_char(iv, ${q(r.pick(ivFormats))}) AS v FROM t`),
       unordered(`SELECT id, to_char(${r.pick(['a', 'a * 1000'])}, ${q(r.pick(intFormats))}) AS v FROM t`),
       unordered(`SELECT id, to_char(${r.pick(['a * 0.25', '-a * 1.5'])}, ${q(r.pick(fractionFormats))}) AS v FROM t`),
@@ -511,7 +510,8 @@ const fixedQueries: readonly SemQuery[] = [
   unordered("SELECT '2147483648'::int"),
   unordered("SELECT '9223372036854775808'::bigint"),
   unordered("SELECT ' 1e3 '::float8 AS a, '-inf'::float8 AS b, 'NaN'::float8 AS c, '.5'::float8 AS d"),
-  // Left out: '1e400'::float8 is Infinity in Freshet, 22003 in PostgreSQL (report, bug 2).
+  unordered("SELECT '1e400'::float8"),
+  unordered("SELECT '-1e400'::float8"),
   unordered("SELECT 'x1'::float8"),
   unordered("SELECT 'yes'::boolean AS a, ' off '::boolean AS b, 'tr'::boolean AS c, 'F'::boolean AS d, '0'::boolean AS e"),
   unordered("SELECT 'o'::boolean"),
@@ -539,7 +539,7 @@ const fixedQueries: readonly SemQuery[] = [
   unordered('SELECT id, sum(a) OVER (ORDER BY b, id ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING) AS w FROM t'),
   unordered('SELECT id, sum(a) OVER (ORDER BY id ROWS BETWEEN 2 FOLLOWING AND 3 FOLLOWING) AS w FROM t'),
   unordered('SELECT id, sum(a) OVER (ORDER BY id ROWS BETWEEN 3 PRECEDING AND 1 PRECEDING) AS w FROM t'),
-  // Left out: a negative frame offset is 22023 in Freshet, 22013 in PostgreSQL (report, bug 3).
+  unordered('SELECT id, sum(a) OVER (ORDER BY id ROWS BETWEEN -1 PRECEDING AND CURRENT ROW) AS w FROM t'),
   unordered('SELECT id, sum(a) OVER (ORDER BY id ROWS BETWEEN CURRENT ROW AND 1 PRECEDING) AS w FROM t'),
   unordered('SELECT id, sum(a) OVER (ORDER BY id ROWS BETWEEN 1 FOLLOWING AND CURRENT ROW) AS w FROM t'),
   unordered('SELECT id, sum(a) OVER (ORDER BY id ROWS UNBOUNDED FOLLOWING) AS w FROM t'),

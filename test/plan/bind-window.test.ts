@@ -150,7 +150,7 @@ describe('window binding: errors', () => {
     ['SELECT sum(x) OVER (ROWS BETWEEN CURRENT ROW AND 1 PRECEDING) FROM t', '42P20', /starting from current row cannot have preceding rows/],
     ['SELECT sum(x) OVER (ROWS BETWEEN 2 FOLLOWING AND CURRENT ROW) FROM t', '42P20', /starting from following row cannot have preceding rows/],
     ['SELECT sum(x) OVER (ROWS BETWEEN 2 FOLLOWING AND 1 PRECEDING) FROM t', '42P20', /starting from following row cannot have preceding rows/],
-    ['SELECT sum(x) OVER (ROWS BETWEEN -1 PRECEDING AND CURRENT ROW) FROM t', '22023', /starting offset must not be negative/],
+    ['SELECT sum(x) OVER (ROWS BETWEEN -1 PRECEDING AND CURRENT ROW) FROM t', '22013', /starting offset must not be negative/],
     ['SELECT sum(x) OVER (ROWS BETWEEN CURRENT ROW AND NULL FOLLOWING) FROM t', '22023', /ending offset must not be null/],
     ['SELECT sum(x) OVER (ROWS BETWEEN x PRECEDING AND CURRENT ROW) FROM t', '42P10', /argument of ROWS must not contain variables/],
     ['SELECT sum(x) OVER (ROWS 1.5 PRECEDING) FROM t', '42804', /argument of ROWS must be type bigint/],

@@ -136,7 +136,8 @@ export const mathFunctions: readonly FunctionDef[] = [
   numericUnary('floor', Math.floor, true),
   numericUnary('ceil', Math.ceil, true, ['ceiling']),
   numericUnary('trunc', Math.trunc, true),
-  numericUnary('sign', Math.sign, true),
+  // PostgreSQL: sign(NaN) is 0 (NaN is neither above nor below zero there).
+  numericUnary('sign', (x) => (x > 0 ? 1 : x < 0 ? -1 : 0), true),
   numericUnary('sqrt', checked('sqrt', Math.sqrt, (x) => x < 0, '2201F', 'cannot take square root of a negative number'), false),
   numericUnary('exp', Math.exp, false),
   numericUnary('ln', checked('ln', Math.log, (x) => x <= 0, '2201E', 'cannot take logarithm of zero or a negative number'), false),

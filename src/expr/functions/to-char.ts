@@ -65,7 +65,7 @@ function datetimeImpl(type: SqlType): FunctionImpl {
   return (args, n) => {
     const templates = str(args[1]!);
     const template = templateCache(compileTemplate);
-    const f: DateFields = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0, micros: 0, dayNumber: 0, interval: false };
+    const f: DateFields = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0, micros: 0, dayNumber: 0, interval: false, zoned: type === 'timestamptz' };
     const col: Column = args[0]!;
     if (type === 'interval') {
       const iv = col.values as IntervalValues;
