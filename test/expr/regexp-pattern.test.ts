@@ -5,7 +5,8 @@
 
 import { describe, expect, it } from 'vitest';
 import { errorCode, value } from './expr-test-helpers.js';
-import { parseReplacement, translatePattern } from '../../src/expr/functions/regexp.js';
+import { parseReplacement } from '../../src/expr/functions/regexp.js';
+import { translatePattern } from '../../src/expr/regexp-pattern.js';
 
 const q = (s: string): string => `'${s.replaceAll("'", "''")}'`;
 const like = async (s: string, p: string, flags = ''): Promise<unknown> => value(`SELECT regexp_like(${q(s)}, ${q(p)}, ${q(flags)})`);
