@@ -170,7 +170,7 @@ export function bindGrouping(q: Select, items: readonly Item[], scope: readonly 
       ...aggregates.map((a) => ({ name: a.label, type: a.resultType })),
     ],
   });
-  return { ctx, build };
+  return { ctx, build, groupBy: groupExprs };
 }
 
 /** Aggregates whose DISTINCT form differs from the plain one (MIN/MAX/bool_and/bool_or do not). */

@@ -240,14 +240,24 @@ function bindSelect(select: Select, options: BindOptions): QueryPlan {
   let outputCtx: ExprContext = { ...inputCtx, aggregate: noAggregates('this clause') };
   // Subqueries in the select list of an ungrouped query join onto the FROM plan.
   let selectJoiner: SubqueryJoiner | null = null;
-  if (items.some((it) => containsSubquery(it.expr))) {
-    if (grouped) throw unsupported('a subquery in the select list of a grouped query', q.pos);
+  if (!grouped && items.some((it) => containsSubquery(it.expr))) {
     const joiner = new SubqueryJoiner(plan, scope, fromBinder(options).subqueries);
     selectJoiner = joiner;
     outputCtx = { ...outputCtx, subquery: (e) => joiner.bind(e, outputCtx) };
   }
   const grouping = grouped ? bindGrouping(q, items, scope, inputCtx, plan) : null;
   if (grouping !== null) outputCtx = grouping.ctx;
+  // Subqueries in HAVING or in a grouped select list join onto the grouped
+  // plan, which exists only once every aggregate is registered: the clauses
+  // bind once against a scratch joiner over the FROM plan (types, aggregates),
+  // then again over the grouped plan.
+  const groupedSubqueries =
+    grouping !== null && (containsSubquery(q.having) || items.some((it) => containsSubquery(it.expr)));
+  if (groupedSubqueries) {
+    const scratch = new SubqueryJoiner(plan, scope, fromBinder(options).subqueries);
+    const ctx: ExprContext = { ...outputCtx, subquery: (e) => scratch.bind(e, ctx) };
+    outputCtx = ctx;
+  }
 
   // HAVING, the select list and ORDER BY bind first: they register the
   // aggregate calls the Aggregate node then computes.
@@ -276,8 +286,20 @@ function bindSelect(select: Select, options: BindOptions): QueryPlan {
   if (grouping !== null) {
     plan = grouping.build();
     if (outer !== undefined && q.groupBy.length === outerRefs.length && plan.kind === 'aggregate') plan = { ...plan, singleRowPerOuter: true };
-    if (having !== null && q.having !== null) {
-      plan = { kind: 'filter', input: plan, predicate: having, label: renderExpr(q.having), columns: plan.columns };
+    let finalHaving = having;
+    if (groupedSubqueries) {
+      // The second binding: subqueries now join onto the grouped rows; a
+      // correlated one may reference the GROUP BY columns.
+      const joiner = new SubqueryJoiner(plan, groupedScope(grouping.groupBy, scope), fromBinder(options).subqueries);
+      const ctx: ExprContext = { ...grouping.ctx, subquery: (e) => joiner.bind(e, ctx), window: (call) => windows.register(call) };
+      if (q.having !== null && containsSubquery(q.having)) finalHaving = requireBoolean(bindExpr(q.having, ctx), 'HAVING', q.having.pos);
+      items.forEach((it, i) => {
+        if (containsSubquery(it.expr)) exprs[i] = bindExpr(it.expr, ctx);
+      });
+      plan = joiner.plan;
+    }
+    if (finalHaving !== null && q.having !== null) {
+      plan = { kind: 'filter', input: plan, predicate: finalHaving, label: renderExpr(q.having), columns: plan.columns };
     }
   }
   const windowed = windows.build(plan);
@@ -294,6 +316,20 @@ function bindSelect(select: Select, options: BindOptions): QueryPlan {
 
   const outerColumns = outerRefs.map((_, j) => items.length - outerRefs.length + j);
   return finishQuery(plan, items.length, sortKeys, q, options, outerColumns);
+}
+
+/**
+ * The names a grouped query's subqueries may correlate on: each GROUP BY
+ * expression that is a plain column, by that column's names, at its position
+ * among the grouped plan's columns.
+ */
+function groupedScope(groupBy: readonly BoundExpr[], scope: readonly ScopeColumn[]): ScopeColumn[] {
+  const out: ScopeColumn[] = [];
+  groupBy.forEach((g, k) => {
+    if (g.kind !== 'column') return;
+    for (const c of scope) if (c.index === g.index) out.push({ ...c, index: k });
+  });
+  return out;
 }
 
 /** LIMIT/OFFSET and the ORDER BY a one-shot read applies. */
