@@ -127,13 +127,27 @@ export function bindFromWhere(items: readonly FromItem[], where: Expr | null, bi
       else graph.addCondition(part, graph.scope(), binder, 'WHERE');
     }
   }
+  if (preserve >= 0 && deferred.length > 0) {
+    // A correlated global aggregate: a filter above its LEFT JOIN would drop
+    // the NULL-extended rows that keep empty groups, so subquery conjuncts
+    // filter the inner side before the join. They may read only that side.
+    return planPreserving(graph, preserve, (inner) => {
+      try {
+        return applySubqueryConjuncts(inner, deferred, binder.subqueries, { column: (ref) => resolveColumn(inner.scope, ref), params: binder.params });
+      } catch (err) {
+        if (err instanceof EngineError && (err.code === SqlState.undefinedColumn || err.code === SqlState.undefinedTable)) {
+          throw unsupported('a subquery in the WHERE clause of a correlated aggregate subquery that reads the outer query', deferred[0]!.pos);
+        }
+        throw err;
+      }
+    });
+  }
   const planned = planGraph(graph, preserve);
   if (deferred.length === 0) return planned;
-  const withSubqueries = applySubqueryConjuncts(planned, deferred, binder.subqueries, {
+  return applySubqueryConjuncts(planned, deferred, binder.subqueries, {
     column: (ref) => binder.resolve(planned.scope, ref),
     params: binder.params,
   });
-  return planned.marker === undefined ? withSubqueries : { ...withSubqueries, marker: planned.marker };
 }
 
 /** A FROM item of a join unit: no outer leaf, no deferred conditions. */
@@ -344,12 +358,13 @@ function planJoins(graph: JoinGraph): BoundRelation & { readonly physical: Int32
   return { plan, scope, physical };
 }
 
-function planPreserving(graph: JoinGraph, preserve: number): BoundRelation {
+function planPreserving(graph: JoinGraph, preserve: number, filterInner?: (inner: BoundRelation) => BoundRelation): BoundRelation {
   const rest = new JoinGraph();
   for (let l = 0; l < preserve; l++) rest.addLeaf(graph.leaves[l]!);
   const onPreserved = graph.conjuncts.filter((c) => c.leaves.includes(preserve));
   rest.conjuncts.push(...graph.conjuncts.filter((c) => !c.leaves.includes(preserve)));
-  const inner = planJoins(rest);
+  const joined = planJoins(rest);
+  const inner = filterInner === undefined ? joined : { ...filterInner(joined), physical: joined.physical };
   // The marker: TRUE on every inner row, NULL on the preserved leaf's unmatched rows.
   const innerWidth = inner.plan.columns.length;
   const marked: LogicalPlan = {

@@ -111,6 +111,7 @@ function fromBinder(options: BindOptions): FromBinder {
     ...(outer !== undefined ? { outer } : {}),
     subqueries: {
       params: options.params,
+      resolve: (scope, ref) => resolveWithOuter(scope, ref, outer),
       bindNested: (query, nestedOuter) => bindQuery(query, { ...base, nested: true, ...(nestedOuter !== null ? { outer: nestedOuter } : {}) }),
     },
     bindRelation(item) {

@@ -47,8 +47,13 @@ export interface OuterBinding {
   readonly leaf: BoundRelation;
   /** D is the preserved side of a LEFT JOIN (a correlated global aggregate). */
   preserve: boolean;
-  /** The outer scope, for resolving references the subquery's own scope lacks. */
-  readonly outerScope: readonly ScopeColumn[];
+  /**
+   * Resolves a reference the subquery's own scope lacks in the outer query —
+   * which may in turn find it in its own outer query (a subquery of a
+   * subquery reading the outermost query): then the middle query's D carries
+   * that column too.
+   */
+  readonly resolveOuter: (ref: ColumnRef) => BoundExpr;
   /** Outer plan column -> D column, for the outer columns D carries. */
   readonly slotOf: ReadonlyMap<number, number>;
   /** Outer plan columns referenced so far (filled during binding). */
@@ -60,6 +65,8 @@ export interface SubqueryEnv {
   readonly params: readonly unknown[];
   /** Binds `query` nested in the current one; `outer` null for an uncorrelated pass. */
   bindNested(query: Query, outer: OuterBinding | null): QueryPlan;
+  /** How the current query resolves its own column names (through its own outer query, if any). */
+  resolve(scope: readonly ScopeColumn[], ref: ColumnRef): BoundExpr;
 }
 
 /** A column reference resolved in `scope`, falling back to the outer query through D. */
@@ -70,7 +77,7 @@ export function resolveWithOuter(scope: readonly ScopeColumn[], ref: ColumnRef, 
     if (outer === undefined || !(err instanceof EngineError) || (err.code !== SqlState.undefinedColumn && err.code !== SqlState.undefinedTable)) throw err;
     let outerCol: BoundExpr;
     try {
-      outerCol = resolveColumn(outer.outerScope, ref);
+      outerCol = outer.resolveOuter(ref);
     } catch {
       throw err;
     }
@@ -257,7 +264,7 @@ export class SubqueryJoiner {
     return {
       leaf: { plan: d, scope },
       preserve: false,
-      outerScope: this.scope,
+      resolveOuter: (ref) => this.env.resolve(this.scope, ref),
       slotOf: new Map(columns.map((c, j) => [c, j])),
       used: new Set(),
     };

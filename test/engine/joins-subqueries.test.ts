@@ -45,6 +45,8 @@ const QUERIES: Record<string, string> = {
   having_correlated: 'SELECT k, sum(x) AS s FROM a GROUP BY k HAVING count(*) >= (SELECT count(*) FROM b WHERE b.k = a.k)',
   grouped_select_sub: 'SELECT k, count(*) AS n, (SELECT max(y) FROM b WHERE b.k = a.k) AS m FROM a GROUP BY k',
   having_in: 'SELECT k, sum(x) AS s FROM a GROUP BY k HAVING k NOT IN (SELECT k FROM b WHERE k IS NOT NULL)',
+  nested_two_levels: 'SELECT id FROM a WHERE EXISTS (SELECT 1 FROM b WHERE b.k = a.k AND EXISTS (SELECT 1 FROM a AS c WHERE c.k = a.k AND c.x < b.y))',
+  count_with_nested_in: 'SELECT id, (SELECT count(*) FROM b WHERE b.k = a.k AND b.y IN (SELECT x FROM a AS c WHERE c.x > 1)) AS n FROM a',
   top_n: 'SELECT id, x FROM a ORDER BY x DESC, id LIMIT 3',
   distinct_on: 'SELECT DISTINCT ON (k) k, id, x FROM a ORDER BY k, x DESC, id',
   distinct_on_hidden: 'SELECT DISTINCT ON (b.k) b.k, b.id FROM b ORDER BY b.k, b.y, b.id',
@@ -107,6 +109,14 @@ describe('joins, set operations and subqueries, maintained and one-shot, equal D
       await engine.close();
     });
   }
+
+  it('a correlated aggregate whose WHERE has a subquery reading the outer query is refused (0A000), not answered wrongly', async () => {
+    const engine = new Engine({ clock: () => 0 });
+    await engine.sql('CREATE TABLE a (id integer, k integer, x integer)');
+    await engine.sql('CREATE TABLE b (id integer, k integer, y integer)');
+    await expect(engine.sql('SELECT id, (SELECT count(*) FROM b WHERE b.y > (SELECT max(x) FROM a AS c WHERE c.k = a.k)) FROM a')).rejects.toMatchObject({ code: '0A000' });
+    await engine.close();
+  });
 
   it('a scalar subquery yielding two rows for one outer row fails the change (21000) and rolls it back', async () => {
     const engine = new Engine({ clock: () => 0 });
