@@ -233,7 +233,7 @@ export function truncTimestamp(unit: (typeof TRUNC_UNITS)[number], micros: numbe
 
 const EXTRACT_FIELDS = [
   'year', 'month', 'day', 'hour', 'minute', 'second', 'millisecond', 'microsecond', 'dow',
-  'isodow', 'doy', 'quarter', 'week', 'epoch', 'decade', 'century', 'millennium', 'isoyear',
+  'isodow', 'doy', 'quarter', 'week', 'epoch', 'decade', 'century', 'millennium', 'isoyear', 'julian',
 ] as const;
 export type ExtractField = (typeof EXTRACT_FIELDS)[number];
 
@@ -292,6 +292,9 @@ export function extractFromTimestamp(field: ExtractField, micros: number): numbe
     }
     case 'epoch':
       return micros / MICROS_PER_SECOND;
+    case 'julian':
+      // The Julian day (1970-01-01 is day 2440588), with the time of day as a fraction.
+      return days + 2440588 + inDay / MICROS_PER_DAY;
     case 'decade':
       return Math.floor(c.year / 10);
     case 'century':

@@ -280,15 +280,14 @@ const moreTemplates: readonly (readonly [number, Template])[] = [
   // date_trunc and extract at PostgreSQL's calendar edges (century from year 1, ISO weeks).
   [3, (r) => {
     const unit = r.pick(['week', 'quarter', 'decade', 'century', 'millennium', 'month', 'year', 'second', 'milliseconds']);
-    // Not julian: Freshet does not know the field (22023 where PostgreSQL answers; report, bug 12).
     const field = r.pick(['dow', 'isodow', 'doy', 'week', 'isoyear', 'quarter', 'decade', 'century', 'millennium', 'epoch',
-      'microseconds', 'milliseconds', 'second']);
+      'microseconds', 'milliseconds', 'second', 'julian']);
     return r.pick([
       unordered(`SELECT id, date_trunc(${q(unit)}, ${r.pick(['ts', 'tz', 'iv'])}) AS v FROM t`),
       unordered(`SELECT id, extract(${field} FROM ${r.pick(['ts', 'tz'])}) AS v FROM t`),
       // Of a DATE only date fields: PostgreSQL refuses time fields (0A000), Freshet reads
       // midnight (report, bug 8).
-      unordered(`SELECT id, extract(${r.pick(['dow', 'doy', 'week', 'isoyear', 'century', 'epoch'])} FROM ts::date) AS v FROM t`),
+      unordered(`SELECT id, extract(${r.pick(['dow', 'doy', 'week', 'isoyear', 'century', 'epoch', 'julian'])} FROM ts::date) AS v FROM t`),
       unordered(`SELECT id, ts::date + ${r.int(-40, 40)} AS v, ts::date - DATE '2020-02-29' AS d FROM t`),
       unordered(`SELECT id, make_interval(${[r.int(-2, 2), r.int(-13, 13), r.int(-1, 1), r.int(-40, 40), r.int(-30, 30)].join(', ')}) AS v FROM t`),
     ]);
