@@ -17,7 +17,7 @@ import { lowerAggregate } from './lower-aggregate.js';
 
 export function lowerPlan(plan: LogicalPlan): Circuit {
   const circuit = new Circuit();
-  lowerInto(circuit, plan, new Map());
+  lowerInto(circuit, plan, new Map(), new Map());
   return circuit;
 }
 
@@ -29,11 +29,22 @@ export function recursiveSource(id: number): string {
 /**
  * Adds the nodes computing `plan` to `circuit`; returns the index of the node
  * producing its rows. `shared` maps each recursive CTE already lowered in this
- * circuit to its node, so every reference reads the one fixed point.
+ * circuit to its node, so every reference reads the one fixed point; `lowered`
+ * maps plan nodes already lowered to theirs, so a subtree the binder used
+ * twice (a correlated subquery's outer values are a Distinct over the outer
+ * plan itself) is computed once and its output fans out.
  */
-function lowerInto(circuit: Circuit, plan: LogicalPlan, shared: Map<number, number>): number {
+function lowerInto(circuit: Circuit, plan: LogicalPlan, shared: Map<number, number>, lowered: Map<LogicalPlan, number>): number {
+  const known = lowered.get(plan);
+  if (known !== undefined) return known;
+  const index = lowerNode(circuit, plan, shared, lowered);
+  lowered.set(plan, index);
+  return index;
+}
+
+function lowerNode(circuit: Circuit, plan: LogicalPlan, shared: Map<number, number>, lowered: Map<LogicalPlan, number>): number {
   const types = plan.columns.map((c) => c.type);
-  const lower = (p: LogicalPlan): number => lowerInto(circuit, p, shared);
+  const lower = (p: LogicalPlan): number => lowerInto(circuit, p, shared, lowered);
   switch (plan.kind) {
     case 'recursiveCte': {
       const known = shared.get(plan.id);
