@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../src/engine.js';
 import { DuckDbOracle } from '../differential/duckdb-oracle.js';
-import { expectViewsMatch, freshetRows } from './oracle-views.js';
+import { applyToBoth, expectViewsMatch, sqlValue } from './oracle-views.js';
 import { Prng } from '../differential/prng.js';
 
 interface ViewCase {
@@ -48,13 +48,6 @@ const VIEWS: ViewCase[] = [
 
 const TABLE = 'CREATE TABLE t (id integer, k text, x integer, y double precision, b boolean, s text)';
 
-function sqlValue(v: number | string | boolean | null): string {
-  if (v === null) return 'NULL';
-  if (typeof v === 'string') return `'${v.replaceAll("'", "''")}'`;
-  return String(v);
-}
-
-
 describe('extended aggregates against DuckDB', () => {
   let oracle: DuckDbOracle;
   beforeAll(async () => {
@@ -64,11 +57,7 @@ describe('extended aggregates against DuckDB', () => {
 
   const check = (engine: Engine, step: string): Promise<void> => expectViewsMatch(oracle, engine, VIEWS, step);
 
-
-  async function both(engine: Engine, sql: string): Promise<void> {
-    await engine.sql(sql);
-    await oracle.exec(sql);
-  }
+  const both = (engine: Engine, sql: string): Promise<void> => applyToBoth(oracle, engine, sql);
 
   it('views and one-shot queries follow random inserts, updates and deletes, down to an empty table', async () => {
     await oracle.exec('DROP TABLE IF EXISTS t');

@@ -34,6 +34,19 @@ export async function expectViewsMatch(oracle: DuckDbOracle, engine: Engine, vie
   }
 }
 
+/** A value as an SQL literal (text quoted, quotes doubled). */
+export function sqlValue(v: number | string | boolean | null): string {
+  if (v === null) return 'NULL';
+  if (typeof v === 'string') return `'${v.replaceAll("'", "''")}'`;
+  return String(v);
+}
+
+/** Runs one statement on Freshet and on the oracle. */
+export async function applyToBoth(oracle: DuckDbOracle, engine: Engine, sql: string): Promise<void> {
+  await engine.sql(sql);
+  await oracle.exec(sql);
+}
+
 /** The same query text for both systems. */
 export function sameQuery(views: Record<string, string>, prefix = ''): OracleView[] {
   return Object.entries(views).map(([name, sql]) => ({ name: `${prefix}${name}`, freshet: sql, duckdb: sql }));

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../src/engine.js';
 import { DuckDbOracle } from '../differential/duckdb-oracle.js';
-import { expectViewsMatch, freshetRows } from './oracle-views.js';
+import { applyToBoth, expectViewsMatch, sqlValue } from './oracle-views.js';
 import { Prng } from '../differential/prng.js';
 
 const VIEWS: { readonly name: string; readonly sql: string }[] = [
@@ -58,13 +58,6 @@ const VIEWS: { readonly name: string; readonly sql: string }[] = [
 
 const TABLE = 'CREATE TABLE t (id integer PRIMARY KEY, g text, x integer, y double precision, s text)';
 
-function sqlValue(v: number | string | null): string {
-  if (v === null) return 'NULL';
-  if (typeof v === 'string') return `'${v}'`;
-  return String(v);
-}
-
-
 describe('window functions against DuckDB', () => {
   let oracle: DuckDbOracle;
   beforeAll(async () => {
@@ -77,11 +70,7 @@ describe('window functions against DuckDB', () => {
   const check = (engine: Engine, step: string): Promise<void> =>
     expectViewsMatch(oracle, engine, VIEWS.map((v) => ({ name: v.name, freshet: v.sql, duckdb: v.sql })), step);
 
-
-  async function both(engine: Engine, sql: string): Promise<void> {
-    await engine.sql(sql);
-    await oracle.exec(sql);
-  }
+  const both = (engine: Engine, sql: string): Promise<void> => applyToBoth(oracle, engine, sql);
 
   it('views and one-shot queries follow random inserts, updates and deletes, down to an empty table', async () => {
     await oracle.exec('DROP TABLE IF EXISTS t');
