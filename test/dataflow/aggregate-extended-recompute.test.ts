@@ -14,7 +14,7 @@ import { compileExpr } from '../../src/expr/compile-expr.js';
 import type { AggregateCall } from '../../src/dataflow/aggregate.js';
 import { AggregateOperator } from '../../src/dataflow/aggregate.js';
 import type { Row } from './zset-test-helpers.js';
-import { Multiset, batchOf, checkAggregateRecompute, multisetOf } from './zset-test-helpers.js';
+import { Multiset, batchOf, checkAggregateRecompute, groupByFirstOperator, multisetOf, naiveGroupByFirst } from './zset-test-helpers.js';
 
 // Input: k text (group key), x integer, b boolean, s text, o integer (a sort key with NULLs).
 const TYPES: SqlType[] = ['text', 'integer', 'boolean', 'text', 'integer'];
@@ -105,21 +105,9 @@ function naiveAggregates(rows: readonly Row[]): Scalar[] {
   ];
 }
 
-function naiveGroupBy(input: Row[], grouped: boolean): Row[] {
-  if (!grouped) return [naiveAggregates(input)];
-  const groups = new Map<string, Row[]>();
-  for (const r of input) {
-    const k = r[0] === null ? '\u0000NULL' : (r[0] as string);
-    (groups.get(k) ?? groups.set(k, []).get(k)!).push(r);
-  }
-  return [...groups.values()].map((rows) => [rows[0]![0]!, ...naiveAggregates(rows)]);
-}
+const naiveGroupBy = (input: Row[], grouped: boolean): Row[] => naiveGroupByFirst(input, grouped, naiveAggregates);
 
-function makeOperator(grouped: boolean): AggregateOperator {
-  return grouped
-    ? new AggregateOperator([compileExpr(column(0))], ['text'], CALLS, ['k'])
-    : new AggregateOperator([], [], CALLS, []);
-}
+const makeOperator = (grouped: boolean): AggregateOperator => groupByFirstOperator(grouped, CALLS);
 
 const rowArb: fc.Arbitrary<Row> = fc.tuple(
   fc.constantFrom('a', 'b', 'c', null),

@@ -13,7 +13,7 @@ import { compileExpr } from '../../src/expr/compile-expr.js';
 import type { AggregateCall } from '../../src/dataflow/aggregate.js';
 import { AggregateOperator } from '../../src/dataflow/aggregate.js';
 import type { Row } from './zset-test-helpers.js';
-import { Multiset, batchOf, checkAggregateRecompute, multisetOf } from './zset-test-helpers.js';
+import { Multiset, batchOf, checkAggregateRecompute, groupByFirstOperator, multisetOf, naiveGroupByFirst } from './zset-test-helpers.js';
 
 // Input: k text (group key), x integer, s text, y double (exact binary fractions).
 const TYPES: SqlType[] = ['text', 'integer', 'text', 'double'];
@@ -53,21 +53,9 @@ function naiveAggregates(rows: readonly Row[]): Scalar[] {
   return [dx.length, sum(dx), avg(dx), xs.length, sum(xs), ds.length, sum(dy), avg(dy)];
 }
 
-function naiveGroupBy(input: Row[], grouped: boolean): Row[] {
-  if (!grouped) return [naiveAggregates(input)];
-  const groups = new Map<string, Row[]>();
-  for (const r of input) {
-    const k = r[0] === null ? '\u0000NULL' : (r[0] as string);
-    (groups.get(k) ?? groups.set(k, []).get(k)!).push(r);
-  }
-  return [...groups.values()].map((rows) => [rows[0]![0]!, ...naiveAggregates(rows)]);
-}
+const naiveGroupBy = (input: Row[], grouped: boolean): Row[] => naiveGroupByFirst(input, grouped, naiveAggregates);
 
-function makeOperator(grouped: boolean, calls: readonly AggregateCall[] = CALLS): AggregateOperator {
-  return grouped
-    ? new AggregateOperator([compileExpr(column(0))], ['text'], calls, ['k'])
-    : new AggregateOperator([], [], calls, []);
-}
+const makeOperator = (grouped: boolean, calls: readonly AggregateCall[] = CALLS): AggregateOperator => groupByFirstOperator(grouped, calls);
 
 const rowArb: fc.Arbitrary<Row> = fc.tuple(
   fc.constantFrom('a', 'b', 'c', null),

@@ -9,6 +9,9 @@ import type { SqlType } from '../../src/common/sql-type.js';
 import type { Scalar } from '../../src/columnar/column.js';
 import { columnFromScalars, getScalar } from '../../src/columnar/column.js';
 import type { ZBatch } from '../../src/columnar/z-batch.js';
+import type { AggregateCall } from '../../src/dataflow/aggregate.js';
+import { AggregateOperator } from '../../src/dataflow/aggregate.js';
+import { compileExpr } from '../../src/expr/compile-expr.js';
 
 export type Row = readonly Scalar[];
 
@@ -154,4 +157,26 @@ export function checkAggregateRecompute(c: AggregateRecomputeCase, grouped: bool
     }),
     { seed, numRuns },
   );
+}
+
+/**
+ * The oracle side of a GROUP BY on a text column 0 (NULLs form one group):
+ * `aggregates` over each group's rows, the key first; one global row when
+ * not grouped.
+ */
+export function naiveGroupByFirst(input: Row[], grouped: boolean, aggregates: (rows: Row[]) => Row): Row[] {
+  if (!grouped) return [aggregates(input)];
+  const groups = new Map<string, Row[]>();
+  for (const r of input) {
+    const k = r[0] === null ? '\u0000NULL' : (r[0] as string);
+    (groups.get(k) ?? groups.set(k, []).get(k)!).push(r);
+  }
+  return [...groups.values()].map((rows) => [rows[0]![0]!, ...aggregates(rows)]);
+}
+
+/** The AggregateOperator under test: grouped by the text column 0, or global. */
+export function groupByFirstOperator(grouped: boolean, calls: readonly AggregateCall[]): AggregateOperator {
+  return grouped
+    ? new AggregateOperator([compileExpr({ kind: 'column', index: 0, type: 'text' })], ['text'], calls, ['k'])
+    : new AggregateOperator([], [], calls, []);
 }
