@@ -17,14 +17,15 @@ export interface ShrinkResult {
   readonly runs: number;
 }
 
+/** Positions and values inside a message move as the case shrinks; its shape does not. */
+export function messageShape(m: string): string {
+  return m.replace(/\d+/g, '#').replace(/'[^']*'/g, "'?'").replace(/"[^"]*"/g, '"?"').slice(0, 100);
+}
+
 function sameFailure(a: CaseOutcome, b: CaseOutcome): boolean {
   if (a.kind !== b.kind) return false;
   if (a.kind === 'mismatch' && b.kind === 'mismatch') return a.view === b.view;
-  if (a.kind === 'engineError' && b.kind === 'engineError') {
-    // Positions and values inside the message may move as the case shrinks.
-    const shape = (m: string): string => m.replace(/\d+/g, '#').replace(/'[^']*'/g, "'?'").slice(0, 80);
-    return shape(a.message) === shape(b.message);
-  }
+  if (a.kind === 'engineError' && b.kind === 'engineError') return messageShape(a.message) === messageShape(b.message);
   return false;
 }
 
@@ -106,12 +107,19 @@ function failingStepOf(o: CaseOutcome): number {
   return o.kind === 'pass' ? -1 : o.stepIndex;
 }
 
-export async function shrinkCase(
-  c: DiffCase,
+/**
+ * Greedy shrinking: try each candidate of the best case so far (biggest
+ * simplifications first) and restart from the first that fails the same way,
+ * until none does or the budget runs out. Shared by the differential test and
+ * the fuzzer, which differ only in their cases' shapes and candidates.
+ */
+export async function greedyShrink<C>(
+  c: C,
   failure: CaseOutcome,
-  run: (c: DiffCase) => Promise<CaseOutcome>,
-  budget: ShrinkBudget = { maxRuns: 600, maxMillis: 90_000 },
-): Promise<ShrinkResult> {
+  run: (c: C) => Promise<CaseOutcome>,
+  candidatesOf: (c: C, failingStep: number) => Iterable<C>,
+  budget: ShrinkBudget,
+): Promise<{ readonly case: C; readonly outcome: CaseOutcome; readonly runs: number }> {
   const start = Date.now();
   let best = c;
   let bestOutcome = failure;
@@ -119,7 +127,7 @@ export async function shrinkCase(
   let improved = true;
   while (improved) {
     improved = false;
-    for (const cand of candidates(best, failingStepOf(bestOutcome))) {
+    for (const cand of candidatesOf(best, failingStepOf(bestOutcome))) {
       if (runs >= budget.maxRuns || Date.now() - start > budget.maxMillis) return { case: best, outcome: bestOutcome, runs };
       runs++;
       const out = await run(cand);
@@ -132,4 +140,13 @@ export async function shrinkCase(
     }
   }
   return { case: best, outcome: bestOutcome, runs };
+}
+
+export function shrinkCase(
+  c: DiffCase,
+  failure: CaseOutcome,
+  run: (c: DiffCase) => Promise<CaseOutcome>,
+  budget: ShrinkBudget = { maxRuns: 600, maxMillis: 90_000 },
+): Promise<ShrinkResult> {
+  return greedyShrink(c, failure, run, candidates, budget);
 }

@@ -6,6 +6,8 @@
 
 import type { ChangeStmt } from '../differential/case-model.js';
 import type { CaseOutcome } from '../differential/case-runner.js';
+import type { ShrinkBudget } from '../differential/shrinker.js';
+import { greedyShrink } from '../differential/shrinker.js';
 import type { FuzzCase, FuzzStep, FuzzView } from './fuzz-case.js';
 import type { AstNode } from './sql-ast.js';
 
@@ -13,18 +15,6 @@ export interface ShrinkResult {
   readonly case: FuzzCase;
   readonly outcome: CaseOutcome;
   readonly runs: number;
-}
-
-/** Positions and values inside a message move as the case shrinks; its shape does not. */
-export function messageShape(m: string): string {
-  return m.replace(/\d+/g, '#').replace(/'[^']*'/g, "'?'").replace(/"[^"]*"/g, '"?"').slice(0, 100);
-}
-
-function sameFailure(a: CaseOutcome, b: CaseOutcome): boolean {
-  if (a.kind !== b.kind) return false;
-  if (a.kind === 'mismatch' && b.kind === 'mismatch') return a.view === b.view;
-  if (a.kind === 'engineError' && b.kind === 'engineError') return messageShape(a.message) === messageShape(b.message);
-  return false;
 }
 
 function without<T>(xs: readonly T[], i: number): T[] {
@@ -144,34 +134,11 @@ function* shrinkSelect(ast: AstNode): Generator<AstNode> {
   }
 }
 
-function failingStepOf(o: CaseOutcome): number {
-  return o.kind === 'pass' ? -1 : o.stepIndex;
-}
-
-export async function shrinkFuzzCase(
+export function shrinkFuzzCase(
   c: FuzzCase,
   failure: CaseOutcome,
   run: (c: FuzzCase) => Promise<CaseOutcome>,
-  budget: { readonly maxRuns: number; readonly maxMillis: number } = { maxRuns: 500, maxMillis: 60_000 },
+  budget: ShrinkBudget = { maxRuns: 500, maxMillis: 60_000 },
 ): Promise<ShrinkResult> {
-  const start = Date.now();
-  let best = c;
-  let bestOutcome = failure;
-  let runs = 0;
-  let improved = true;
-  while (improved) {
-    improved = false;
-    for (const cand of candidates(best, failingStepOf(bestOutcome))) {
-      if (runs >= budget.maxRuns || Date.now() - start > budget.maxMillis) return { case: best, outcome: bestOutcome, runs };
-      runs++;
-      const out = await run(cand);
-      if (sameFailure(failure, out)) {
-        best = cand;
-        bestOutcome = out;
-        improved = true;
-        break;
-      }
-    }
-  }
-  return { case: best, outcome: bestOutcome, runs };
+  return greedyShrink(c, failure, run, candidates, budget);
 }

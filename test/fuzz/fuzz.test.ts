@@ -19,7 +19,8 @@ import { openDuckDbSut } from '../differential/duckdb-sut.js';
 import { genFuzzCase, type FuzzCase } from './fuzz-case.js';
 import { parseFeatures } from './fuzz-features.js';
 import { FuzzRunner } from './fuzz-runner.js';
-import { messageShape, shrinkFuzzCase } from './fuzz-shrinker.js';
+import { messageShape } from '../differential/shrinker.js';
+import { shrinkFuzzCase } from './fuzz-shrinker.js';
 import { saveRegression } from './regression-slt.js';
 
 const cases = Number(process.env['FRESHET_FUZZ_CASES'] ?? 1000);
