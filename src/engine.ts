@@ -23,6 +23,7 @@ import { bindQuery } from './plan/bind-query.js';
 import { Catalog } from './plan/catalog.js';
 import type { TableEntry, ViewEntry } from './plan/catalog.js';
 import { resolveTypeName } from './plan/type-names.js';
+import { numericTypmod } from './plan/numeric-typmod.js';
 import type { QueryResult } from './query-result.js';
 import type { CreateTableStmt, CreateViewStmt, DropStmt, ExplainStmt, Statement } from './sql/ast.js';
 import { parseSql } from './sql/parse-sql.js';
@@ -222,11 +223,11 @@ export class Engine {
     if (new Set(primaryKey).size !== primaryKey.length) {
       throw new EngineError(SqlState.duplicateColumn, 'a column appears twice in the primary key', stmt.pos);
     }
-    const columns = stmt.columns.map((c, i) => ({
-      name: c.name,
-      type: resolveTypeName(c.type),
-      notNull: c.notNull || primaryKey.includes(i),
-    }));
+    const columns = stmt.columns.map((c, i) => {
+      const type = resolveTypeName(c.type);
+      const typmod = numericTypmod(c.type, type);
+      return { name: c.name, type, notNull: c.notNull || primaryKey.includes(i), ...(typmod === null ? {} : { typmod }) };
+    });
     const constraints = planTableConstraints(this.catalog, stmt.name, columns, primaryKey, stmt.primaryKeyName ?? null, stmt.unique ?? []);
     const entry: TableEntry = { kind: 'table', name: stmt.name, columns, primaryKey };
     this.catalog.add(entry);

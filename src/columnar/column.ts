@@ -8,6 +8,7 @@ import { assert } from '../common/assert.js';
 import type { Validity } from './validity.js';
 import { IntervalValues, copyInterval, copyIntervalRange, intervalSpan, setInterval } from './interval-values.js';
 import { formatInterval, parseInterval } from './interval-text.js';
+import { NumericValues, copyNumeric, numericTextAt, parseNumeric } from './numeric-values.js';
 import { isValid, setNull, allValid, normalizeValidity } from './validity.js';
 
 export type ColumnValues = Uint8Array | Int32Array | Float64Array | string[];
@@ -43,8 +44,10 @@ export function allocValues(type: SqlType, length: number): ColumnValues {
       return new Float64Array(length);
     case 'interval':
       return new IntervalValues(length);
-    case 'text':
-    case 'jsonb':
+    case 'numeric':
+      return new NumericValues(length);
+    default:
+      // text, jsonb, bytea and arrays: strings (see sql-type.ts for each one's form)
       return new Array<string>(length).fill('');
   }
 }
@@ -78,6 +81,7 @@ export function getScalar(col: Column, i: number): Scalar {
     const v = col.values;
     return formatInterval(v.months[i]!, v.days[i]!, v.micros[i]!);
   }
+  if (col.type === 'numeric') return numericTextAt(col.values as string[], i);
   return col.values[i] as number | string;
 }
 
@@ -87,7 +91,11 @@ export function constantColumn(type: SqlType, value: Scalar, length: number): Co
   if (value === null) {
     return makeColumn(type, values, new Uint8Array((length + 7) >>> 3), length);
   }
-  if (Array.isArray(values)) values.fill(value as string);
+  if (values instanceof NumericValues) {
+    storeScalar(values, 0, value as string);
+    values.fill(values[0]!);
+    values.scales.fill(values.scales[0]!);
+  } else if (Array.isArray(values)) values.fill(value as string);
   else if (values instanceof IntervalValues) {
     const p = parseInterval(value as string);
     values.months.fill(p.months);
@@ -116,7 +124,12 @@ export function columnFromScalars(type: SqlType, scalars: readonly Scalar[]): Co
 
 /** Writes one non-null Scalar at row i of a values array (edges: VALUES, literals). */
 export function storeScalar(values: ColumnValues, i: number, v: number | string | boolean): void {
-  if (Array.isArray(values)) values[i] = v as string;
+  if (values instanceof NumericValues) {
+    const p = parseNumeric(String(v));
+    assert(p !== null, `not a NUMERIC scalar: ${String(v)}`);
+    values[i] = p.key;
+    values.scales[i] = p.scale;
+  } else if (Array.isArray(values)) values[i] = v as string;
   else if (values instanceof Uint8Array) values[i] = v === true ? 1 : 0;
   else if (values instanceof IntervalValues) {
     const p = parseInterval(v as string);
@@ -124,11 +137,26 @@ export function storeScalar(values: ColumnValues, i: number, v: number | string 
   } else values[i] = v as number;
 }
 
+/**
+ * Copies one value from row `from` of `src` to row `to` of `dst` (same type):
+ * the edge-case path for kernels that pick values row by row (CASE, COALESCE).
+ * Interval parts and NUMERIC display scales travel with the value.
+ */
+export function copyCell(dst: ColumnValues, to: number, src: ColumnValues, from: number): void {
+  if (dst instanceof IntervalValues) copyInterval(dst, to, src as IntervalValues, from);
+  else if (dst instanceof NumericValues) copyNumeric(dst, to, src as NumericValues, from);
+  else dst[to] = src[from]!;
+}
+
 /** Copies the rows listed in `indexes`, in that order: filters and joins. */
 export function gatherColumn(col: Column, indexes: Int32Array, count = indexes.length): Column {
   const src = col.values;
   let values: ColumnValues;
-  if (Array.isArray(src)) {
+  if (src instanceof NumericValues) {
+    const out = new NumericValues(count);
+    for (let i = 0; i < count; i++) copyNumeric(out, i, src, indexes[i]!);
+    values = out;
+  } else if (Array.isArray(src)) {
     const out = new Array<string>(count);
     for (let i = 0; i < count; i++) out[i] = src[indexes[i]!]!;
     values = out;
@@ -163,7 +191,9 @@ export function concatColumns(type: SqlType, cols: readonly Column[]): Column {
   let validity: Uint8Array | null = null;
   let at = 0;
   for (const c of cols) {
-    if (Array.isArray(values)) {
+    if (values instanceof NumericValues) {
+      for (let i = 0; i < c.length; i++) copyNumeric(values, at + i, c.values as NumericValues, i);
+    } else if (Array.isArray(values)) {
       const src = c.values as string[];
       for (let i = 0; i < c.length; i++) values[at + i] = src[i]!;
     } else if (values instanceof IntervalValues) {

@@ -4,9 +4,10 @@
 
 import type { SqlType } from '../common/sql-type.js';
 import type { Column, ColumnValues } from './column.js';
-import { allocValues, makeColumn } from './column.js';
+import { allocValues, copyCell, makeColumn } from './column.js';
+import { NumericValues } from './numeric-values.js';
 import { allValid, isValid, setNull, setValid, validityBytes } from './validity.js';
-import { IntervalValues, copyInterval, copyIntervalRange, intervalPrefix } from './interval-values.js';
+import { IntervalValues, copyIntervalRange, intervalPrefix } from './interval-values.js';
 
 const INITIAL_CAPACITY = 64;
 
@@ -28,7 +29,12 @@ export class GrowableColumn {
     let cap = this.capacity;
     while (cap < needed) cap *= 2;
     const old = this.values;
-    if (Array.isArray(old)) {
+    if (old instanceof NumericValues) {
+      const next = new NumericValues(cap);
+      for (let i = 0; i < old.length; i++) next[i] = old[i]!;
+      next.scales.set(old.scales);
+      this.values = next;
+    } else if (Array.isArray(old)) {
       const next = allocValues(this.type, cap) as string[];
       for (let i = 0; i < old.length; i++) next[i] = old[i]!;
       this.values = next;
@@ -50,14 +56,14 @@ export class GrowableColumn {
   /** Copies row `row` of `src` into slot `slot` (capacity must suffice). */
   setFrom(slot: number, src: Column, row: number): void {
     if (isValid(src.validity, row)) {
-      // Interval parts live beside the span: copy all of them.
-      if (this.values instanceof IntervalValues) copyInterval(this.values, slot, src.values as IntervalValues, row);
-      else (this.values as Float64Array)[slot] = (src.values as Float64Array)[row]!;
+      // Interval parts and NUMERIC scales live beside the value: copy them too.
+      copyCell(this.values, slot, src.values, row);
       setValid(this.validity, slot);
     } else {
       setNull(this.validity, slot);
       this.hasNulls = true;
-      if (Array.isArray(this.values)) this.values[slot] = '';
+      if (this.values instanceof NumericValues) this.values[slot] = 'o';
+      else if (Array.isArray(this.values)) this.values[slot] = '';
     }
   }
 

@@ -7,6 +7,7 @@
 export const SqlState = {
   syntaxError: '42601',
   undefinedTable: '42P01',
+  indeterminateDatatype: '42P18',
   undefinedColumn: '42703',
   undefinedFunction: '42883',
   undefinedParameter: '42P02',

@@ -9,7 +9,8 @@
 // COUNT/SUM/AVG(DISTINCT) wrap these in distinct-accumulator.ts, which feeds
 // them each group's distinct values once. The other aggregates have their own
 // files: bool-accumulator.ts, moments-accumulator.ts (variance, stddev),
-// percentile-accumulator.ts, text-agg-accumulator.ts (string_agg).
+// percentile-accumulator.ts, text-agg-accumulator.ts (string_agg),
+// array-agg-accumulator.ts (array_agg).
 
 import type { SqlType } from '../common/sql-type.js';
 import { assert } from '../common/assert.js';
@@ -20,7 +21,7 @@ import { SortedMultiset } from './sorted-multiset.js';
 
 export const AggregateFunctions = [
   'count_star', 'count', 'sum', 'avg', 'min', 'max',
-  'bool_and', 'bool_or', 'string_agg',
+  'bool_and', 'bool_or', 'string_agg', 'array_agg',
   'stddev_samp', 'stddev_pop', 'var_samp', 'var_pop',
   'percentile_cont', 'percentile_disc',
 ] as const;

@@ -6,6 +6,7 @@
 // Invariant: a group is present in the output iff its row count is > 0; a
 // global aggregate (no GROUP BY) has exactly one group, always present.
 
+import { isStringBacked } from '../common/sql-type.js';
 import type { SqlType } from '../common/sql-type.js';
 import { assert } from '../common/assert.js';
 import type { Column } from '../columnar/column.js';
@@ -23,8 +24,12 @@ import { DistinctState } from './distinct-accumulator.js';
 import { MomentsAccumulator } from './moments-accumulator.js';
 import { PercentileAccumulator } from './percentile-accumulator.js';
 import { TextAggAccumulator } from './text-agg-accumulator.js';
+import { ArrayAggAccumulator } from './array-agg-accumulator.js';
 import { NumericExtremeReader, NumericExtremeState } from './numeric-extreme-state.js';
 import { IntervalExtremeReader, IntervalExtremeState } from './interval-extreme.js';
+import { DecimalExtremeReader, DecimalExtremeState } from './decimal-extreme.js';
+import { DecimalSumAccumulator } from './decimal-sum-accumulator.js';
+import { IntervalSumAccumulator } from './interval-sum-accumulator.js';
 import type { Operator, OperatorInfo } from './operator.js';
 
 export interface AggregateCall {
@@ -58,6 +63,8 @@ function accumulatorFor(c: AggregateCall): GroupAccumulator {
     case 'count':
     case 'sum':
     case 'avg':
+      if (c.resultType === 'numeric') return new DecimalSumAccumulator(c.fn === 'avg');
+      if (c.resultType === 'interval') return new IntervalSumAccumulator(c.fn === 'avg');
       return createAccumulator(c.fn, c.resultType);
     case 'bool_and':
     case 'bool_or':
@@ -76,6 +83,14 @@ function accumulatorFor(c: AggregateCall): GroupAccumulator {
         (c.param ?? '') as string,
         { keyType: c.orderKeyType ?? null, descending: c.descending === true, nullsFirst: c.nullsFirst === true },
         c.distinct === true,
+      );
+    case 'array_agg':
+      assert(c.argType !== null, 'array_agg needs an argument');
+      return new ArrayAggAccumulator(
+        c.resultType,
+        { keyType: c.orderKeyType ?? c.argType, descending: c.descending === true, nullsFirst: c.nullsFirst === true },
+        c.distinct === true,
+        c.orderKeyType !== undefined,
       );
     case 'min':
     case 'max':
@@ -152,6 +167,7 @@ export class AggregateOperator implements Operator {
     const extremes = new Map<string, ExtremeState>();
     const numericExtremes = new Map<string, NumericExtremeState>();
     const intervalExtremes = new Map<string, IntervalExtremeState>();
+    const decimalExtremes = new Map<string, DecimalExtremeState>();
     const distincts = new Map<string, DistinctState>();
     calls.forEach((c, i) => {
       if (c.distinct === true && DISTINCT_FOLDED.has(c.fn) && c.argType !== null) {
@@ -173,7 +189,15 @@ export class AggregateOperator implements Operator {
           this.states.push({ state, call: i });
         }
         this.readers.push(new IntervalExtremeReader(state, c.fn === 'max'));
-      } else if ((c.fn === 'min' || c.fn === 'max') && c.argType !== 'text') {
+      } else if ((c.fn === 'min' || c.fn === 'max') && c.argType === 'numeric') {
+        let state = decimalExtremes.get(c.argKey);
+        if (state === undefined) {
+          state = new DecimalExtremeState();
+          decimalExtremes.set(c.argKey, state);
+          this.states.push({ state, call: i });
+        }
+        this.readers.push(new DecimalExtremeReader(state, c.fn === 'max'));
+      } else if ((c.fn === 'min' || c.fn === 'max') && c.argType !== null && !isStringBacked(c.argType)) {
         let state = numericExtremes.get(c.argKey);
         if (state === undefined) {
           state = new NumericExtremeState();
@@ -184,7 +208,7 @@ export class AggregateOperator implements Operator {
       } else if (c.fn === 'min' || c.fn === 'max') {
         let state = extremes.get(c.argKey);
         if (state === undefined) {
-          state = new ExtremeState(c.argType !== 'text');
+          state = new ExtremeState(c.argType === null || !isStringBacked(c.argType));
           extremes.set(c.argKey, state);
           this.states.push({ state, call: i });
         }
@@ -267,7 +291,7 @@ export class AggregateOperator implements Operator {
         if (arg !== null) arg = gatherColumn(arg, rows);
         if (orderKey !== null) orderKey = gatherColumn(orderKey, rows);
       }
-      if (orderKey !== null && state instanceof TextAggAccumulator) {
+      if (orderKey !== null && (state instanceof TextAggAccumulator || state instanceof ArrayAggAccumulator)) {
         state.updateWithKey(stateSlots, arg!, orderKey, weights, m);
       } else state.update(stateSlots, arg, weights, m, groups.size);
     }
@@ -322,6 +346,7 @@ export class AggregateOperator implements Operator {
     }
     if (has('percentile_cont', 'percentile_disc')) costs.push('percentiles: O(log d) per changed row and per changed group read');
     if (has('string_agg')) costs.push("string_agg: O(log d) per changed row, plus the length of each changed group's string");
+    if (has('array_agg')) costs.push("array_agg: O(log d) per changed row, plus the length of each changed group's array");
     return {
       name: calls === '' ? 'Distinct' : 'Aggregate',
       detail: calls === '' ? keys : `group by ${keys}: ${calls}`,

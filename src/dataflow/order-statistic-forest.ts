@@ -97,6 +97,20 @@ export class OrderStatisticForest {
   }
 
   /** Calls `visit` for each node of the group in key order (descending when `reverse`). */
+  /**
+   * Group `slot`'s entries in order as strings picked by `part`, each repeated
+   * by its multiplicity (once with `distinct`): what string_agg and array_agg print.
+   */
+  partsInOrder(slot: number, reverse: boolean, distinct: boolean, part: (node: number) => string): string[] {
+    const parts: string[] = [];
+    this.forEachInOrder(slot, reverse, (node) => {
+      const value = part(node);
+      const copies = distinct ? 1 : this.multiplicity(node);
+      for (let c = 0; c < copies; c++) parts.push(value);
+    });
+    return parts;
+  }
+
   forEachInOrder(slot: number, reverse: boolean, visit: (node: number) => void): void {
     const root = slot < this.roots.length ? this.roots[slot]! : NIL;
     const stack: number[] = [];

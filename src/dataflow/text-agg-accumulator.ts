@@ -14,11 +14,29 @@ import { allValid, setNull } from '../columnar/validity.js';
 import type { GroupAccumulator } from './accumulators.js';
 import { OrderStatisticForest } from './order-statistic-forest.js';
 
+/**
+ * The delimiter parameter meaning "each value carries its own": values arrive
+ * as `value NUL delimiter` (PostgreSQL text holds no NUL), and each value but
+ * the first is printed after its delimiter, as string_agg(x, per_row_expr) does.
+ */
+export const PER_ROW_DELIMITER = '\u0000';
+
 export interface TextAggOrder {
   /** The ORDER BY key's type, or null when the key is the value itself. */
   readonly keyType: SqlType | null;
   readonly descending: boolean;
   readonly nullsFirst: boolean;
+}
+
+/** Joins `value NUL delimiter` parts: the first value alone, each later one after its delimiter. */
+function joinOwnDelimiters(parts: readonly string[]): string {
+  let out = '';
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i]!;
+    const cut = p.indexOf(PER_ROW_DELIMITER);
+    out += i === 0 ? p.slice(0, cut) : p.slice(cut + 1) + p.slice(0, cut);
+  }
+  return out;
 }
 
 export class TextAggAccumulator implements GroupAccumulator {
@@ -78,13 +96,8 @@ export class TextAggAccumulator implements GroupAccumulator {
         setNull(validity, j);
         continue;
       }
-      const parts: string[] = [];
-      forest.forEachInOrder(s, this.order.descending, (node) => {
-        const value = this.separateKey ? forest.second(node) : forest.strKey(node);
-        const copies = this.distinct ? 1 : forest.multiplicity(node);
-        for (let c = 0; c < copies; c++) parts.push(value);
-      });
-      out[j] = parts.join(this.delimiter);
+      const parts = forest.partsInOrder(s, this.order.descending, this.distinct, (node) => (this.separateKey ? forest.second(node) : forest.strKey(node)));
+      out[j] = this.delimiter === PER_ROW_DELIMITER ? joinOwnDelimiters(parts) : parts.join(this.delimiter);
     }
     return makeColumn('text', out, validity, m);
   }

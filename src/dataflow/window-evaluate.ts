@@ -3,6 +3,7 @@
 // sums and extremes, the node at a LAG/LEAD offset). Results land in the
 // evaluator's per-call scratch arrays; nothing is allocated per row.
 
+import { isStringBacked } from '../common/sql-type.js';
 import type { SqlType } from '../common/sql-type.js';
 import { assert } from '../common/assert.js';
 import type { WindowCall, WindowFrame, WindowFunction } from './window-spec.js';
@@ -33,7 +34,7 @@ export function planCall(call: WindowCall, k: number, resultType: SqlType): Call
     fn: call.fn,
     k,
     frame: frameOf(call),
-    text: resultType === 'text',
+    text: isStringBacked(resultType),
     shift: call.fn === 'lag' ? -offset : call.fn === 'lead' ? offset : 0,
     defaultNum: typeof d === 'number' ? d : d === true ? 1 : 0,
     defaultText: typeof d === 'string' ? d : '',

@@ -2,6 +2,7 @@
 // a weight and one value per window call — in growable typed arrays, then
 // builds the ZBatch columns once (input columns gathered by slot).
 
+import { isStringBacked } from '../common/sql-type.js';
 import type { SqlType } from '../common/sql-type.js';
 import type { Column } from '../columnar/column.js';
 import { makeColumn } from '../columnar/column.js';
@@ -47,7 +48,7 @@ export class WindowOutputBuilder {
     for (let c = 0; c < this.callTypes.length; c++) {
       const n = isNull[c]![at]!;
       this.nulls[c]![i] = n;
-      if (this.callTypes[c] === 'text') this.texts[c]![i] = n === 1 ? '' : text[c]![at]!;
+      if (isStringBacked(this.callTypes[c]!)) this.texts[c]![i] = n === 1 ? '' : text[c]![at]!;
       else this.nums[c]![i] = n === 1 ? 0 : num[c]![at]!;
     }
   }
@@ -60,7 +61,7 @@ export class WindowOutputBuilder {
     for (let c = 0; c < this.callTypes.length; c++) {
       const n = isNull[c]!;
       this.nulls[c]![i] = n;
-      if (this.callTypes[c] === 'text') this.texts[c]![i] = n === 1 ? '' : text[c]!;
+      if (isStringBacked(this.callTypes[c]!)) this.texts[c]![i] = n === 1 ? '' : text[c]!;
       else this.nums[c]![i] = n === 1 ? 0 : num[c]!;
     }
   }
@@ -81,8 +82,9 @@ export class WindowOutputBuilder {
       }
       const nums = this.nums[c]!;
       let values: Column['values'];
-      switch (type) {
-        case 'text': values = this.texts[c]!.slice(0, n); break;
+      // A NUMERIC result comes back as keys only: it prints at each value's natural scale.
+      if (isStringBacked(type)) values = this.texts[c]!.slice(0, n);
+      else switch (type) {
         case 'integer': case 'date': values = Int32Array.from(nums.subarray(0, n)); break;
         case 'boolean': values = Uint8Array.from(nums.subarray(0, n)); break;
         default: values = nums.slice(0, n);

@@ -105,6 +105,9 @@ export function checkWindowCall(call: WindowCall, inputTypes: readonly SqlType[]
   }
   if (needsArg && call.arg === null) throw windowingError(`${call.fn} needs an argument column`);
   const argType = call.arg === null ? null : inputTypes[call.arg]!;
+  if ((call.fn === 'sum' || call.fn === 'avg') && argType === 'numeric') {
+    throw new EngineError(SqlState.featureNotSupported, `${call.fn}() OVER a window of NUMERIC values is not supported yet; cast the argument to double precision`);
+  }
   if ((call.fn === 'sum' || call.fn === 'avg') && argType !== null && !isNumeric(argType)) {
     throw new EngineError(SqlState.undefinedFunction, `function ${call.fn}(${argType}) does not exist: ${call.fn} over a window needs a numeric argument`);
   }

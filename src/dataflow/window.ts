@@ -13,6 +13,7 @@
 // recomputes only those in O(log n) each, and emits -old +new only where a
 // value changed; retractions replay stored outputs, so they always match.
 
+import { isStringBacked } from '../common/sql-type.js';
 import type { SqlType } from '../common/sql-type.js';
 import { assert } from '../common/assert.js';
 import { KeyedRows } from '../columnar/keyed-rows.js';
@@ -80,7 +81,7 @@ export class WindowOperator implements Operator {
       let k = argColumns.indexOf(arg);
       if (k < 0) {
         k = argColumns.push(arg) - 1;
-        valueColumns.push({ numeric: inputTypes[arg] !== 'text', sums: false, extremes: false });
+        valueColumns.push({ numeric: !isStringBacked(inputTypes[arg]!), sums: false, extremes: false });
       }
       if (fn === 'sum' || fn === 'avg' || fn === 'count') valueColumns[k]!.sums = true;
       if (fn === 'min' || fn === 'max') valueColumns[k]!.extremes = true;

@@ -11,11 +11,13 @@ import type { ZBatch } from '../columnar/z-batch.js';
 import { concatBatches } from '../columnar/z-batch.js';
 import type { BoundExpr } from '../expr/bound-expr.js';
 import { castColumn } from '../expr/cast.js';
+import { applyNumericTypmod } from '../expr/functions/numeric-functions.js';
+import { NumericValues, parseNumeric } from '../columnar/numeric-values.js';
 import { compileExpr } from '../expr/compile-expr.js';
 import { BatchInput } from '../expr/eval-input.js';
 import { assignTo, bindExpr, requireBoolean } from '../plan/bind-expr.js';
 import type { ExprContext } from '../plan/bind-expr.js';
-import type { TableEntry } from '../plan/catalog.js';
+import type { CatalogColumn, TableEntry } from '../plan/catalog.js';
 import type { DeleteStmt, Expr, InsertStmt, UpdateStmt, ValuesSource } from '../sql/ast.js';
 import type { TableStore } from '../storage/table-store.js';
 
@@ -57,12 +59,17 @@ function insertTargets(table: TableEntry, stmt: InsertStmt): number[] {
   });
 }
 
+/** A NUMERIC(p, s) column rounds and range-checks what is stored into it. */
+function withColumnTypmod(c: CatalogColumn, col: Column): Column {
+  return c.typmod === undefined ? col : applyNumericTypmod(col, c.typmod.precision, c.typmod.scale);
+}
+
 /** Builds a full-width insert batch from the target columns' data (others NULL). */
 export function widenToTable(table: TableEntry, targets: readonly number[], data: readonly Column[], length: number): ZBatch {
   const columns = table.columns.map((c, i) => {
     const t = targets.indexOf(i);
     if (t < 0) return constantColumn(c.type, null, length);
-    return castColumn(data[t]!, c.type);
+    return withColumnTypmod(c, castColumn(data[t]!, c.type));
   });
   return { columns, weights: new Int32Array(length).fill(1), length };
 }
@@ -155,6 +162,14 @@ function storeLiteral(e: Expr, type: SqlType, out: ColumnValues, i: number): Sto
   } else return NOT_LITERAL;
   if (type === 'double') {
     (out as Float64Array)[i] = sign * Number(text);
+    return STORED;
+  }
+  if (type === 'numeric' && out instanceof NumericValues) {
+    // Exact: the literal's digits and scale go straight into the key (no double in between).
+    const p = parseNumeric(sign < 0 ? '-' + text : text);
+    if (p === null) return NOT_LITERAL;
+    out[i] = p.key;
+    out.scales[i] = p.scale;
     return STORED;
   }
   if ((type === 'integer' || type === 'bigint') && isPlainInteger(text)) {
@@ -290,9 +305,9 @@ export function updateDelta(table: TableEntry, store: TableStore, stmt: UpdateSt
   const slots = matchingRows(table, store, stmt.where, params, 'WHERE');
   const old = store.deleteDelta(slots);
   const source = new BatchInput(old.columns, old.length);
-  const columns = table.columns.map((_, i) => {
+  const columns = table.columns.map((c, i) => {
     const e = assignments.get(i);
-    return e === undefined ? old.columns[i]! : compileExpr(e)(source);
+    return e === undefined ? old.columns[i]! : withColumnTypmod(c, compileExpr(e)(source));
   });
   const weights = new Int32Array(old.length);
   for (let i = 0; i < old.length; i++) weights[i] = -old.weights[i]!;

@@ -17,6 +17,9 @@ function planLines(plan: LogicalPlan, depth: number, out: string[]): void {
     case 'filter':
       out.push(`${pad}Filter ${plan.label}`);
       return planLines(plan.input, depth + 1, out);
+    case 'timeWindow':
+      out.push(`${pad}TimeWindow ${plan.label}`);
+      return planLines(plan.input, depth + 1, out);
     case 'project':
       out.push(`${pad}Project ${plan.labels.map((l, i) => (plan.columns[i]!.name === l ? l : `${l} AS ${plan.columns[i]!.name}`)).join(', ')}`);
       return planLines(plan.input, depth + 1, out);

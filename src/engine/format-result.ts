@@ -8,6 +8,8 @@ import { isValid } from '../columnar/validity.js';
 import { formatDate, formatTimestamp, formatTimestamptz } from '../expr/datetime.js';
 import { formatInterval } from '../columnar/interval-text.js';
 import { IntervalValues } from '../columnar/interval-values.js';
+import { formatBytea } from '../columnar/bytea-text.js';
+import { numericTextAt } from '../columnar/numeric-values.js';
 import type { QueryResult, ResultField, ResultValue } from '../query-result.js';
 
 export function resultFields(columns: readonly { name: string; type: SqlType }[]): ResultField[] {
@@ -40,8 +42,14 @@ function toResultValue(col: Column, i: number): ResultValue {
       const iv = col.values as IntervalValues;
       return formatInterval(iv.months[i]!, iv.days[i]!, iv.micros[i]!);
     }
-    case 'jsonb':
-      // node-postgres hands jsonb to clients as text; so does this result.
+    case 'numeric':
+      // node-postgres hands NUMERIC to clients as text (exact); so does this result.
+      return numericTextAt(col.values as string[], i);
+    case 'bytea':
+      // Stored as bare hex; PostgreSQL's output form (bytea_output = hex) adds \x.
+      return formatBytea(v as string);
+    default:
+      // jsonb and arrays: their PostgreSQL text form (node-postgres would parse arrays into JS arrays).
       return v as string;
   }
 }

@@ -35,6 +35,8 @@ function jsToScalar(v: unknown, type: SqlType, column: string, row: number): Sca
   if (v === null || v === undefined) return null;
   try {
     if (typeof v === 'string' && type !== 'jsonb') return castValue(v, 'text', type);
+    // A JS number or bigint into NUMERIC: its shortest decimal spelling, exactly.
+    if (type === 'numeric' && (typeof v === 'number' || typeof v === 'bigint')) return castValue(String(v), 'text', 'numeric');
     if (typeof v === 'number') {
       if (type === 'integer' || type === 'bigint' || type === 'double') return castValue(v, Number.isInteger(v) ? 'bigint' : 'double', type);
       if (type === 'text') return castValue(v, 'double', 'text');

@@ -2,6 +2,7 @@
 // maintains a view (fed deltas) and answers a one-shot SELECT (fed a
 // snapshot), so both share one semantics.
 
+import { TimeWindowExpandOperator } from '../dataflow/time-window-expand.js';
 import { compileExpr } from '../expr/compile-expr.js';
 import { Circuit } from '../dataflow/circuit.js';
 import { FilterOperator } from '../dataflow/filter.js';
@@ -60,6 +61,10 @@ function lowerNode(circuit: Circuit, plan: LogicalPlan, shared: Map<number, numb
       return circuit.add({ kind: 'source', relation: plan.relation, types });
     case 'singleRow':
       return circuit.add({ kind: 'source', relation: null, types });
+    case 'timeWindow': {
+      const input = lower(plan.input);
+      return circuit.add({ kind: 'unary', op: new TimeWindowExpandOperator(plan.input.columns.map((c) => c.type), plan.spec, plan.label), input });
+    }
     case 'filter': {
       const input = lower(plan.input);
       return circuit.add({ kind: 'unary', op: new FilterOperator(types, compileExpr(plan.predicate), plan.label), input });

@@ -7,10 +7,15 @@
 // (README: differences). An interval's Scalar is its text form (column.ts).
 
 import type { SqlType } from '../common/sql-type.js';
-import { typeInfo } from '../common/sql-type.js';
+import { elementType, isArrayType, typeInfo } from '../common/sql-type.js';
+import type { ElementType } from '../common/sql-type.js';
+import { formatArrayLiteral, parseArrayLiteral } from '../columnar/array-text.js';
+import { formatBytea, parseBytea } from '../columnar/bytea-text.js';
 import { EngineError, SqlState } from '../common/errors.js';
 import type { Column, Scalar } from '../columnar/column.js';
-import { allocValues, makeColumn } from '../columnar/column.js';
+import { allocValues, makeColumn, storeScalar } from '../columnar/column.js';
+import { NumericValues, decimalFromKey, formatNumeric, isSpecialKey, keyFromDecimal, naturalScale, numericTextAt, parseNumeric } from '../columnar/numeric-values.js';
+import { decimalToDouble, roundDecimal } from './decimal.js';
 import { isValid } from '../columnar/validity.js';
 import { formatInterval, parseInterval } from '../columnar/interval-text.js';
 import { IntervalValues, setInterval } from '../columnar/interval-values.js';
@@ -97,9 +102,10 @@ export function formatScalar(value: number | string | boolean, type: SqlType): s
       return formatDate(value as number);
     case 'timestamptz':
       return formatTimestamptz(value as number);
-    case 'interval':
-    case 'jsonb':
-      // Both Scalars are already their canonical text.
+    case 'bytea':
+      return formatBytea(value as string);
+    default:
+      // interval, jsonb, numeric and arrays: the Scalar is already the text form.
       return value as string;
   }
 }
@@ -108,6 +114,8 @@ export function formatScalar(value: number | string | boolean, type: SqlType): s
 export function castValue(value: number | string | boolean, from: SqlType, to: SqlType): number | string | boolean {
   if (from === to) return value;
   if (to === 'text') return formatScalar(value, from);
+  if (isArrayType(to)) return castToArray(value, from, elementType(to));
+  if (to === 'bytea' && from === 'text') return parseBytea(value as string);
   switch (from) {
     case 'text': {
       const s = value as string;
@@ -135,6 +143,21 @@ export function castValue(value: number | string | boolean, from: SqlType, to: S
         }
         case 'jsonb':
           return canonicalJson(s);
+        case 'numeric': {
+          const p = parseNumeric(s);
+          if (p === null) throw invalid('numeric', s);
+          return formatNumeric(p.key, p.scale);
+        }
+      }
+      break;
+    }
+    case 'numeric': {
+      const text = value as string;
+      if (to === 'double') return Number(text);
+      if (to === 'integer' || to === 'bigint') {
+        const p = parseNumeric(text)!;
+        if (isSpecialKey(p.key)) throw new EngineError(SqlState.featureNotSupported, `cannot convert ${text === 'NaN' ? 'NaN' : 'infinity'} to ${to}`);
+        return toIntegral(decimalToDouble(roundDecimal(decimalFromKey(p.key, p.scale), 0)), to);
       }
       break;
     }
@@ -146,6 +169,7 @@ export function castValue(value: number | string | boolean, from: SqlType, to: S
     case 'integer':
     case 'bigint':
     case 'double':
+      if (to === 'numeric') return from === 'double' ? doubleToNumericText(value as number) : String(value);
       if (to === 'boolean' && from !== 'double') return value !== 0;
       if (to === 'integer' || to === 'bigint') return toIntegral(value as number, to);
       if (to === 'double') return value as number;
@@ -163,10 +187,34 @@ export function castValue(value: number | string | boolean, from: SqlType, to: S
   throw new EngineError(SqlState.datatypeMismatch, `cannot cast type ${typeInfo[from].sqlName.toLowerCase()} to ${typeInfo[to].sqlName.toLowerCase()}`);
 }
 
+/** An array element's text as array output prints it: booleans are t/f there (boolout), else the cast to text. */
+export function formatElement(value: number | string | boolean, type: ElementType): string {
+  if (type === 'boolean') return value === true || value === 1 ? 't' : 'f';
+  return formatScalar(value, type);
+}
+
+/** text -> T[] (each element read as T and printed back) and S[] -> T[] (element casts). */
+function castToArray(value: number | string | boolean, from: SqlType, to: ElementType): string {
+  if (from !== 'text' && !isArrayType(from)) {
+    throw new EngineError(SqlState.cannotCoerce, `cannot cast type ${typeInfo[from].sqlName.toLowerCase()} to ${typeInfo[to].sqlName.toLowerCase()}[]`);
+  }
+  const source: ElementType = from === 'text' ? 'text' : elementType(from as `${ElementType}[]`);
+  const parts = parseArrayLiteral(value as string);
+  for (let k = 0; k < parts.length; k++) {
+    const p = parts[k]!;
+    if (p === null) continue;
+    const typed = source === 'text' ? p : castValue(p, 'text', source);
+    parts[k] = formatElement(castValue(typed, source, to), to);
+  }
+  return formatArrayLiteral(parts);
+}
+
 /** Whether CAST(from AS to) exists at all (checked at bind time). */
 export function canCast(from: SqlType, to: SqlType): boolean {
   if (from === to || from === 'text' || to === 'text') return true;
-  const numeric = (t: SqlType): boolean => t === 'integer' || t === 'bigint' || t === 'double';
+  if (isArrayType(from) || isArrayType(to)) return isArrayType(from) && isArrayType(to) && canCast(elementType(from), elementType(to));
+  if (from === 'bytea' || to === 'bytea') return false;
+  const numeric = (t: SqlType): boolean => t === 'integer' || t === 'bigint' || t === 'double' || t === 'numeric';
   if (numeric(from) && numeric(to)) return true;
   if (from === 'boolean') return to === 'integer' || to === 'bigint';
   if (from === 'jsonb') return to === 'boolean' || numeric(to);
@@ -188,16 +236,45 @@ export function castColumn(col: Column, to: SqlType): Column {
     return makeColumn(to, col.values, col.validity, n);
   }
   if (from === 'interval' || to === 'interval') return castIntervalColumn(col, to);
+  if (to === 'numeric') return castToNumericColumn(col);
   const values = allocValues(to, n);
   const src = col.values;
   for (let i = 0; i < n; i++) {
     if (!isValid(col.validity, i)) continue;
     const raw = from === 'boolean' ? src[i] === 1 : (src[i] as number | string);
-    const v = castValue(raw, from, to);
+    const v = castValue(from === 'numeric' ? numericTextAt(src as string[], i) : raw, from, to);
     if (values instanceof Uint8Array) values[i] = v === true ? 1 : 0;
     else (values as (number | string)[])[i] = v as number | string;
   }
   return makeColumn(to, values, col.validity, n);
+}
+
+/**
+ * PostgreSQL's float8 -> numeric: the double's 15 significant digits
+ * (DBL_DIG), trailing zeros dropped; NaN and the infinities carry over.
+ */
+export function doubleToNumericText(x: number): string {
+  if (Number.isNaN(x)) return 'NaN';
+  if (!Number.isFinite(x)) return x > 0 ? 'Infinity' : '-Infinity';
+  const p = parseNumeric(x.toPrecision(15))!;
+  return formatNumeric(p.key, naturalScale(p.key));
+}
+
+/** Any castable type to NUMERIC; integers skip the text round trip. */
+function castToNumericColumn(col: Column): Column {
+  const n = col.length;
+  const out = new NumericValues(n);
+  const src = col.values;
+  for (let i = 0; i < n; i++) {
+    if (!isValid(col.validity, i)) continue;
+    if (col.type === 'integer' || col.type === 'bigint') {
+      out[i] = keyFromDecimal(BigInt((src as Float64Array | Int32Array)[i]!), 0);
+      out.scales[i] = 0;
+    } else {
+      storeScalar(out, i, castValue(col.type === 'boolean' ? src[i] === 1 : (src[i] as number | string), col.type, 'numeric'));
+    }
+  }
+  return makeColumn('numeric', out, col.validity, n);
 }
 
 /** Interval to text and text to interval (the only casts an interval has). */

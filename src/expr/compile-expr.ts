@@ -8,13 +8,12 @@ import { assert } from '../common/assert.js';
 import { EngineError } from '../common/errors.js';
 import type { SourcePosition } from '../common/errors.js';
 import type { Column } from '../columnar/column.js';
-import { allocValues, constantColumn, makeColumn } from '../columnar/column.js';
+import { allocValues, constantColumn, copyCell, makeColumn } from '../columnar/column.js';
 import { allNull, allValid, isValid, normalizeValidity, setNull, setValid } from '../columnar/validity.js';
 import type { BoundExpr, CaseExpr } from './bound-expr.js';
 import { castColumn } from './cast.js';
 import type { EvalInput } from './eval-input.js';
 import { SubsetInput } from './eval-input.js';
-import { IntervalValues, copyInterval } from '../columnar/interval-values.js';
 import { resolveFunction } from './function-registry.js';
 
 export type Kernel = (input: EvalInput) => Column;
@@ -121,9 +120,8 @@ function compileCase(expr: CaseExpr): Kernel {
       for (let j = 0; j < col.length; j++) {
         const target = rows === null ? j : rows[j]!;
         if (isValid(col.validity, j)) {
-          // An INTERVAL's value array carries its months/days/µs parts beside the span.
-          if (values instanceof IntervalValues) copyInterval(values, target, col.values as IntervalValues, j);
-          else values[target] = col.values[j];
+          // Interval parts and NUMERIC scales travel with the value.
+          copyCell(values as Column['values'], target, col.values, j);
           setValid(validity, target);
         }
       }

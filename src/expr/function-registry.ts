@@ -2,8 +2,11 @@
 // the SQL names users write. The binder resolves calls here; the compiler
 // looks the same signature up again to get the kernel.
 
+import { numericFunctions } from './functions/numeric-functions.js';
 import type { ArgType, FunctionDef, ResolvedFunction } from './function-def.js';
 import { arithmeticFunctions } from './functions/arithmetic.js';
+import { arrayFunctions } from './functions/array-functions.js';
+import { byteaFunctions } from './functions/bytea-functions.js';
 import { comparisonFunctions } from './functions/comparison.js';
 import { conditionalFunctions } from './functions/conditional.js';
 import { datetimeFunctions } from './functions/datetime-functions.js';
@@ -23,12 +26,15 @@ const all: readonly FunctionDef[] = [
   ...conditionalFunctions,
   ...textFunctions,
   ...mathFunctions,
+  ...numericFunctions,
   ...datetimeFunctions,
   ...intervalFunctions,
   ...toCharFunctions,
   ...jsonFunctions,
   ...likeFunctions,
   ...regexpFunctions,
+  ...arrayFunctions,
+  ...byteaFunctions,
 ];
 
 const byName = new Map<string, FunctionDef>();

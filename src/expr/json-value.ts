@@ -436,10 +436,13 @@ export function parseTextArray(text: string): string[] {
 }
 
 /** jsonb cast to boolean or a number: only from a JSON boolean or number (22023 otherwise, as PostgreSQL). */
-export function jsonbToScalar(t: string, to: string): number | boolean {
+export function jsonbToScalar(t: string, to: string): number | boolean | string {
   const kind = jsonKind(t);
   if (to === 'boolean') {
     if (kind === 'boolean') return t === 'true';
+  } else if (kind === 'number' && to === 'numeric') {
+    // A JSON number's text is NUMERIC input already (exact, scale kept).
+    return t;
   } else if (kind === 'number') {
     const x = Number(t);
     if (to === 'double') return x;

@@ -5,7 +5,8 @@
 // calls, and rejects what this version cannot run with 0A000.
 
 import type { SqlType } from '../common/sql-type.js';
-import { isDatetime, isNumeric, typeInfo } from '../common/sql-type.js';
+import { elementType, isArrayType, isDatetime, isNumeric, typeInfo, widensTo } from '../common/sql-type.js';
+import { formatNumeric, parseNumeric } from '../columnar/numeric-values.js';
 import { EngineError, SqlState, unsupported } from '../common/errors.js';
 import type { SourcePosition } from '../common/errors.js';
 import { getScalar } from '../columnar/column.js';
@@ -16,8 +17,10 @@ import { BatchInput } from '../expr/eval-input.js';
 import type { ArgType } from '../expr/function-def.js';
 import { commonType } from '../expr/function-def.js';
 import { lookupFunction, resolveFunction } from '../expr/function-registry.js';
+import { quantifiedName } from '../expr/functions/array-functions.js';
 import { parseDate, parseTimestamp, parseTimestamptz } from '../expr/datetime.js';
-import type { CallExpr, ColumnRef, ExistsExpr, Expr, InSubqueryExpr, ScalarSubquery } from '../sql/ast.js';
+import type { BinaryOp, CallExpr, ColumnRef, ExistsExpr, Expr, InSubqueryExpr, ScalarSubquery, TypeName } from '../sql/ast.js';
+import { numericTypmod } from './numeric-typmod.js';
 import { resolveTypeName } from './type-names.js';
 import { AGGREGATE_NAMES } from './aggregate-signatures.js';
 
@@ -47,6 +50,12 @@ const BINARY_FUNCTIONS: Record<string, string> = {
   '->': 'json_get', '->>': 'json_get_text', '#>': 'json_path', '#>>': 'json_path_text', '@>': 'json_contains', '<@': 'json_contained',
 };
 
+/** `x op ANY|ALL (arr)`: the registry's comparison name per operator. */
+const QUANTIFIED_COMPARISONS: Record<string, 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge'> = {
+  '=': 'eq', '<>': 'ne', '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge',
+};
+
+
 /** Functions whose arguments may be cast to text implicitly. */
 const ANY_TO_TEXT = new Set(['concat_op', 'concat']);
 
@@ -70,10 +79,11 @@ function typeName(t: ArgType): string {
 function implicitCastAllowed(from: SqlType, to: SqlType, anyToText: boolean): boolean {
   if (from === to) return true;
   if (to === 'text' && anyToText) return true;
-  if (isNumeric(from) && isNumeric(to)) {
-    const rank = { integer: 0, bigint: 1, double: 2 } as Record<string, number>;
-    return rank[from]! <= rank[to]!;
+  // An array converts when its elements would (int[] -> bigint[]).
+  if (isArrayType(from) || isArrayType(to)) {
+    return isArrayType(from) && isArrayType(to) && implicitCastAllowed(elementType(from), elementType(to), false);
   }
+  if (isNumeric(from) && isNumeric(to)) return widensTo(from, to);
   // DATE -> TIMESTAMP -> TIMESTAMPTZ are implicit; TIMESTAMPTZ -> TIMESTAMP is not.
   if (from === 'date') return to === 'timestamp' || to === 'timestamptz';
   return from === 'timestamp' && to === 'timestamptz';
@@ -121,6 +131,7 @@ export function assignTo(e: BoundExpr, to: SqlType, column: string, pos: SourceP
     isUntyped(e) ||
     from === to ||
     (isNumeric(from) && isNumeric(to)) ||
+    (isArrayType(from) && isArrayType(to) && canCast(from, to)) ||
     to === 'text' ||
     (isDatetime(from) && isDatetime(to));
   if (!allowed) {
@@ -192,16 +203,12 @@ function bindNumber(text: string, pos: SourcePosition, negate: boolean): ConstEx
     const v = Number(signed);
     if (v >= -2147483648 && v <= 2147483647) return constExpr(v, 'integer');
     if (Number.isSafeInteger(v)) return constExpr(v, 'bigint');
-    // PostgreSQL would read this as BIGINT (or NUMERIC); a double would round it.
-    throw new EngineError(
-      SqlState.numericValueOutOfRange,
-      `integer literal ${signed} is outside Freshet's exact BIGINT range (±2^53); write it as a decimal (${signed}.0) for a DOUBLE PRECISION value`,
-      pos,
-    );
+    // Beyond BIGINT's exact range (±2^53 here): NUMERIC, as PostgreSQL reads integers beyond int8.
   }
-  const v = Number(signed);
-  if (Number.isNaN(v)) throw new EngineError(SqlState.syntaxError, `invalid number "${text}"`, pos);
-  return constExpr(v, 'double');
+  // A literal with a point or an exponent is NUMERIC, as in PostgreSQL (1.50 keeps its scale).
+  const parsed = parseNumeric(signed);
+  if (parsed === null) throw new EngineError(SqlState.syntaxError, `invalid number "${text}"`, pos);
+  return constExpr(withPos(() => formatNumeric(parsed.key, parsed.scale), pos), 'numeric');
 }
 
 function bindParam(index: number, params: readonly unknown[], pos: SourcePosition): ConstExpr {
@@ -249,7 +256,7 @@ export function bindExpr(e: Expr, ctx: ExprContext): BoundExpr {
       if (t === 'timestamp') return constExpr(withPos(() => parseTimestamp(e.value), e.pos), 'timestamp');
       if (t === 'date') return constExpr(withPos(() => parseDate(e.value), e.pos), 'date');
       if (t === 'timestamptz') return constExpr(withPos(() => parseTimestamptz(e.value), e.pos), 'timestamptz');
-      return castTo(constExpr(e.value, 'text', true), t, e.pos);
+      return withTypmod(castTo(constExpr(e.value, 'text', true), t, e.pos), e.type, t);
     }
     case 'column':
       return ctx.column(e);
@@ -272,6 +279,7 @@ export function bindExpr(e: Expr, ctx: ExprContext): BoundExpr {
         const match = bindCall('regexp_like', args, e.pos, `operator ${e.op}`);
         return e.op.startsWith('!') ? bindCall('not', [match], e.pos, `operator ${e.op}`) : match;
       }
+      if (isArrayOperator(e.op)) return bindArrayOperator(e.op, bind(e.left), bind(e.right), e.pos);
       const fn = BINARY_FUNCTIONS[e.op]!;
       let left = bind(e.left);
       let right = bind(e.right);
@@ -314,7 +322,12 @@ export function bindExpr(e: Expr, ctx: ExprContext): BoundExpr {
       return bindCase(e, ctx);
     case 'cast': {
       const to = resolveTypeName(e.type);
-      return castTo(bind(e.operand), to, e.pos);
+      // ARRAY[] takes its type from the cast (PostgreSQL's only way to type it).
+      if (isEmptyArray(e.operand)) {
+        if (!isArrayType(to)) throw new EngineError(SqlState.cannotCoerce, `cannot cast an empty ARRAY[] to ${typeName(to)}`, e.pos);
+        return constExpr('{}', to);
+      }
+      return withTypmod(castTo(bind(e.operand), to, e.pos), e.type, to);
     }
     case 'call':
       return bindFunctionCall(e, ctx);
@@ -324,6 +337,43 @@ export function bindExpr(e: Expr, ctx: ExprContext): BoundExpr {
       if (ctx.subquery === undefined) throw unsupported('a subquery in this clause', e.pos);
       return ctx.subquery(e);
   }
+}
+
+/** CAST(x AS NUMERIC(p, s)): the cast, then the rounding and range check of the modifier. */
+function withTypmod(e: BoundExpr, name: TypeName, to: SqlType): BoundExpr {
+  const typmod = numericTypmod(name, to);
+  if (typmod === null) return e;
+  return bindCall('numeric_typmod', [e, constExpr(typmod.precision, 'integer'), constExpr(typmod.scale, 'integer')], name.pos, 'function numeric_typmod');
+}
+
+function isEmptyArray(e: Expr): boolean {
+  return e.kind === 'call' && e.name === 'array' && e.args.length === 0 && !e.star;
+}
+
+function isArrayOperator(op: BinaryOp): boolean {
+  return op === '[]' || op === '&&' || op === '@>' || op === '<@' || op.endsWith(' ANY') || op.endsWith(' ALL');
+}
+
+/** a[i], x op ANY|ALL (a), a && b, and @> / <@ when a side is an array (else they are JSONB's). */
+function bindArrayOperator(op: BinaryOp, left: BoundExpr, right: BoundExpr, pos: SourcePosition): BoundExpr {
+  const display = `operator ${op}`;
+  if (op === '[]') {
+    if (isUntyped(left) || !isArrayType(left.type)) {
+      throw new EngineError(SqlState.datatypeMismatch, `cannot subscript type ${typeName(argType(left))} because it does not support subscripting`, pos);
+    }
+    return bindCall('array_subscript', [left, right], pos, display);
+  }
+  if (op === '&&') return bindCall('array_overlap', [left, right], pos, display);
+  if (op === '@>' || op === '<@') {
+    const arrays = (!isUntyped(left) && isArrayType(left.type)) || (!isUntyped(right) && isArrayType(right.type));
+    const fn = arrays ? (op === '@>' ? 'array_contains' : 'array_contained') : BINARY_FUNCTIONS[op]!;
+    return bindCall(fn, [left, right], pos, display);
+  }
+  const [cmp, word] = op.split(' ') as [string, 'ANY' | 'ALL'];
+  if (!isUntyped(right) && !isArrayType(right.type)) {
+    throw new EngineError(SqlState.wrongObjectType, `op ${word} (array) requires an array on the right, not ${typeName(right.type)}`, pos);
+  }
+  return bindCall(quantifiedName(QUANTIFIED_COMPARISONS[cmp]!, word === 'ALL'), [left, right], pos, `operator ${cmp}`);
 }
 
 function withPos<T>(f: () => T, pos: SourcePosition): T {
@@ -375,6 +425,13 @@ function bindFunctionCall(e: CallExpr, ctx: ExprContext): BoundExpr {
     throw new EngineError(SqlState.wrongObjectType, `${what} specified, but ${e.name} is not an aggregate function`, e.pos);
   }
   if (e.star) throw new EngineError(SqlState.syntaxError, `${e.name}(*) is only valid for count(*)`, e.pos);
+  if (e.name === 'array') {
+    if (e.args.length === 0) {
+      throw new EngineError(SqlState.indeterminateDatatype, 'cannot determine type of empty array; cast it to the type you want, e.g. ARRAY[]::integer[]', e.pos);
+    }
+    const elements = unify(e.args.map((a) => bindExpr(a, ctx)), 'ARRAY', e.pos);
+    return bindCall('array', elements, e.pos, 'function array');
+  }
   if (e.name === 'coalesce' || e.name === 'greatest' || e.name === 'least' || e.name === 'nullif') {
     const args = unify(e.args.map((a) => bindExpr(a, ctx)), e.name.toUpperCase(), e.pos);
     return bindCall(e.name, args, e.pos, `function ${e.name}`);
@@ -396,4 +453,6 @@ const OPERATOR_NAMES: ReadonlySet<string> = new Set([
   'is_distinct', 'is_not_distinct', 'is_true', 'is_not_true', 'is_false', 'is_not_false',
   'is_null', 'is_not_null', 'concat_op', 'like', 'ilike', 'cast',
   'json_get', 'json_get_text', 'json_path', 'json_path_text', 'json_contains', 'json_contained',
+  'array_subscript', 'array_contains', 'array_contained', 'array_overlap',
+  ...(['eq', 'ne', 'lt', 'le', 'gt', 'ge'] as const).flatMap((op) => [quantifiedName(op, false), quantifiedName(op, true)]),
 ]);

@@ -8,10 +8,11 @@ import type { BoundExpr } from '../expr/bound-expr.js';
 import { exprKey } from '../expr/bound-expr.js';
 import type { CallExpr, ColumnRef, Expr, OrderItem, Select } from '../sql/ast.js';
 import type { AggregateCallPlan, LogicalPlan } from './logical-plan.js';
-import { bindExpr, castTo, requireBoolean } from './bind-expr.js';
+import { bindCall, bindExpr, castTo, requireBoolean } from './bind-expr.js';
+import { PER_ROW_DELIMITER } from '../dataflow/text-agg-accumulator.js';
 import type { ExprContext } from './bind-expr.js';
 import type { AggregateFunction } from '../dataflow/accumulators.js';
-import { AGGREGATE_ALIASES, AGGREGATE_NAMES, ORDERED_SET_AGGREGATES, UNSUPPORTED_AGGREGATES, aggregateResultType } from './aggregate-signatures.js';
+import { AGGREGATE_ALIASES, AGGREGATE_NAMES, DOUBLE_AGGREGATES, ORDERED_SET_AGGREGATES, UNSUPPORTED_AGGREGATES, aggregateResultType } from './aggregate-signatures.js';
 import { renderExpr } from './render-expr.js';
 import type { ScopeColumn } from './scope.js';
 import { resolveColumn } from './scope.js';
@@ -175,7 +176,7 @@ export function bindGrouping(q: Select, items: readonly Item[], scope: readonly 
 
 /** Aggregates whose DISTINCT form differs from the plain one (MIN/MAX/bool_and/bool_or do not). */
 const DISTINCT_MATTERS: ReadonlySet<string> = new Set([
-  'count', 'sum', 'avg', 'string_agg', 'stddev_samp', 'stddev_pop', 'var_samp', 'var_pop',
+  'count', 'sum', 'avg', 'string_agg', 'array_agg', 'stddev_samp', 'stddev_pop', 'var_samp', 'var_pop',
 ]);
 
 function bindArg(e: Expr, ctx: ExprContext): BoundExpr {
@@ -233,7 +234,7 @@ function bindAggregateCall(call: CallExpr, argCtx: ExprContext): AggregateCallPl
     const fraction = bindExpr(call.args[0]!, argCtx);
     if (fraction.kind !== 'const') throw unsupported(`${call.name} with a fraction that is not a constant`, call.args[0]!.pos);
     if (fraction.value !== null) {
-      if (typeof fraction.value !== 'number' && fraction.untyped !== true) {
+      if (typeof fraction.value !== 'number' && fraction.untyped !== true && fraction.type !== 'numeric') {
         throw new EngineError(SqlState.undefinedFunction, `function ${call.name}(${fraction.type}) does not exist; the fraction must be a number between 0 and 1`, call.args[0]!.pos);
       }
       const f = Number(fraction.value);
@@ -256,9 +257,18 @@ function bindAggregateCall(call: CallExpr, argCtx: ExprContext): AggregateCallPl
     if (arg.type !== 'text' || delimiter.type !== 'text') {
       throw new EngineError(SqlState.undefinedFunction, `function string_agg(${arg.type}, ${delimiter.type}) does not exist; it takes (text, text)`, call.pos);
     }
-    if (delimiter.kind !== 'const') throw unsupported('string_agg with a delimiter that is not a constant', call.args[1]!.pos);
-    // A NULL delimiter joins with nothing, as in PostgreSQL.
-    extra.param = delimiter.value === null ? '' : (delimiter.value as string);
+    const value = arg;
+    if (delimiter.kind === 'const') {
+      // A NULL delimiter joins with nothing, as in PostgreSQL.
+      extra.param = delimiter.value === null ? '' : (delimiter.value as string);
+    } else {
+      // A delimiter per row: each value travels with its own (value NUL delimiter;
+      // PostgreSQL text holds no NUL), and the accumulator puts it before the value.
+      const nul: BoundExpr = { kind: 'const', value: PER_ROW_DELIMITER, type: 'text' };
+      const own = bindCall('coalesce', [delimiter, { kind: 'const', value: '', type: 'text' }], call.pos, 'function coalesce');
+      arg = bindCall('concat_op', [arg, bindCall('concat_op', [nul, own], call.pos, 'operator ||')], call.pos, 'operator ||');
+      extra.param = PER_ROW_DELIMITER;
+    }
     fn = 'string_agg';
     const order = call.orderBy;
     if (order !== undefined) {
@@ -267,7 +277,7 @@ function bindAggregateCall(call: CallExpr, argCtx: ExprContext): AggregateCallPl
       const key = bindArg(item.expr, argCtx);
       const descending = item.direction === 'desc';
       if (descending) extra.descending = true;
-      if (exprKey(key) !== exprKey(arg)) {
+      if (exprKey(key) !== exprKey(value)) {
         if (call.distinct) {
           throw new EngineError(SqlState.invalidColumnReference, 'in an aggregate with DISTINCT, ORDER BY expressions must appear in argument list', item.pos);
         }
@@ -276,6 +286,29 @@ function bindAggregateCall(call: CallExpr, argCtx: ExprContext): AggregateCallPl
         if (item.nulls === null ? descending : item.nulls === 'first') extra.nullsFirst = true;
       }
       label = `${call.name}(${call.distinct ? 'DISTINCT ' : ''}${call.args.map(renderExpr).join(', ')} ORDER BY ${renderOrder(order)})`;
+    }
+  } else if (name === 'array_agg') {
+    if (call.args.length !== 1) {
+      throw new EngineError(SqlState.undefinedFunction, `function array_agg takes exactly one argument, got ${call.args.length}`, call.pos);
+    }
+    arg = bindArg(call.args[0]!, argCtx);
+    fn = 'array_agg';
+    const order = call.orderBy;
+    if (order !== undefined) {
+      if (order.length > 1) throw unsupported('array_agg with more than one ORDER BY key', order[1]!.pos);
+      const item = order[0]!;
+      const key = bindArg(item.expr, argCtx);
+      const descending = item.direction === 'desc';
+      if (descending) extra.descending = true;
+      // array_agg keeps NULL values, so where NULL keys sort matters even when the key is the value.
+      if (item.nulls === null ? descending : item.nulls === 'first') extra.nullsFirst = true;
+      if (exprKey(key) !== exprKey(arg)) {
+        if (call.distinct) {
+          throw new EngineError(SqlState.invalidColumnReference, 'in an aggregate with DISTINCT, ORDER BY expressions must appear in argument list', item.pos);
+        }
+        extra.orderKey = key;
+      }
+      label = `${call.name}(${call.distinct ? 'DISTINCT ' : ''}${renderExpr(call.args[0]!)} ORDER BY ${renderOrder(order)})`;
     }
   } else {
     if (call.args.length !== 1) {
@@ -286,6 +319,8 @@ function bindAggregateCall(call: CallExpr, argCtx: ExprContext): AggregateCallPl
     // ORDER BY inside an order-insensitive aggregate changes nothing; its names must still resolve.
     for (const item of call.orderBy ?? []) bindExpr(item.expr, argCtx);
   }
+  // stddev/variance/percentile_cont compute in doubles (README: differences from PostgreSQL).
+  if (arg !== null && arg.type === 'numeric' && DOUBLE_AGGREGATES.has(fn)) arg = castTo(arg, 'double', call.pos);
   const resultType = aggregateResultType(fn === 'count_star' ? 'count' : fn, arg === null ? null : arg.type);
   if (resultType === null) {
     const shown = ordered ? `${call.name}(...) WITHIN GROUP (ORDER BY ${arg!.type})` : `${call.name}(${arg === null ? '' : arg.type})`;

@@ -4,6 +4,7 @@
 // BY, ungrouped columns rejected with 42803). Constructs this version cannot
 // maintain are rejected here with 0A000 naming the construct.
 
+import { isTimeWindowFunction, bindTimeWindow } from './bind-time-window.js';
 import { EngineError, SqlState, unsupported } from '../common/errors.js';
 import type { BoundExpr } from '../expr/bound-expr.js';
 import { exprKey, remapColumns } from '../expr/bound-expr.js';
@@ -105,7 +106,7 @@ function fromBinder(options: BindOptions): FromBinder {
   const ctes = options.ctes ?? new Map<string, CteDefinition>();
   // Derived tables and CTEs cannot see the outer query (no LATERAL).
   const { outer, ...base } = options;
-  return {
+  const binder: FromBinder = {
     params: options.params,
     resolve: (scope, ref) => resolveWithOuter(scope, ref, outer),
     ...(outer !== undefined ? { outer } : {}),
@@ -115,7 +116,10 @@ function fromBinder(options: BindOptions): FromBinder {
       bindNested: (query, nestedOuter) => bindQuery(query, { ...base, nested: true, ...(nestedOuter !== null ? { outer: nestedOuter } : {}) }),
     },
     bindRelation(item) {
-      if (item.kind === 'tableFunctionRef') throw unsupported(`table function ${item.name}()`, item.pos);
+      if (item.kind === 'tableFunctionRef') {
+        if (isTimeWindowFunction(item.name)) return bindTimeWindow({ ...item, name: item.name }, (ref) => binder.bindRelation(ref), options.params);
+        throw unsupported(`table function ${item.name}()`, item.pos);
+      }
       if (item.kind === 'subqueryRef') {
         const sub = bindQuery(item.query, { ...base, nested: true, ctes });
         return subqueryRelation(sub, item.alias, item.columnAliases, item.pos);
@@ -145,6 +149,7 @@ function fromBinder(options: BindOptions): FromBinder {
       };
     },
   };
+  return binder;
 }
 
 function relationOf(plan: LogicalPlan, qualifier: string): BoundRelation {

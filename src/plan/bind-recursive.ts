@@ -7,7 +7,7 @@
 
 import { EngineError, SqlState, unsupported } from '../common/errors.js';
 import type { SqlType } from '../common/sql-type.js';
-import { typeInfo } from '../common/sql-type.js';
+import { isNumeric, typeInfo, widensTo } from '../common/sql-type.js';
 import type { BoundExpr } from '../expr/bound-expr.js';
 import type { CommonTableExpr, FromItem, Query } from '../sql/ast.js';
 import { castTo } from './bind-expr.js';
@@ -88,7 +88,7 @@ function castToTypes(step: LogicalPlan, columns: readonly OutputColumn[], name: 
     const to: SqlType = columns[i]!.type;
     const from: BoundExpr = { kind: 'column', index: i, type: c.type };
     if (c.type === to) return from;
-    const widening = (c.type === 'integer' && (to === 'bigint' || to === 'double')) || (c.type === 'bigint' && to === 'double');
+    const widening = isNumeric(c.type) && isNumeric(to) && widensTo(c.type, to);
     const narrowing = (to === 'integer' && c.type === 'bigint') || (to === 'date' && c.type === 'timestamp');
     if (!widening && !narrowing && to !== 'text') {
       throw new EngineError(
@@ -114,6 +114,7 @@ function checkMonotone(plan: LogicalPlan, name: string, at: Query): void {
       return;
     case 'filter':
     case 'project':
+    case 'timeWindow':
       return checkMonotone(plan.input, name, at);
     case 'join':
       if (plan.joinType !== 'inner') bad(`an outer join (${plan.joinType.toUpperCase()} JOIN)`);

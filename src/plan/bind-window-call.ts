@@ -114,6 +114,9 @@ export function bindWindowCall(call: CallExpr, ctx: ExprContext): BoundWindowCal
   if (arg !== null && (arg.type === 'interval' || arg.type === 'jsonb') && fn !== 'count') {
     throw unsupported(`window function ${fn}() over ${typeName(arg.type)}`, call.pos);
   }
+  if (arg !== null && arg.type === 'numeric' && (fn === 'sum' || fn === 'avg')) {
+    throw unsupported(`window function ${fn}() over numeric (cast the argument to double precision)`, call.pos);
+  }
   let type: SqlType;
   if (AGGREGATE_NAMES.has(fn) && arg !== null) {
     const t = aggregateResultType(fn, arg.type);

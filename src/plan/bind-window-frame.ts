@@ -107,6 +107,8 @@ function boundOffset(text: string, which: 'starting' | 'ending', mode: 'rows' | 
     }
     const keyType = fc.orderTypes[0]!;
     if (bound.kind === 'const' && bound.untyped === true) bound = castTo(bound, keyType === 'double' ? 'double' : 'bigint', fc.pos);
+    // A decimal literal is NUMERIC; a double key compares offsets as doubles.
+    if (keyType === 'double' && bound.type === 'numeric') bound = castTo(bound, 'double', fc.pos);
     const integral = bound.type === 'integer' || bound.type === 'bigint';
     // PostgreSQL's in_range support functions: integer keys take integer offsets, float keys any number.
     const ok = (keyType === 'integer' || keyType === 'bigint') ? integral : keyType === 'double' && isNumeric(bound.type);

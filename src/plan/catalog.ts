@@ -3,6 +3,7 @@
 // only; the engine owns the data. As in PostgreSQL, tables, views and indexes
 // share one namespace.
 
+import type { NumericTypmod } from './numeric-typmod.js';
 import { EngineError, SqlState } from '../common/errors.js';
 import type { SqlType } from '../common/sql-type.js';
 import type { QueryPlan } from './logical-plan.js';
@@ -11,6 +12,8 @@ export interface CatalogColumn {
   readonly name: string;
   readonly type: SqlType;
   readonly notNull: boolean;
+  /** NUMERIC(p, s): every stored value is rounded to s digits and range-checked. */
+  readonly typmod?: NumericTypmod;
 }
 
 export interface TableEntry {

@@ -7,13 +7,24 @@ import type { SqlType } from '../common/sql-type.js';
 import type { BoundExpr } from '../expr/bound-expr.js';
 import type { AggregateFunction } from '../dataflow/accumulators.js';
 import type { WindowCall, WindowOrderKey } from '../dataflow/window-spec.js';
+import type { TimeWindowSpec } from '../dataflow/time-window-expand.js';
 
 export interface OutputColumn {
   readonly name: string;
   readonly type: SqlType;
 }
 
-export type LogicalPlan = ScanNode | SingleRowNode | FilterNode | ProjectNode | AggregateNode | JoinNode | SetOpNode | TopNNode | WindowNode | AssertSingleNode | RecursiveCteNode | RecursiveRefNode;
+export type LogicalPlan = ScanNode | SingleRowNode | FilterNode | ProjectNode | AggregateNode | JoinNode | SetOpNode | TopNNode | WindowNode | AssertSingleNode | RecursiveCteNode | RecursiveRefNode | TimeWindowNode;
+
+/** TUMBLE / HOP / CUMULATE over an input: its columns, then window_start and window_end. */
+export interface TimeWindowNode {
+  readonly kind: 'timeWindow';
+  readonly input: LogicalPlan;
+  readonly spec: TimeWindowSpec;
+  /** e.g. "HOP(created_at, slide 00:15:00, size 00:30:00)". */
+  readonly label: string;
+  readonly columns: readonly OutputColumn[];
+}
 
 export interface ScanNode {
   readonly kind: 'scan';

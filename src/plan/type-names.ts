@@ -1,11 +1,13 @@
 // Maps the type names users write to Freshet's SQL types, and names the ones
-// that are not supported yet (so the error says which type and why).
+// that are not supported yet (so the error says which type and why). An array
+// type name is an element type name with '[]' appended (the parser's TypeName).
 
-import type { SqlType } from '../common/sql-type.js';
+import type { ElementType, SqlType } from '../common/sql-type.js';
+import { arrayOf } from '../common/sql-type.js';
 import { EngineError, SqlState } from '../common/errors.js';
 import type { TypeName } from '../sql/ast.js';
 
-const NAMES: Record<string, SqlType> = {
+const NAMES: Record<string, ElementType> = {
   boolean: 'boolean',
   bool: 'boolean',
   integer: 'integer',
@@ -35,29 +37,31 @@ const NAMES: Record<string, SqlType> = {
   // JSON is read as JSONB: values are normalized (key order, duplicates,
   // whitespace) where PostgreSQL's json would keep the input text.
   json: 'jsonb',
+  bytea: 'bytea',
+  numeric: 'numeric',
+  decimal: 'numeric',
 };
 
 const LATER: Record<string, string> = {
-  numeric: 'exact NUMERIC/DECIMAL arithmetic',
-  decimal: 'exact NUMERIC/DECIMAL arithmetic',
   time: 'TIME',
   'time without time zone': 'TIME',
   char: 'CHAR(n) blank-padding semantics',
   character: 'CHAR(n) blank-padding semantics',
-  bytea: 'BYTEA',
   uuid: 'UUID',
 };
 
 export function resolveTypeName(t: TypeName): SqlType {
-  const found = NAMES[t.name];
-  if (found !== undefined) return found;
-  const later = LATER[t.name];
+  const array = t.name.endsWith('[]');
+  const name = array ? t.name.slice(0, -2) : t.name;
+  const found = NAMES[name];
+  if (found !== undefined) return array ? arrayOf(found) : found;
+  const later = LATER[name];
   if (later !== undefined) {
     throw new EngineError(SqlState.featureNotSupported, `type ${t.name.toUpperCase()} is not supported yet (${later})`, t.pos);
   }
   throw new EngineError(
     SqlState.undefinedObjectType,
-    `type "${t.name}" does not exist; expected one of BOOLEAN, INTEGER, BIGINT, DOUBLE PRECISION, TEXT, VARCHAR, TIMESTAMP, TIMESTAMPTZ, DATE, INTERVAL, JSONB`,
+    `type "${t.name}" does not exist; expected one of BOOLEAN, INTEGER, BIGINT, DOUBLE PRECISION, TEXT, VARCHAR, TIMESTAMP, TIMESTAMPTZ, DATE, INTERVAL, JSONB, BYTEA, or an array of one (INTEGER[])`,
     t.pos,
   );
 }

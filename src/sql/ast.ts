@@ -13,6 +13,12 @@
 //     SUBSTRING(x FROM a [FOR b])      -> call 'substring' [x, a, b?]
 //     POSITION(a IN b)                 -> call 'position'  [a, b]
 //     TRIM([LEADING|TRAILING|BOTH] [c] FROM s) -> call 'btrim'|'ltrim'|'rtrim' [s, c?]
+//     ARRAY[e1, e2, ...]               -> call 'array'     [e1, e2, ...]
+//     a[lo:hi]                         -> call 'array_slice' [a, lo (1 when left out), hi?]
+// - Array syntax that is not a call is a binary node: `a[i]` is op '[]',
+//   `x = ANY (arr)` is op '= ANY' (SOME reads as ANY), `x <> ALL (arr)` '<> ALL';
+//   `x = ANY (SELECT ...)` is an IN subquery and `x <> ALL (SELECT ...)` a NOT IN.
+// - An array type name ends in '[]' (`int[]`, `int ARRAY`): TypeName.name 'int[]'.
 
 import type { SourcePosition } from '../common/errors.js';
 
@@ -374,11 +380,19 @@ export interface UnaryExpr {
   readonly pos: SourcePosition;
 }
 
+export type ComparisonOp = '=' | '<>' | '<' | '<=' | '>' | '>=';
+
+/** `x op ANY (array)` / `x op ALL (array)` (SOME is ANY). */
+export type QuantifiedOp = `${ComparisonOp} ${'ANY' | 'ALL'}`;
+
 export type BinaryOp =
   | '+' | '-' | '*' | '/' | '%' | '||'
-  | '->' | '->>' | '#>' | '#>>' | '@>' | '<@'
+  | '->' | '->>' | '#>' | '#>>' | '@>' | '<@' | '&&'
   | '~' | '~*' | '!~' | '!~*'
-  | '=' | '<>' | '<' | '<=' | '>' | '>='
+  | ComparisonOp
+  | QuantifiedOp
+  /** Array subscript `a[i]`: left is the array, right the 1-based index. */
+  | '[]'
   | 'and' | 'or';
 
 export interface BinaryExpr {

@@ -14,8 +14,10 @@ import {
   Ident,
   Identifier,
   Kw,
+  LBracket,
   LParen,
   NumberLiteral,
+  RBracket,
   RParen,
   Star,
   StringLiteral,
@@ -480,7 +482,11 @@ export abstract class CallParser extends EmbeddedActionsParser {
     return names;
   });
 
-  /** A type name: one word, or a known multi-word name, with optional (n[, m]) modifiers. */
+  /**
+   * A type name: one word, or a known multi-word name, with optional (n[, m])
+   * modifiers, and an array suffix (`[]`, `[3]`, repeated, or `ARRAY [n]`) that
+   * appends '[]' to the name; sizes and dimensions are ignored, as in PostgreSQL.
+   */
   readonly typeName = this.RULE('typeName', (): TypeName => {
     const first = this.CONSUME(Ident);
     const words = [identifierName(first)];
@@ -519,7 +525,32 @@ export abstract class CallParser extends EmbeddedActionsParser {
         ]);
       },
     });
-    return { name: words.join(' '), args, pos: tokenPosition(first) };
+    let array = false;
+    this.OPTION5(() => {
+      this.OR3([
+        {
+          ALT: () => {
+            this.AT_LEAST_ONE(() => {
+              this.CONSUME(LBracket);
+              this.OPTION2(() => this.CONSUME2(NumberLiteral));
+              this.CONSUME(RBracket);
+            });
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(Kw.Array);
+            this.OPTION3(() => {
+              this.CONSUME2(LBracket);
+              this.OPTION4(() => this.CONSUME3(NumberLiteral));
+              this.CONSUME2(RBracket);
+            });
+          },
+        },
+      ]);
+      array = true;
+    });
+    return { name: words.join(' ') + (array ? '[]' : ''), args, pos: tokenPosition(first) };
   });
 
   private nextContinuesType(words: readonly string[]): boolean {

@@ -5,12 +5,14 @@
 // calls deep; a one-token operand with nothing after it is taken without any.
 
 import type { IOrAlt, IToken } from 'chevrotain';
-import { EngineError, SqlState } from '../common/errors.js';
-import type { Expr, OrderItem, WindowSpec } from './ast.js';
+import { EngineError, SqlState, unsupported } from '../common/errors.js';
+import type { BinaryOp, ComparisonOp, Expr, OrderItem, WindowSpec } from './ast.js';
 import { CallParser, stringValue } from './call-parser.js';
 import { Level, NO_LIMIT, atLevel, binaryOpOf, infixLevel, levelAfter, negatablePredicate } from './precedence.js';
 import {
+  AmpAmp,
   BangEqual,
+  Colon,
   Concat,
   Arrow,
   ArrowText,
@@ -30,6 +32,7 @@ import {
   Ident,
   Identifier,
   Kw,
+  LBracket,
   LParen,
   Less,
   LessEq,
@@ -40,6 +43,7 @@ import {
   Percent,
   Plus,
   QuotedIdentifier,
+  RBracket,
   RParen,
   Slash,
   Star,
@@ -47,6 +51,22 @@ import {
   identifierName,
   tokenPosition,
 } from './tokens.js';
+
+const COMPARISONS: ReadonlySet<BinaryOp> = new Set<BinaryOp>(['=', '<>', '<', '<=', '>', '>=']);
+
+/**
+ * `x op ANY|ALL (SELECT ...)`: `= ANY` is IN and `<> ALL` is NOT IN (the same
+ * NULL rules); the other forms are refused with 0A000.
+ */
+function quantifiedSubquery(operand: Expr, op: ComparisonOp, all: boolean, query: Expr & { kind: 'scalarSubquery' }, pos: Expr['pos']): Expr {
+  if (op === '=' && !all) return { kind: 'inSubquery', operand, query: query.query, negated: false, pos };
+  if (op === '<>' && all) return { kind: 'inSubquery', operand, query: query.query, negated: true, pos };
+  throw unsupported(`${op} ${all ? 'ALL' : 'ANY'} (subquery) (only = ANY and <> ALL, which are IN and NOT IN)`, pos);
+}
+
+function syntaxErrorAt(message: string, token: IToken): EngineError {
+  return new EngineError(SqlState.syntaxError, `${message} (line ${token.startLine}, column ${token.startColumn})`, tokenPosition(token));
+}
 
 /** Highest `$n` accepted; PostgreSQL's protocol cannot bind more parameters. */
 const MAX_PARAMETER = 65535;
@@ -81,6 +101,7 @@ export abstract class ExprParser extends CallParser {
   private prefixLimit = NO_LIMIT;
   private castSubject!: Expr;
   private castStart!: IToken;
+  private infixOp!: BinaryOp;
 
   /**
    * An expression whose operators all have at least `minLevel` (callers pass a
@@ -117,7 +138,7 @@ export abstract class ExprParser extends CallParser {
    */
   private singleTokenOperand(minLevel: number): Expr | null {
     const next = this.LA(2);
-    if (infixLevel[next.tokenTypeIdx]! >= minLevel || next.tokenType === DoubleColon) return null;
+    if (infixLevel[next.tokenTypeIdx]! >= minLevel || next.tokenType === DoubleColon || next.tokenType === LBracket) return null;
     const token = this.LA(1);
     switch (token.tokenType) {
       case NumberLiteral:
@@ -181,7 +202,7 @@ export abstract class ExprParser extends CallParser {
 
   private readonly binaryOperatorAlts: IOrAlt<IToken>[] = [
     Kw.Or, Kw.And, Equal, NotEqual, BangEqual, Less, LessEq, Greater, GreaterEq, Concat, Plus, Minus, Star, Slash, Percent,
-    Arrow, ArrowText, HashArrow, HashArrowText, Contains, ContainedBy, Tilde, TildeStar, BangTilde, BangTildeStar,
+    Arrow, ArrowText, HashArrow, HashArrowText, Contains, ContainedBy, AmpAmp, Tilde, TildeStar, BangTilde, BangTildeStar,
   ].map((type) => ({ ALT: () => this.CONSUME(type) }));
 
   private readonly infixAlts: IOrAlt<Expr>[] = [
@@ -191,8 +212,20 @@ export abstract class ExprParser extends CallParser {
         const start = this.infixStart;
         const op = this.OR3(this.binaryOperatorAlts);
         const idx = op.tokenTypeIdx;
-        const right = this.SUBRULE2(this.expr, atLevel[infixLevel[idx]! + 1]);
-        return { kind: 'binary', op: binaryOpOf[idx]!, left, right, pos: tokenPosition(start) };
+        this.infixOp = binaryOpOf[idx]!;
+        return this.OR9([
+          {
+            // `x = ANY (arr)`, `x < ALL (SELECT ...)`: only after a comparison.
+            GATE: () => COMPARISONS.has(this.infixOp),
+            ALT: () => this.SUBRULE(this.quantified, { ARGS: [left, this.infixOp as ComparisonOp, start] }),
+          },
+          {
+            ALT: (): Expr => {
+              const right = this.SUBRULE2(this.expr, atLevel[infixLevel[idx]! + 1]);
+              return { kind: 'binary', op: binaryOpOf[idx]!, left, right, pos: tokenPosition(start) };
+            },
+          },
+        ]);
       },
     },
     /** IS [NOT] NULL | TRUE | FALSE | UNKNOWN | DISTINCT FROM. */
@@ -312,21 +345,91 @@ export abstract class ExprParser extends CallParser {
     },
   ];
 
-  /** A primary expression followed by any `::type` casts (they bind tightest). */
+  /** The right side of `x op ANY|SOME|ALL (...)`: an array expression or a subquery. */
+  private readonly quantified = this.RULE('quantified', (left: Expr, op: ComparisonOp, start: IToken): Expr => {
+    const word = this.OR([
+      { ALT: () => this.CONSUME(Kw.Any) },
+      { ALT: () => this.CONSUME(Kw.Some) },
+      { ALT: () => this.CONSUME(Kw.All) },
+    ]);
+    const all = word.tokenType === Kw.All;
+    return this.OR2([
+      {
+        GATE: () => this.opensSubquery(),
+        ALT: () => {
+          const open = this.CONSUME(LParen);
+          const query = this.SUBRULE(this.query);
+          this.CONSUME(RParen);
+          return this.ACTION(() => quantifiedSubquery(left, op, all, { kind: 'scalarSubquery', query, pos: tokenPosition(open) }, tokenPosition(start)));
+        },
+      },
+      {
+        ALT: (): Expr => {
+          this.CONSUME2(LParen);
+          const right = this.SUBRULE(this.expr);
+          this.CONSUME2(RParen);
+          return this.ACTION((): Expr => ({ kind: 'binary', op: `${op} ${all ? 'ALL' : 'ANY'}`, left, right, pos: tokenPosition(start) }));
+        },
+      },
+    ]);
+  });
+
+  /** A primary expression followed by any `::type` casts and `[i]` subscripts (they bind tightest, left to right). */
   private readonly operand = this.RULE('operand', (): Expr => {
     const start = this.LA(1);
     const operand = this.OR(this.operandAlts);
     this.castSubject = operand;
     this.castStart = start;
-    this.MANY(this.castStep);
+    this.MANY(this.postfixStep);
     return this.castSubject;
   });
 
-  private readonly castStep = (): void => {
-    this.CONSUME(DoubleColon);
-    const type = this.SUBRULE(this.typeName);
-    this.castSubject = { kind: 'cast', operand: this.castSubject, type, pos: tokenPosition(this.castStart) };
+  private readonly postfixStep = (): void => {
+    this.OR2(this.postfixAlts);
   };
+
+  private readonly postfixAlts: IOrAlt<void>[] = [
+    {
+      ALT: () => {
+        this.CONSUME(DoubleColon);
+        const type = this.SUBRULE(this.typeName);
+        this.castSubject = { kind: 'cast', operand: this.castSubject, type, pos: tokenPosition(this.castStart) };
+      },
+    },
+    {
+      // a[i] is a binary '[]'; a slice a[lo:hi] (either bound may be left out) a call 'array_slice' [a, lo, hi?].
+      ALT: () => {
+        const open = this.CONSUME(LBracket);
+        const subject = this.castSubject;
+        const start = this.castStart;
+        let low: Expr | undefined;
+        let high: Expr | undefined;
+        let slice = false;
+        this.OPTION4(() => {
+          low = this.SUBRULE(this.expr);
+        });
+        this.OPTION5(() => {
+          this.CONSUME(Colon);
+          slice = true;
+          this.OPTION6(() => {
+            high = this.SUBRULE2(this.expr);
+          });
+        });
+        this.CONSUME(RBracket);
+        this.castSubject = this.ACTION((): Expr => {
+          const pos = tokenPosition(start);
+          if (!slice) {
+            if (low === undefined) throw syntaxErrorAt('an array subscript needs an index: a[i] or a[lo:hi]', open);
+            return { kind: 'binary', op: '[]', left: subject, right: low, pos };
+          }
+          const from: Expr = low ?? { kind: 'number', text: '1', pos: tokenPosition(open) };
+          const args = high === undefined ? [subject, from] : [subject, from, high];
+          return { kind: 'call', name: 'array_slice', args, star: false, distinct: false, filter: null, over: null, pos };
+        });
+        this.castStart = start;
+      },
+    },
+  ];
 
   // One alternative per leading token type, so the choice is a single table lookup.
   private readonly operandAlts: IOrAlt<Expr>[] = [
@@ -364,6 +467,31 @@ export abstract class ExprParser extends CallParser {
         const query = this.SUBRULE(this.query);
         this.CONSUME(RParen);
         return { kind: 'exists', query, pos: tokenPosition(token) };
+      },
+    },
+    {
+      // ARRAY[e1, e2, ...]: a call 'array'; ARRAY[] takes its type from a cast.
+      ALT: () => {
+        const token = this.CONSUME(Kw.Array);
+        this.CONSUME2(LBracket);
+        let elements: Expr[] = [];
+        this.OPTION(() => {
+          elements = this.SUBRULE(this.exprList);
+        });
+        this.CONSUME2(RBracket);
+        return { kind: 'call', name: 'array', args: elements, star: false, distinct: false, filter: null, over: null, pos: tokenPosition(token) };
+      },
+    },
+    {
+      // ARRAY(SELECT ...) is parsed to be refused by name.
+      ALT: () => {
+        const token = this.CONSUME2(Kw.Array);
+        this.CONSUME2(LParen);
+        this.SUBRULE2(this.query);
+        this.CONSUME2(RParen);
+        return this.ACTION((): Expr => {
+          throw unsupported('ARRAY(subquery)', tokenPosition(token));
+        });
       },
     },
     { ALT: () => this.SUBRULE(this.caseExpr) },

@@ -1,12 +1,14 @@
 // Operator precedence of Freshet's SQL expressions, as tables the precedence-
 // climbing expression parser (expr-parser.ts) reads by token type. The levels
 // and associativity are PostgreSQL's: OR < AND < NOT < IS < comparison <
-// BETWEEN/IN/LIKE < || and the JSONB operators (PostgreSQL's "any other
-// operator" level) < + - < * / % < unary + - < :: (casts bind tightest).
+// BETWEEN/IN/LIKE < || and the JSONB and array operators (PostgreSQL's "any other
+// operator" level) < + - < * / % < unary + - < :: and [ ] (casts and
+// subscripts bind tightest, left to right).
 
 import type { TokenType } from 'chevrotain';
 import type { BinaryOp } from './ast.js';
 import {
+  AmpAmp,
   Arrow,
   ArrowText,
   BangEqual,
@@ -107,6 +109,7 @@ binary(HashArrow, Level.Concat, '#>');
 binary(HashArrowText, Level.Concat, '#>>');
 binary(Contains, Level.Concat, '@>');
 binary(ContainedBy, Level.Concat, '<@');
+binary(AmpAmp, Level.Concat, '&&');
 binary(Tilde, Level.Concat, '~');
 binary(TildeStar, Level.Concat, '~*');
 binary(BangTilde, Level.Concat, '!~');

@@ -9,7 +9,9 @@ import type { EngineError } from '../common/errors.js';
 import { positionAt, unexpectedCharacterError, unterminatedError } from './syntax-error.js';
 import type { UnterminatedKind } from './syntax-error.js';
 import {
+  AmpAmp,
   BangEqual,
+  Colon,
   Comma,
   Concat,
   Arrow,
@@ -28,6 +30,7 @@ import {
   Greater,
   GreaterEq,
   Identifier,
+  LBracket,
   LParen,
   Less,
   LessEq,
@@ -38,6 +41,7 @@ import {
   Percent,
   Plus,
   QuotedIdentifier,
+  RBracket,
   RParen,
   Semicolon,
   Slash,
@@ -57,6 +61,7 @@ const Ch = {
   Hash: 0x23,
   Dollar: 0x24,
   Percent: 0x25,
+  Amp: 0x26,
   Quote: 0x27,
   LParen: 0x28,
   RParen: 0x29,
@@ -74,6 +79,8 @@ const Ch = {
   Equal: 0x3d,
   Greater: 0x3e,
   At: 0x40,
+  LBracket: 0x5b,
+  RBracket: 0x5d,
   UpperE: 0x45,
   LowerE: 0x65,
   Pipe: 0x7c,
@@ -113,6 +120,7 @@ const STRING = indexOf(StringLiteral);
 const NUMBER = indexOf(NumberLiteral);
 const PARAMETER = indexOf(Parameter);
 const DOUBLE_COLON = indexOf(DoubleColon);
+const COLON = indexOf(Colon);
 const CONCAT = indexOf(Concat);
 const ARROW = indexOf(Arrow);
 const ARROW_TEXT = indexOf(ArrowText);
@@ -136,6 +144,9 @@ const MINUS = indexOf(Minus);
 const STAR = indexOf(Star);
 const SLASH = indexOf(Slash);
 const PERCENT = indexOf(Percent);
+const AMP_AMP = indexOf(AmpAmp);
+const LBRACKET = indexOf(LBracket);
+const RBRACKET = indexOf(RBracket);
 const LPAREN = indexOf(LParen);
 const RPAREN = indexOf(RParen);
 const COMMA = indexOf(Comma);
@@ -424,7 +435,11 @@ export function scanTokens(text: string): IToken[] {
         continue;
       }
       case Ch.Colon:
-        if (text.charCodeAt(pos + 1) !== Ch.Colon) throw unexpectedCharacterError(text, pos);
+        if (text.charCodeAt(pos + 1) !== Ch.Colon) {
+          tokens.push(token(COLON, ':', start, line, column));
+          pos++;
+          continue;
+        }
         tokens.push(token(DOUBLE_COLON, '::', start, line, column));
         pos += 2;
         continue;
@@ -492,6 +507,19 @@ export function scanTokens(text: string): IToken[] {
         continue;
       case Ch.Percent:
         tokens.push(token(PERCENT, '%', start, line, column));
+        pos++;
+        continue;
+      case Ch.Amp:
+        if (text.charCodeAt(pos + 1) !== Ch.Amp) throw unexpectedCharacterError(text, pos);
+        tokens.push(token(AMP_AMP, '&&', start, line, column));
+        pos += 2;
+        continue;
+      case Ch.LBracket:
+        tokens.push(token(LBRACKET, '[', start, line, column));
+        pos++;
+        continue;
+      case Ch.RBracket:
+        tokens.push(token(RBRACKET, ']', start, line, column));
         pos++;
         continue;
       case Ch.LParen:

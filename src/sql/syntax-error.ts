@@ -10,6 +10,8 @@ import { unsupportedConstructAt } from './unsupported-constructs.js';
 import type { SourcePosition } from '../common/errors.js';
 import type { SqlParser } from './parser.js';
 import {
+  AmpAmp,
+  LBracket,
   NumberLiteral,
   Parameter,
   Semicolon,
@@ -140,6 +142,8 @@ const OPERATORS: ReadonlySet<TokenType> = new Set([
   HashArrowText,
   Contains,
   ContainedBy,
+  AmpAmp,
+  LBracket,
   Tilde,
   TildeStar,
   BangTilde,
@@ -162,6 +166,10 @@ const OPERATORS: ReadonlySet<TokenType> = new Set([
   Kw.And,
   Kw.Or,
 ]);
+
+/** ANY / SOME / ALL after a comparison start a quantified operand: there, part of "expression". */
+const QUANTIFIERS: ReadonlySet<TokenType> = new Set([Kw.Any, Kw.Some, Kw.All]);
+const COMPARISONS: ReadonlySet<TokenType> = new Set([Equal, NotEqual, BangEqual, Less, LessEq, Greater, GreaterEq]);
 
 let expressionStarts: readonly TokenType[] | null = null;
 
@@ -210,6 +218,7 @@ function expectedAt(
   const labels: string[] = expectsExpression ? ['expression'] : [];
   for (const type of types) {
     if (expectsExpression && starts.includes(type)) continue;
+    if (expectsExpression && QUANTIFIERS.has(type) && previous !== undefined && COMPARISONS.has(previous.tokenType)) continue;
     if (afterOperand && (OPERATORS.has(type) || (afterName && (type === LParen || type === Dot)))) continue;
     const text = label(type);
     if (!labels.includes(text)) labels.push(text);

@@ -51,6 +51,8 @@ const nonReserved = (word: string): TokenType => keyword(word, false);
 export const Kw = {
   All: reserved('ALL'),
   And: reserved('AND'),
+  Any: reserved('ANY'),
+  Array: reserved('ARRAY'),
   As: reserved('AS'),
   Asc: reserved('ASC'),
   Between: reserved('BETWEEN'),
@@ -95,6 +97,7 @@ export const Kw = {
   Primary: reserved('PRIMARY'),
   Right: reserved('RIGHT'),
   Select: reserved('SELECT'),
+  Some: reserved('SOME'),
   Symmetric: reserved('SYMMETRIC'),
   Table: reserved('TABLE'),
   Then: reserved('THEN'),
@@ -235,6 +238,8 @@ function punct(name: string, pattern: string): TokenType {
   return createToken({ name, pattern, label: `'${pattern}'` });
 }
 export const DoubleColon = punct('DoubleColon', '::');
+/** Only in array slices, `a[lo:hi]`. */
+export const Colon = punct('Colon', ':');
 export const Concat = punct('Concat', '||');
 // JSONB operators.
 export const ArrowText = punct('ArrowText', '->>');
@@ -260,6 +265,10 @@ export const Minus = punct('Minus', '-');
 export const Star = punct('Star', '*');
 export const Slash = punct('Slash', '/');
 export const Percent = punct('Percent', '%');
+// Array overlap (`&&`), subscripts and array type suffixes (`[ ]`).
+export const AmpAmp = punct('AmpAmp', '&&');
+export const LBracket = punct('LBracket', '[');
+export const RBracket = punct('RBracket', ']');
 export const LParen = punct('LParen', '(');
 export const RParen = punct('RParen', ')');
 export const Comma = punct('Comma', ',');
@@ -280,6 +289,7 @@ const lexerTokens: TokenType[] = [
   NumberLiteral,
   Parameter,
   DoubleColon,
+  Colon,
   Concat,
   ArrowText,
   Arrow,
@@ -303,6 +313,9 @@ const lexerTokens: TokenType[] = [
   Star,
   Slash,
   Percent,
+  AmpAmp,
+  LBracket,
+  RBracket,
   LParen,
   RParen,
   Comma,

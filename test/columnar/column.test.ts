@@ -11,7 +11,7 @@ function scalars(col: Column): Scalar[] {
   return Array.from({ length: col.length }, (_, i) => getScalar(col, i));
 }
 
-const samples: Record<SqlType, Scalar[]> = {
+const samples: { [T in SqlType]?: Scalar[] } = {
   boolean: [true, null, false, true, null, false, true, true, false, null],
   integer: [1, null, -2147483648, 2147483647, 0, null, 7, 8, 9, 10],
   bigint: [2 ** 53 - 1, null, -(2 ** 53) + 1, 0, 5, 6, null, 8, 9, 10],
@@ -23,13 +23,15 @@ const samples: Record<SqlType, Scalar[]> = {
   // INTERVAL and JSONB scalars are their canonical text.
   interval: ['1 day', null, '-1 mons +02:00:00', '00:00:00', '1 year 2 mons 3 days 04:05:06.5', '-00:00:00.000001', null, '30 days', '100:00:00', '1 mon'],
   jsonb: ['{"a": 1}', null, '[]', '1.50', '"x"', 'null', 'true', '{}', null, '[1, {"b": 2}]'],
+  // A NUMERIC scalar is its text at its display scale.
+  numeric: ['1.50', null, '-0.001', '0', '0.00', '123456789012345678901234567890.5', '-7', 'NaN', null, '-Infinity'],
 };
 
 describe('columnFromScalars', () => {
   it.each(Object.keys(samples) as SqlType[])('%s round-trips values and NULLs', (type) => {
-    const col = columnFromScalars(type, samples[type]);
+    const col = columnFromScalars(type, samples[type]!);
     expect(col.length).toBe(10);
-    expect(scalars(col)).toEqual(samples[type]);
+    expect(scalars(col)).toEqual(samples[type]!);
   });
 
   it('no NULLs means validity null (the fast path)', () => {
@@ -47,7 +49,7 @@ describe('columnFromScalars', () => {
 
 describe('gatherColumn', () => {
   it.each(Object.keys(samples) as SqlType[])('%s: picks rows in the given order, repeats allowed', (type) => {
-    const src = samples[type];
+    const src = samples[type]!;
     const col = columnFromScalars(type, src);
     const idx = Int32Array.from([9, 1, 1, 0, 4, 6, 3]);
     expect(scalars(gatherColumn(col, idx))).toEqual(Array.from(idx, (i) => src[i]));
@@ -83,7 +85,7 @@ describe('gatherColumn', () => {
 
 describe('concatColumns', () => {
   it.each(Object.keys(samples) as SqlType[])('%s: NULLs land at the right offsets', (type) => {
-    const src = samples[type];
+    const src = samples[type]!;
     const parts = [src.slice(0, 3), [], src.slice(3, 4), src.slice(4)];
     const cols = parts.map((p) => columnFromScalars(type, p));
     const out = concatColumns(type, cols);

@@ -9,7 +9,7 @@ import { Prng } from './prng.js';
 
 export const tableDdl =
   'CREATE TABLE t (id INTEGER, g INTEGER, a INTEGER, b INTEGER, x DOUBLE PRECISION, s TEXT, ' +
-  'ts TIMESTAMP, tz TIMESTAMPTZ, iv INTERVAL, j JSONB)';
+  'ts TIMESTAMP, tz TIMESTAMPTZ, iv INTERVAL, j JSONB, n NUMERIC, m NUMERIC(8, 2))';
 
 /** One row as SQL literals, in column order; ids are unique within a case. */
 export type SqlRow = readonly string[];
@@ -42,6 +42,14 @@ const jsonPool = [
   '{}', '[]', '{"x":{"y":"z"},"a":"1"}', '3.14159', 'true', '"\\u00e9\\t"', '[{"a":1},{"a":2}]', '{"a":{"b":[10,20]}}',
 ];
 
+// No two equal values with different scales (1.5 and 1.50): which spelling MIN, MAX
+// or a group key shows among equal values is unspecified in PostgreSQL.
+const numericPool = [
+  '0.00', '1.5', '-2.25', '12345678901234567890.123', '-0.001', '100', '2.675', "'NaN'", '1e3', '0.1', '-7',
+  '999999.99', '3.14159265358979323846', '-0.5', '0.333', '25',
+];
+const numericTypmodPool = ['0', '1.005', '-2.5', '123456.78', '0.1', '99.999', '-0.004', '42', '-999999.994'];
+
 function nullOr(r: Prng, p: number, f: () => string): string {
   return r.chance(p) ? 'NULL' : f();
 }
@@ -58,6 +66,8 @@ export function genRow(r: Prng, id: number): SqlRow {
     nullOr(r, 0.15, () => q(r.pick(tzPool))),
     nullOr(r, 0.15, () => q(r.pick(intervalPool))),
     nullOr(r, 0.15, () => q(r.pick(jsonPool))),
+    nullOr(r, 0.15, () => r.pick(numericPool)),
+    nullOr(r, 0.15, () => r.pick(numericTypmodPool)),
   ];
 }
 
@@ -290,6 +300,28 @@ const moreTemplates: readonly (readonly [number, Template])[] = [
       unordered('SELECT id FROM t WHERE a NOT IN (SELECT b FROM t WHERE g = 1)'),
     ]);
   }],
+  // NUMERIC: exact arithmetic and PostgreSQL's result scales (division: 16 significant
+  // digits), NaN, 22012, NUMERIC(p, s) rounding and overflow, mixed-type promotion.
+  [4, (r) => {
+    const other = r.pick(['m', 'a', '2', '0.3', '(b - 1)', 'n', '1e-3', '-4.50']);
+    const e = r.pick([`n + ${other}`, `n - ${other}`, `n * ${other}`, `n / ${other}`, `n % ${other}`, `m / ${other}`, `-n`,
+      `a * 1.5`, `a / 4.0`, 'n * x', 'm + x', `abs(n)`, `sign(n)`, `floor(n)`, `ceil(m)`, `greatest(n, m, 0.5)`, `coalesce(n, m, -1)`]);
+    const where = r.chance(0.3) ? ` WHERE ${r.pick(['n > m', 'n <= 0.1', 'm BETWEEN -3 AND 100', "n <> 'NaN'", 'n IN (1.5, 100, -7.0)'])}` : '';
+    return unordered(`SELECT id, ${e} AS v FROM t${where}`);
+  }],
+  [3, (r) => {
+    const digits = r.int(-2, 4);
+    return r.pick([
+      unordered(`SELECT id, round(${r.pick(['n', 'm', 'n * 3'])}, ${digits}) AS v FROM t`),
+      unordered(`SELECT id, trunc(${r.pick(['n', 'm'])}, ${digits}) AS v, round(m) AS r FROM t`),
+      unordered(`SELECT id, ${r.pick(['n::float8', 'm::int', 'n::numeric(12, 3)', 'n::numeric(6, 1)', 'x::numeric', 's::numeric', 'a::numeric / 3', 'm::text', "(m || '')"])} AS v FROM t`),
+      unordered(`SELECT g, ${r.pick(['sum(n)', 'avg(n)', 'sum(m)', 'avg(m)', 'min(n)', 'max(m)', 'count(n)', 'sum(a * 0.5)', 'avg(m * 2)', 'max(n) - min(m)'])} AS v FROM t GROUP BY g`),
+      unordered(`SELECT m, count(*) AS c, sum(n) AS s FROM t GROUP BY m`),
+      unordered(`SELECT ${r.pick(['g', 'b'])} AS k, sum(iv) AS s, avg(iv) AS a FROM t GROUP BY 1`),
+      { sql: `SELECT id, n FROM t ORDER BY n${r.pick(['', ' DESC', ' NULLS FIRST'])}, id`, ordered: true },
+      unordered(`SELECT l.id AS l, r.id AS r FROM t AS l JOIN t AS r ON l.n = r.m`),
+    ]);
+  }],
 ];
 
 export function genQuery(r: Prng): SemQuery {
@@ -300,24 +332,43 @@ export function genQuery(r: Prng): SemQuery {
 
 /** A small table with NULLs, ties, .5 doubles and every kind of value, for the fixed queries. */
 export const fixedRows: readonly SqlRow[] = [
-  ['1', '0', '7', '2', '2.5', q('a,b,,c'), q('2020-01-31 10:00:00'), q('2020-01-01 10:00:00+02'), q('1 day'), q('{"a":1,"b":[1,2]}')],
-  ['2', '0', '-7', '-2', '-2.5', q('hello world'), q('2020-02-29 00:00:00'), q('2020-06-30 23:30:00-05:30'), q('24 hours'), q('[1, 1.0, 1e2]')],
-  ['3', '1', 'NULL', '0', '0.5', "''", q('2024-02-29 00:00:00.5'), 'NULL', q('-1 day 02:00:00'), q('"str"')],
-  ['4', '1', '3', 'NULL', 'NULL', 'NULL', 'NULL', q('1999-12-31 23:59:59.123456+00'), q('1 mon -3 days'), 'NULL'],
-  ['5', 'NULL', '3', '2', '-0.5', q('b'), q('1999-03-31 12:30:00'), q('2000-01-01 00:00:00+00'), 'NULL', q('{"a":2}')],
-  ['6', '1', '0', '2', '1e10', q('mIxEd cAsE_word 1abc'), q('2021-12-31 23:59:59.999999'), q('2021-03-14 12:00:00.5-08'), q('30 days'), q('null')],
+  ['1', '0', '7', '2', '2.5', q('a,b,,c'), q('2020-01-31 10:00:00'), q('2020-01-01 10:00:00+02'), q('1 day'), q('{"a":1,"b":[1,2]}'), '1.50', '2.5'],
+  ['2', '0', '-7', '-2', '-2.5', q('hello world'), q('2020-02-29 00:00:00'), q('2020-06-30 23:30:00-05:30'), q('24 hours'), q('[1, 1.0, 1e2]'), '-0.125', '-2.50'],
+  ['3', '1', 'NULL', '0', '0.5', "''", q('2024-02-29 00:00:00.5'), 'NULL', q('-1 day 02:00:00'), q('"str"'), q('NaN'), '0'],
+  ['4', '1', '3', 'NULL', 'NULL', 'NULL', 'NULL', q('1999-12-31 23:59:59.123456+00'), q('1 mon -3 days'), 'NULL', 'NULL', '1.005'],
+  ['5', 'NULL', '3', '2', '-0.5', q('b'), q('1999-03-31 12:30:00'), q('2000-01-01 00:00:00+00'), 'NULL', q('{"a":2}'), '12345678901234567890.5', 'NULL'],
+  ['6', '1', '0', '2', '1e10', q('mIxEd cAsE_word 1abc'), q('2021-12-31 23:59:59.999999'), q('2021-03-14 12:00:00.5-08'), q('30 days'), q('null'), '0.1', '99.99'],
 ];
 
 export const ordered = (sql: string): SemQuery => ({ sql, ordered: true });
 
 /**
  * Fixed queries. Left out, as documented differences (README, "Differences from
- * PostgreSQL"): decimal literals are DOUBLE PRECISION, so `round(1.005, 2)` and
- * `1e300 * 1e10` differ from NUMERIC; round() and casts to integer of a double
+ * PostgreSQL"): round() and casts to integer of a double
  * half (x = 2.5) round away from zero where PostgreSQL's float8 rounds to even;
  * BIGINT past 2^53 fails with 22003.
  */
 export const fixedQueries: readonly SemQuery[] = [
+  // NUMERIC: literals keep their scale; exact results at PostgreSQL's display scales.
+  unordered('SELECT 1.50 AS a, 1.5 * 2 AS b, 1 / 3::numeric AS c, 10::numeric / 3 AS d, 0::numeric / 3 AS e, 7.5 % 2 AS f, -0.0 AS g'),
+  unordered('SELECT round(1.005, 2) AS a, round(-2.5) AS b, round(1234.5, -2) AS c, trunc(-2.349, 2) AS d, 1e300 * 1e10 AS e, 0.1 + 0.2 AS f'),
+  unordered("SELECT '12.340'::numeric AS a, ' -1e-3 '::numeric AS b, 'NaN'::numeric + 1 AS c, 0.1::float8::numeric AS d, 2.5::numeric::int AS e"),
+  unordered("SELECT 'abc'::numeric"),
+  unordered('SELECT 1.5 / 0'),
+  unordered('SELECT 12345.6::numeric(5, 2)'),
+  unordered("SELECT 'NaN'::numeric::int"),
+  // (An integer literal past 2^53 is NUMERIC here and BIGINT in PostgreSQL below 2^63: README, Differences.)
+  unordered('SELECT 123456789012345678901234567890 * 10 AS a, -99999999999999999999999 AS b'),
+  unordered('SELECT id, n, m, n + m AS s, n * m AS p FROM t'),
+  unordered('SELECT g, sum(n) AS s, avg(m) AS a, min(n) AS lo, max(m) AS hi, count(n) AS c FROM t GROUP BY g'),
+  unordered('SELECT sum(m) AS s, avg(n) AS a FROM t WHERE id > 100'),
+  ordered('SELECT id, n FROM t ORDER BY n DESC NULLS LAST, id'),
+  unordered("SELECT jsonb_build_object('n', n, 'm', m) AS j FROM t"),
+  // string_agg with a delimiter per row: each value after the first follows its own delimiter.
+  unordered("SELECT g, string_agg(s, a::text ORDER BY id) AS v, string_agg(s, '<' || b || '>' ORDER BY id DESC) AS w FROM t GROUP BY g"),
+  unordered('SELECT string_agg(s, s ORDER BY id DESC) AS v FROM t'),
+  // SUM adds intervals field by field ('1 day' + '24 hours' = '1 day 24:00:00'); AVG divides that sum.
+  unordered('SELECT g, sum(iv) AS s, avg(iv) AS a, count(iv) AS c FROM t GROUP BY g'),
   // Integer division and modulo take the dividend's sign; zero divisors raise 22012.
   unordered('SELECT -7 / 2 AS a, -7 % 2 AS b, 7 % -2 AS c, -7 % -2 AS d, mod(-7, 2) AS e, 7 / -2 AS f'),
   unordered('SELECT id, a / b AS q, a % b AS r FROM t WHERE b <> 0'),

@@ -53,6 +53,11 @@ function toNumber(text: string): number {
   return Number(text);
 }
 
+/** A NUMERIC cell (exact text) as the number it stands for, to compare with a double. */
+export function numericAsNumber(c: Cell): Cell {
+  return typeof c === 'string' ? toNumber(c) : c;
+}
+
 /** A PostgreSQL output text as a Cell, the same form canonFreshet gives Freshet's value. */
 export function canonPostgres(v: unknown, typeOid: number): Cell {
   if (v === null || v === undefined) return null;
@@ -65,8 +70,11 @@ export function canonPostgres(v: unknown, typeOid: number): Cell {
     case 23:
     case 700:
     case 701:
-    case 1700:
       return toNumber(text);
+    case 1700:
+      // NUMERIC stays PostgreSQL's exact text (digits and scale); callers comparing
+      // it with a DOUBLE PRECISION result convert it (numericAsNumber).
+      return text;
     case 1114:
       return canonicalTimestamp(text);
     default:

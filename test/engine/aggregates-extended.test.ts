@@ -124,7 +124,6 @@ describe('extended aggregates: binding and errors', () => {
   it('rejects what PostgreSQL rejects, with the construct named', async () => {
     const e = await setup();
     const cases: [string, string, RegExp][] = [
-      ['SELECT array_agg(x) FROM t', '0A000', /array_agg/],
       ['SELECT percentile_cont(1.5) WITHIN GROUP (ORDER BY x) FROM t', '22003', /percentile value 1\.5 is not between 0 and 1/],
       ['SELECT percentile_disc(-0.1) WITHIN GROUP (ORDER BY x) FROM t', '22003', /not between 0 and 1/],
       ['SELECT percentile_cont(x) WITHIN GROUP (ORDER BY x) FROM t', '0A000', /fraction that is not a constant/],
@@ -134,7 +133,6 @@ describe('extended aggregates: binding and errors', () => {
       ['SELECT min(b) FROM t', '42883', /min\(boolean\) does not exist/],
       ['SELECT bool_and(x) FROM t', '42883', /bool_and\(integer\) does not exist/],
       ["SELECT string_agg(x, ',') FROM t", '42883', /string_agg\(integer, text\) does not exist/],
-      ['SELECT string_agg(s, s) FROM t', '0A000', /delimiter that is not a constant/],
       ['SELECT count(*) FILTER (WHERE x) FROM t', '42804', /FILTER must be type boolean/],
       ["SELECT string_agg(DISTINCT s, ',' ORDER BY x) FROM t", '42P10', /ORDER BY expressions must appear in argument list/],
       ['SELECT abs(x) FILTER (WHERE b) FROM t', '42809', /not an aggregate/],

@@ -75,9 +75,10 @@ describe('booleans', () => {
 
 describe('numbers to text', () => {
   it("doubles print like PostgreSQL's float8out (shortest round trip, e-notation outside 1e-4..1e15)", async () => {
-    expect(await row('SELECT CAST(0.1 + 0.2 AS text), CAST(1e15 AS text), CAST(123456789012345.0 AS text), CAST(0.0001 AS text), CAST(0.00001 AS text), CAST(-1.5e-10 AS text), CAST(2.0 AS text)'))
+    // Decimal literals are NUMERIC (as in PostgreSQL): ::float8 makes them doubles.
+    expect(await row('SELECT CAST(0.1::float8 + 0.2::float8 AS text), CAST(1e15::float8 AS text), CAST(123456789012345.0::float8 AS text), CAST(0.0001::float8 AS text), CAST(0.00001::float8 AS text), CAST(-1.5e-10::float8 AS text), CAST(2.0::float8 AS text)'))
       .toEqual(['0.30000000000000004', '1e+15', '123456789012345', '0.0001', '1e-05', '-1.5e-10', '2']);
-    expect(await row("SELECT CAST(CAST('-0' AS double precision) AS text), CAST(CAST('nan' AS double precision) AS text), CAST(1e300 * 10 AS text)"))
+    expect(await row("SELECT CAST(CAST('-0' AS double precision) AS text), CAST(CAST('nan' AS double precision) AS text), CAST(1e300::float8 * 10 AS text)"))
       .toEqual(['-0', 'NaN', '1e+301']);
   });
 

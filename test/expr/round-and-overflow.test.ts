@@ -17,16 +17,24 @@ async function code(sql: string): Promise<string> {
 }
 
 describe('round', () => {
-  it('rounds numbers that JS prints in exponent form', async () => {
-    expect(await one('SELECT round(0.00000015, 7)')).toBe(0.0000002);
-    expect(await one('SELECT round(0.00000015, 2)')).toBe(0);
-    expect(await one('SELECT round(1e25, 2)')).toBe(1e25);
-    expect(await one('SELECT round(123.456, 400)')).toBe(123.456);
+  it('rounds doubles that JS prints in exponent form', async () => {
+    expect(await one('SELECT round(0.00000015::float8, 7)')).toBe(0.0000002);
+    expect(await one('SELECT round(0.00000015::float8, 2)')).toBe(0);
+    expect(await one('SELECT round(1e25::float8, 2)')).toBe(1e25);
+    expect(await one('SELECT round(123.456::float8, 400)')).toBe(123.456);
   });
-  it('rounds halves away from zero, at any number of digits', async () => {
-    expect(await one('SELECT round(2.675, 2)')).toBe(2.68);
-    expect(await one('SELECT round(-2.5)')).toBe(-3);
+  it('rounds doubles halves away from zero, at any number of digits', async () => {
+    expect(await one('SELECT round(2.675::float8, 2)')).toBe(2.68);
+    expect(await one('SELECT round(-2.5::float8)')).toBe(-3);
     expect(await one('SELECT round(1250, -2)')).toBe(1300);
+  });
+  it('rounds NUMERIC exactly, the result printed at the requested scale (PostgreSQL 18 output)', async () => {
+    expect(await one('SELECT round(2.675, 2)')).toBe('2.68');
+    expect(await one('SELECT round(-2.5)')).toBe('-3');
+    expect(await one('SELECT round(0.00000015, 7)')).toBe('0.0000002');
+    expect(await one('SELECT round(0.00000015, 2)')).toBe('0.00');
+    expect(await one('SELECT round(1e25, 2)')).toBe('10000000000000000000000000.00');
+    expect(await one('SELECT round(1234.5, -2)')).toBe('1200');
   });
 });
 

@@ -115,7 +115,7 @@ describe('window binding: plan shape', () => {
   });
 
   it('LAG/LEAD: offset and default are constants; value and default meet at a common type; a NULL offset yields NULL', () => {
-    const w = windows(bind('SELECT lag(x, 2, 0.5) OVER (ORDER BY id), lead(g, -1, $1) OVER (ORDER BY id), lag(x, NULL) OVER (ORDER BY id) FROM t', ['none']))[0]!;
+    const w = windows(bind('SELECT lag(x, 2, 0.5::float8) OVER (ORDER BY id), lead(g, -1, $1) OVER (ORDER BY id), lag(x, NULL) OVER (ORDER BY id) FROM t', ['none']))[0]!;
     expect(w.calls.map((c) => [c.fn, c.offset, c.defaultValue])).toEqual([['lag', 2, 0.5], ['lead', -1, 'none'], ['lag', 0, undefined]]);
     // x cast to double to meet the default 0.5, appended as a Project column.
     expect(w.columns.slice(-3).map((c) => c.type)).toEqual(['double', 'text', 'integer']);
@@ -156,7 +156,7 @@ describe('window binding: errors', () => {
     ['SELECT sum(x) OVER (ROWS 1.5 PRECEDING) FROM t', '42804', /argument of ROWS must be type bigint/],
     ['SELECT sum(x) OVER (RANGE 1 PRECEDING) FROM t', '42P20', /requires exactly one ORDER BY column/],
     ['SELECT sum(x) OVER (ORDER BY x, y RANGE BETWEEN CURRENT ROW AND 1 FOLLOWING) FROM t', '42P20', /requires exactly one ORDER BY column/],
-    ['SELECT sum(x) OVER (ORDER BY x RANGE 1.5 PRECEDING) FROM t', '0A000', /column type integer and offset type double precision/],
+    ['SELECT sum(x) OVER (ORDER BY x RANGE 1.5 PRECEDING) FROM t', '0A000', /column type integer and offset type numeric/],
     ['SELECT sum(x) OVER (ORDER BY g RANGE 1 PRECEDING) FROM t', '0A000', /column type text/],
     ['SELECT sum(x) OVER (ORDER BY x GROUPS 1 PRECEDING) FROM t', '0A000', /GROUPS/],
     ['SELECT sum(x) OVER (ORDER BY x ROWS 1 PRECEDING EXCLUDE CURRENT ROW) FROM t', '0A000', /EXCLUDE CURRENT ROW/],

@@ -14,6 +14,7 @@ import type { ArgType, FunctionDef, FunctionImpl } from '../function-def.js';
 import { fixed } from '../function-def.js';
 import { allocValues, result, strictValidity } from '../kernel-util.js';
 import { negateInterval, resolveDatetimeArithmetic } from './interval-arithmetic.js';
+import { numericArithmetic, numericNegate } from './numeric-functions.js';
 
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
@@ -141,7 +142,7 @@ function binaryArithmetic(name: string): FunctionDef {
       }
       const t = numericPair(argTypes);
       if (t === null) return null;
-      return fixed([t, t], t, arithmeticImpl(name, t));
+      return fixed([t, t], t, t === 'numeric' ? numericArithmetic(name) : arithmeticImpl(name, t));
     },
   };
 }
@@ -171,6 +172,7 @@ export const arithmeticFunctions: readonly FunctionDef[] = [
     resolve(argTypes) {
       const t = argTypes[0] === 'unknown' ? 'double' : argTypes[0]!;
       if (t === 'interval') return fixed([t], t, negateInterval);
+      if (t === 'numeric') return fixed([t], t, numericNegate);
       return isNumeric(t) ? fixed([t], t, negate) : null;
     },
   },

@@ -2,14 +2,18 @@
 // of one type (the binder unifies the operand types first). Intervals compare
 // by their span (interval-values.ts), jsonb by canonical text, = and <> only. Strings compare by
 // code point (compareText), PostgreSQL's "C" collation. NaN sorts above every other double and equals
-// itself, as in PostgreSQL.
+// itself, as in PostgreSQL. Arrays: = and <> compare canonical text; the order
+// comparisons go element by element (NULL elements above all others, then the
+// shorter array first), as PostgreSQL's array comparison does.
 
 import type { SqlType } from '../../common/sql-type.js';
+import { arrayOf, elementType, isArrayType, isNumeric, widerNumeric } from '../../common/sql-type.js';
 import type { Column } from '../../columnar/column.js';
 import { isValid } from '../../columnar/validity.js';
 import type { FunctionDef, FunctionImpl } from '../function-def.js';
 import { commonType, fixed } from '../function-def.js';
 import { result, strictValidity } from '../kernel-util.js';
+import { explodeArrays } from '../array-elements.js';
 
 type Cmp = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
 
@@ -96,6 +100,48 @@ function compareImpl(op: Cmp): FunctionImpl {
   };
 }
 
+/** -1, 0, 1 between element k of one typed element column and element j of another (NULL greatest). */
+function compareElements(a: Column, k: number, b: Column, j: number): number {
+  const av = isValid(a.validity, k);
+  const bv = isValid(b.validity, j);
+  if (!av || !bv) return av === bv ? 0 : av ? -1 : 1;
+  const x = a.values[k]!;
+  const y = b.values[j]!;
+  return typeof x === 'number' ? compareDoubles(x, y as number) : compareText(x as string, y as string);
+}
+
+/** Order comparisons of arrays: both sides parsed once per batch into typed elements. */
+function arrayOrderImpl(op: Cmp): FunctionImpl {
+  return (args: readonly Column[], n: number): Column => {
+    const [a, b] = args as [Column, Column];
+    const left = explodeArrays(a);
+    const right = explodeArrays(b);
+    const out = new Uint8Array(n);
+    const validity = strictValidity(args, n);
+    for (let i = 0; i < n; i++) {
+      if (!isValid(validity, i)) continue;
+      const la = left.offsets[i + 1]! - left.offsets[i]!;
+      const lb = right.offsets[i + 1]! - right.offsets[i]!;
+      let c = 0;
+      for (let k = 0; k < la && k < lb && c === 0; k++) {
+        c = compareElements(left.elements, left.offsets[i]! + k, right.elements, right.offsets[i]! + k);
+      }
+      if (c === 0) c = la < lb ? -1 : la > lb ? 1 : 0;
+      out[i] = fromOrder(op, c) ? 1 : 0;
+    }
+    return result('boolean', out, validity, n);
+  };
+}
+
+/** Two array types whose numeric element types widen to one (int[] and bigint[]): that array type. */
+function commonArrayType(types: readonly (SqlType | 'unknown')[]): SqlType | null {
+  const [x, y] = types;
+  if (x === undefined || y === undefined || x === 'unknown' || y === 'unknown' || !isArrayType(x) || !isArrayType(y)) return null;
+  const ex = elementType(x);
+  const ey = elementType(y);
+  return isNumeric(ex) && isNumeric(ey) ? arrayOf(widerNumeric(ex, ey) as typeof ex) : null;
+}
+
 /** IS [NOT] DISTINCT FROM: never NULL; two NULLs are not distinct. */
 function distinctImpl(negated: boolean): FunctionImpl {
   const eq = compareImpl('eq');
@@ -116,21 +162,23 @@ function distinctImpl(negated: boolean): FunctionImpl {
 /** Operators that only test equality: the ones jsonb has (its ordering is not implemented). */
 const EQUALITY_ONLY = new Set(['eq', 'ne', 'is_distinct', 'is_not_distinct']);
 
-function comparisonDef(name: string, impl: FunctionImpl): FunctionDef {
+function comparisonDef(name: string, impl: FunctionImpl, arrayImpl: FunctionImpl = impl): FunctionDef {
   return {
     name,
     minArgs: 2,
     maxArgs: 2,
     resolve(argTypes) {
-      const t: SqlType | null = commonType(argTypes);
-      if (t === 'jsonb' && !EQUALITY_ONLY.has(name)) return null;
+      const t: SqlType | null = commonType(argTypes) ?? commonArrayType(argTypes);
+      if ((t === 'jsonb' || t === 'jsonb[]') && !EQUALITY_ONLY.has(name)) return null;
+      if (t !== null && isArrayType(t)) return fixed([t, t], 'boolean', arrayImpl);
       return t === null ? null : fixed([t, t], 'boolean', impl);
     },
   };
 }
 
 export const comparisonFunctions: readonly FunctionDef[] = [
-  ...(['eq', 'ne', 'lt', 'le', 'gt', 'ge'] as const).map((op) => comparisonDef(op, compareImpl(op))),
+  ...(['eq', 'ne', 'lt', 'le', 'gt', 'ge'] as const).map((op) =>
+    comparisonDef(op, compareImpl(op), op === 'eq' || op === 'ne' ? compareImpl(op) : arrayOrderImpl(op))),
   comparisonDef('is_distinct', distinctImpl(false)),
   comparisonDef('is_not_distinct', distinctImpl(true)),
 ];

@@ -3,8 +3,7 @@
 
 import type { SqlType } from '../../common/sql-type.js';
 import type { Column } from '../../columnar/column.js';
-import { allocValues } from '../../columnar/column.js';
-import { IntervalValues, copyInterval } from '../../columnar/interval-values.js';
+import { allocValues, copyCell } from '../../columnar/column.js';
 import { allValid, isValid, setNull } from '../../columnar/validity.js';
 import type { FunctionDef, FunctionImpl } from '../function-def.js';
 import { commonType, fixed } from '../function-def.js';
@@ -22,9 +21,7 @@ const coalesce: FunctionImpl = (args, n, type) => {
     let found = false;
     for (const a of args) {
       if (isValid(a.validity, i)) {
-        // An interval's parts sit beside its span: copy all of them.
-        if (values instanceof IntervalValues) copyInterval(values, i, a.values as IntervalValues, i);
-        else values[i] = a.values[i];
+        copyCell(values as Column['values'], i, a.values, i);
         found = true;
         break;
       }
@@ -91,8 +88,7 @@ function extreme(wantGreater: boolean): FunctionImpl {
         }
       }
       if (best === undefined) setNull(validity, i);
-      else if (values instanceof IntervalValues) copyInterval(values, i, from!.values as IntervalValues, i);
-      else values[i] = best;
+      else copyCell(values as Column['values'], i, from!.values, i);
     }
     return result(type, values as Column['values'], validity, n);
   };

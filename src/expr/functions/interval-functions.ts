@@ -65,7 +65,7 @@ export const intervalFunctions: readonly FunctionDef[] = [
       const types = argTypes.map((_, k) => (k === 6 ? 'double' : 'integer') as 'double' | 'integer');
       for (let k = 0; k < argTypes.length; k++) {
         const t = argTypes[k]!;
-        if (t !== 'unknown' && t !== 'integer' && !(k === 6 && (t === 'bigint' || t === 'double'))) return null;
+        if (t !== 'unknown' && t !== 'integer' && !(k === 6 && (t === 'bigint' || t === 'double' || t === 'numeric'))) return null;
       }
       return fixed(types, 'interval', makeIntervalImpl);
     },

@@ -5,6 +5,7 @@
 // A missing key, index or path gives NULL, as in PostgreSQL. Paths are parsed
 // once per distinct path text per batch.
 
+import { isSpecialKey, numericTextAt } from '../../columnar/numeric-values.js';
 import type { SqlType } from '../../common/sql-type.js';
 import { EngineError, SqlState } from '../../common/errors.js';
 import type { Column } from '../../columnar/column.js';
@@ -134,6 +135,11 @@ function toJsonText(col: Column, i: number): string {
       const x = col.values[i] as number;
       // NaN and infinities have no JSON number: PostgreSQL writes them as strings.
       return Number.isFinite(x) ? canonicalNumber(formatDouble(x)) : quoteJson(formatDouble(x));
+    }
+    case 'numeric': {
+      // A JSON number keeps NUMERIC's digits and scale; NaN and infinities become strings.
+      const text = numericTextAt(col.values as string[], i);
+      return isSpecialKey((col.values as string[])[i]!) ? quoteJson(text) : canonicalNumber(text);
     }
     case 'jsonb':
       return col.values[i] as string;

@@ -9,6 +9,7 @@ import type { Column } from '../../columnar/column.js';
 import type { ArgType, FunctionDef, FunctionImpl } from '../function-def.js';
 import { fixed } from '../function-def.js';
 import { mapRows } from '../kernel-util.js';
+import { numericAbs, numericCeil, numericFloor, numericRounding, numericSign } from './numeric-functions.js';
 
 /** Rounds half away from zero to `digits` decimal places (negative digits round left of the point). */
 export function roundHalfAway(x: number, digits: number): number {
@@ -39,8 +40,14 @@ function numericUnary(name: string, fn: (x: number) => number, keepsIntegers: bo
     minArgs: 1,
     maxArgs: 1,
     resolve(argTypes: readonly ArgType[]) {
-      const t = argTypes[0] === 'unknown' ? 'double' : argTypes[0]!;
+      let t = argTypes[0] === 'unknown' ? 'double' : argTypes[0]!;
       if (!isNumeric(t)) return null;
+      if (t === 'numeric') {
+        const exact = NUMERIC_KERNELS[name];
+        if (exact !== undefined) return fixed(['numeric'], 'numeric', exact);
+        // sqrt, exp, ln, log on NUMERIC compute in doubles (README: differences).
+        t = 'double';
+      }
       const out: SqlType = keepsIntegers ? t : 'double';
       return fixed([t], out, (args, n) => {
         const x = nums(args[0]!);
@@ -68,6 +75,15 @@ function checked(name: string, fn: (x: number) => number, bad: (x: number) => bo
   };
 }
 
+/** The exact NUMERIC kernels of the one-argument functions that keep NUMERIC. */
+const NUMERIC_KERNELS: Record<string, FunctionImpl> = {
+  abs: numericAbs,
+  floor: numericFloor,
+  ceil: numericCeil,
+  trunc: numericRounding(true),
+  sign: numericSign,
+};
+
 const round: FunctionDef = {
   name: 'round',
   minArgs: 1,
@@ -75,11 +91,26 @@ const round: FunctionDef = {
   resolve(argTypes) {
     const t = argTypes[0] === 'unknown' ? 'double' : argTypes[0]!;
     if (!isNumeric(t)) return null;
+    if (t === 'numeric') return fixed(argTypes.length === 1 ? ['numeric'] : ['numeric', 'integer'], 'numeric', numericRounding(false));
     if (argTypes.length === 1) {
       return fixed([t], t, (args, n) => mapRows(args, n, t, (i) => roundHalfAway(nums(args[0]!)[i]!, 0)));
     }
     return fixed([t, 'integer'], t === 'double' ? 'double' : t, (args, n, rt) =>
       mapRows(args, n, rt, (i) => roundHalfAway(nums(args[0]!)[i]!, nums(args[1]!)[i]!)));
+  },
+};
+
+const truncUnary = numericUnary('trunc', Math.trunc, true);
+
+/** trunc(x) keeps x's type; trunc(x, digits) exists for NUMERIC only, as in PostgreSQL (other numbers are cast). */
+const trunc: FunctionDef = {
+  name: 'trunc',
+  minArgs: 1,
+  maxArgs: 2,
+  resolve(argTypes) {
+    if (argTypes.length === 1) return truncUnary.resolve(argTypes);
+    if (!argTypes.every((t) => t === 'unknown' || isNumeric(t))) return null;
+    return fixed(['numeric', 'integer'], 'numeric', numericRounding(true));
   },
 };
 
@@ -135,7 +166,7 @@ export const mathFunctions: readonly FunctionDef[] = [
   round,
   numericUnary('floor', Math.floor, true),
   numericUnary('ceil', Math.ceil, true, ['ceiling']),
-  numericUnary('trunc', Math.trunc, true),
+  trunc,
   // PostgreSQL: sign(NaN) is 0 (NaN is neither above nor below zero there).
   numericUnary('sign', (x) => (x > 0 ? 1 : x < 0 ? -1 : 0), true),
   numericUnary('sqrt', checked('sqrt', Math.sqrt, (x) => x < 0, '2201F', 'cannot take square root of a negative number'), false),

@@ -1,5 +1,6 @@
 // PostgreSQL's regular-expression functions (regexp_replace, regexp_like,
-// regexp_count, regexp_substr, regexp_instr, substring FROM pattern), each
+// regexp_count, regexp_substr, regexp_instr, substring FROM pattern, and the
+// text[] ones regexp_match and regexp_split_to_array), each
 // pattern compiled once per distinct (pattern, flags) per kernel call
 // (../regexp-pattern.ts translates PostgreSQL's syntax to JS RegExp).
 
@@ -12,6 +13,7 @@ import type { ArgType, FunctionDef, FunctionImpl } from '../function-def.js';
 import { fixed } from '../function-def.js';
 import { mapRows, result, strictValidity } from '../kernel-util.js';
 import { PatternCache } from '../regexp-pattern.js';
+import { formatArrayLiteral } from '../../columnar/array-text.js';
 
 // ---------------------------------------------------------------------------
 // The SQL functions. Every one is strict (NULL in, NULL out); positions, start
@@ -319,8 +321,55 @@ export const regexSubstringImpl: FunctionImpl = (args, n) => {
   });
 };
 
+/** regexp_match(s, pattern [, flags]): the first match's groups (unmatched ones NULL), or the whole match without groups; NULL when none. */
+const matchImpl: FunctionImpl = (args, n) => {
+  const patterns = new PatternCache('regexp_match', false);
+  const s = str(args[0]!);
+  const pat = str(args[1]!);
+  const flags = args[2] === undefined ? null : str(args[2]);
+  return nullableText(args, n, (i) => {
+    const { re, groups } = patterns.get(pat[i]!, flags === null ? '' : flags[i]!);
+    re.lastIndex = 0;
+    const m = re.exec(s[i]!);
+    if (m === null) return null;
+    return formatArrayLiteral(groups > 0 ? m.slice(1, groups + 1).map((g) => g ?? null) : [m[0]]);
+  }, 'text[]');
+};
+
+/**
+ * regexp_split_to_array(s, pattern [, flags]): the pieces between matches.
+ * PostgreSQL skips "degenerate" matches: an empty match at the very start or
+ * end, or one ending where the previous kept match ended.
+ */
+const splitImpl: FunctionImpl = (args, n) => {
+  const patterns = new PatternCache('regexp_split_to_array', false);
+  const s = str(args[0]!);
+  const pat = str(args[1]!);
+  const flags = args[2] === undefined ? null : str(args[2]);
+  return nullableText(args, n, (i) => {
+    const { re } = patterns.get(pat[i]!, flags === null ? '' : flags[i]!);
+    const text = s[i]!;
+    const pieces: string[] = [];
+    let pieceStart = 0;
+    let at = 0;
+    while (at <= text.length) {
+      re.lastIndex = at;
+      const m = re.exec(text);
+      if (m === null) break;
+      const end = m.index + m[0].length;
+      if (m.index < text.length && end > pieceStart) {
+        pieces.push(text.slice(pieceStart, m.index));
+        pieceStart = end;
+      }
+      at = end === m.index ? advance(text, end) : end;
+    }
+    pieces.push(text.slice(pieceStart));
+    return formatArrayLiteral(pieces);
+  }, 'text[]');
+};
+
 /** A strict text kernel whose result may also be NULL where all inputs are valid. */
-function nullableText(args: readonly Column[], n: number, fn: (row: number) => string | null): Column {
+function nullableText(args: readonly Column[], n: number, fn: (row: number) => string | null, type: SqlType = 'text'): Column {
   const inputValidity = strictValidity(args, n);
   const validity = inputValidity === null ? allValid(n) : inputValidity.slice();
   const values = new Array<string>(n).fill('');
@@ -330,7 +379,7 @@ function nullableText(args: readonly Column[], n: number, fn: (row: number) => s
     if (v === null) setNull(validity, i);
     else values[i] = v;
   }
-  return result('text', values, validity, n);
+  return result(type, values, validity, n);
 }
 
 // Argument shapes: 't' a text argument (an untyped literal counts), 'i' an integer one.
@@ -377,14 +426,14 @@ const regexpReplace: FunctionDef = {
   },
 };
 
-/** Functions that return text[] in PostgreSQL: a clear error until Freshet has arrays. */
+/** Set-returning functions: a clear error until Freshet has them in FROM and select lists. */
 function needsArrays(name: string, instead: string): FunctionDef {
   return {
     name,
     minArgs: 0,
     maxArgs: Infinity,
     resolve() {
-      throw new EngineError(SqlState.featureNotSupported, `${name} returns an array, and Freshet has no array type yet; ${instead}`);
+      throw new EngineError(SqlState.featureNotSupported, `${name} returns a set of rows, which Freshet does not support yet; ${instead}`);
     },
   };
 }
@@ -395,8 +444,8 @@ export const regexpFunctions: readonly FunctionDef[] = [
   regexDef('regexp_count', ['t', 't', 'i', 't'], 2, 'integer', countImpl),
   regexDef('regexp_substr', ['t', 't', 'i', 'i', 't', 'i'], 2, 'text', substrImpl),
   regexDef('regexp_instr', ['t', 't', 'i', 'i', 'i', 't', 'i'], 2, 'integer', instrImpl),
-  needsArrays('regexp_match', 'use regexp_substr(string, pattern, 1, 1, flags, n) for the n-th capture group, or regexp_like to test'),
+  regexDef('regexp_match', ['t', 't', 't'], 2, 'text[]', matchImpl),
   needsArrays('regexp_matches', 'use regexp_substr(string, pattern, 1, k, flags, n) for group n of the k-th match, or regexp_count'),
-  needsArrays('regexp_split_to_array', 'use split_part for a fixed delimiter'),
+  regexDef('regexp_split_to_array', ['t', 't', 't'], 2, 'text[]', splitImpl),
   needsArrays('regexp_split_to_table', 'use split_part for a fixed delimiter'),
 ];

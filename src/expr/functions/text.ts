@@ -11,6 +11,8 @@ import { fixed } from '../function-def.js';
 import { mapRows, result } from '../kernel-util.js';
 import type { SqlType } from '../../common/sql-type.js';
 import { resolveJsonConcat } from './json-functions.js';
+import { resolveArrayConcat } from './array-functions.js';
+import { resolveByteaConcat, resolveByteaLength } from './bytea-functions.js';
 import { regexSubstringImpl } from './regexp.js';
 
 function hasSurrogates(s: string): boolean {
@@ -127,12 +129,14 @@ const leftRight = (fromLeft: boolean): FunctionImpl => (args, n) => {
   });
 };
 
+const textLength = textDef('length', ['text'], 'integer', (a, n) => mapRows(a, n, 'integer', (i) => charLength(str(a[0]!)[i]!)));
+
 export const textFunctions: readonly FunctionDef[] = [
   {
     name: 'concat_op',
     minArgs: 2,
     maxArgs: 2,
-    resolve: (t) => resolveJsonConcat(t) ?? fixed(['text', 'text'], 'text', concatOp),
+    resolve: (t) => resolveJsonConcat(t) ?? resolveArrayConcat(t) ?? resolveByteaConcat(t) ?? fixed(['text', 'text'], 'text', concatOp),
   },
   {
     name: 'concat',
@@ -142,7 +146,12 @@ export const textFunctions: readonly FunctionDef[] = [
   },
   textDef('lower', ['text'], 'text', (a, n) => mapRows(a, n, 'text', (i) => changeCase(str(a[0]!)[i]!, false))),
   textDef('upper', ['text'], 'text', (a, n) => mapRows(a, n, 'text', (i) => changeCase(str(a[0]!)[i]!, true))),
-  { ...textDef('length', ['text'], 'integer', (a, n) => mapRows(a, n, 'integer', (i) => charLength(str(a[0]!)[i]!))), aliases: ['char_length', 'character_length'] },
+  {
+    ...textLength,
+    // length(bytea) counts bytes (one def serves the aliases too, so char_length(bytea) also counts bytes).
+    resolve: (t) => resolveByteaLength(t) ?? textLength.resolve(t),
+    aliases: ['char_length', 'character_length'],
+  },
   textDef('substr', ['text', 'integer', 'integer'], 'text', substr, 1),
   {
     name: 'substring',
