@@ -35,10 +35,12 @@ const processIo: CliIo = {
 
 /** Same as the server's default; restated so --help need not load the server. */
 const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
+const DEFAULT_TICK_MS = 1000;
 
 const USAGE = `Usage:
-  freshet serve [--host 127.0.0.1] [--port 8787] [--data ./freshet-data] [--body-limit BYTES]
-      Run the HTTP server (POST /v1/sql, GET /healthz).
+  freshet serve [--host 127.0.0.1] [--port 8787] [--data ./freshet-data] [--body-limit BYTES] [--tick-ms 1000]
+      Run the HTTP server (POST /v1/sql, GET /healthz). --tick-ms: how often the
+      clock advances views with conditions on now() (temporal filters).
   freshet sql [--server URL] "<statements>"
       Run ;-separated statements on a fresh in-memory engine, or on the server
       at URL (e.g. http://127.0.0.1:8787), and print each result. Without the
@@ -85,6 +87,7 @@ async function serveCommand(args: readonly string[], io: CliIo): Promise<number>
       port: { type: 'string', default: '8787' },
       data: { type: 'string', default: './freshet-data' },
       'body-limit': { type: 'string', default: String(DEFAULT_BODY_LIMIT) },
+      'tick-ms': { type: 'string', default: String(DEFAULT_TICK_MS) },
       help: { type: 'boolean', short: 'h' },
     },
     allowPositionals: false,
@@ -93,11 +96,13 @@ async function serveCommand(args: readonly string[], io: CliIo): Promise<number>
   if (values.help === true) { io.out(USAGE); return EXIT_OK; }
   const port = integerFlag('--port', values.port, 0, 65535);
   const bodyLimit = integerFlag('--body-limit', values['body-limit'], 1, Number.MAX_SAFE_INTEGER);
+  // Above setInterval's limit (2^31 - 1 ms) Node fires at once.
+  const tickMs = integerFlag('--tick-ms', values['tick-ms'], 1, 2_147_483_647);
   // Loaded on demand: the engine takes seconds to initialise, and --help,
   // --version and usage errors should answer at once.
   const { serve } = await import('./server/serve.js');
   try {
-    await serve({ host: values.host, port, dataDir: values.data, bodyLimit });
+    await serve({ host: values.host, port, dataDir: values.data, bodyLimit, tickMs });
   } catch (error) {
     io.err(`freshet: cannot serve on ${values.host}:${port}: ${error instanceof Error ? error.message : String(error)}\n`);
     return EXIT_SQL_ERROR;

@@ -5,6 +5,7 @@
 // commit is atomic with respect to every reader; the async API leaves room
 // for durable commits (WAL fsync) later.
 
+import { EventTime, QUARANTINE_TABLE, SYSTEM_TABLES, WATERMARKS_TABLE, addEmitOnClose, checkAppendOnly, planEventTime } from './engine/event-time.js';
 import type { Table as ArrowTable } from 'apache-arrow';
 import { assert } from './common/assert.js';
 import { EngineError, SqlState, unsupported } from './common/errors.js';
@@ -12,6 +13,7 @@ import type { ZBatch } from './columnar/z-batch.js';
 import { negateBatch } from './columnar/z-batch.js';
 import { MaterializedRows } from './dataflow/materialized-rows.js';
 import { Scheduler } from './dataflow/scheduler.js';
+import { msToMicros, withStatementTime } from './expr/functions/now-functions.js';
 import { deleteDelta, insertDelta, updateDelta, widenToTable } from './engine/dml.js';
 import { explainLines } from './engine/explain.js';
 import { createIndex, dropIndex, planTableConstraints, registerTableConstraints, showIndexes } from './engine/index-ddl.js';
@@ -28,6 +30,12 @@ import type { QueryResult } from './query-result.js';
 import type { CreateTableStmt, CreateViewStmt, DropStmt, ExplainStmt, Statement } from './sql/ast.js';
 import { parseSql } from './sql/parse-sql.js';
 import { TableStore } from './storage/table-store.js';
+import { consolidateBatch } from './columnar/consolidate.js';
+import { DEAD_LETTER_COLUMNS, DEAD_LETTER_TABLE, deadLetterBatch } from './sinks/dead-letter-table.js';
+import { createSink, dropSink, fitToTable, removeSink, showSinks } from './sinks/sink-ddl.js';
+import { SinkManager } from './sinks/sink-manager.js';
+import type { SinkControl } from './sinks/sink-manager.js';
+import { tableSinkDelta } from './sinks/table-sink-delta.js';
 
 /**
  * Parsing, binding and compiling recurse over the expression tree, so an
@@ -56,9 +64,52 @@ export class Engine {
   private readonly tables = new Map<string, TableStore>();
   private readonly scheduler = new Scheduler((r) => this.snapshot(r));
   readonly clock: () => number;
+  /** Watermarks, allowed lateness and late rows of tables with event time. */
+  private readonly eventTime = new EventTime();
+  /** CREATE SINK: where each commit's changes go next (src/sinks/). */
+  private readonly sinkManager = new SinkManager({
+    applyToTable: (_sink, table, changes) => this.applySinkChanges(table, changes),
+    recordDeadLetters: (letters) => {
+      const store = this.tables.get(DEAD_LETTER_TABLE)!;
+      this.commitChanges([[DEAD_LETTER_TABLE, store.insertDelta(deadLetterBatch(letters))]]);
+    },
+    now: () => this.clock(),
+  });
+  /** Sink delivery: `await engine.sinks.flush('s')` waits until sink s has delivered (or dead-lettered) what it had queued. */
+  readonly sinks: SinkControl = this.sinkManager;
 
   constructor(options: EngineOptions = {}) {
     this.clock = options.clock ?? Date.now;
+    this.catalog.add({ kind: 'table', name: DEAD_LETTER_TABLE, columns: DEAD_LETTER_COLUMNS, primaryKey: [], system: true });
+    this.tables.set(DEAD_LETTER_TABLE, new TableStore(DEAD_LETTER_COLUMNS, []));
+    for (const t of SYSTEM_TABLES) {
+      const entry: TableEntry = { kind: 'table', name: t.name, columns: t.columns, primaryKey: t.primaryKey, system: true };
+      this.catalog.add(entry);
+      this.tables.set(t.name, new TableStore(t.columns, t.primaryKey));
+    }
+  }
+
+  /** now() of the running statement (µs); null between statements. */
+  private statementMicros: number | null = null;
+
+  /** The clock in µs, never behind the last commit's time (a clock that steps back does not undo time). */
+  private clockMicros(): number {
+    return Math.max(this.scheduler.time, msToMicros(this.clock()));
+  }
+
+  /**
+   * Advances time: one commit (one LSN, all or nothing) in which every view
+   * with a temporal filter (a condition on now()) inserts and retracts the
+   * rows whose visibility changed up to the clock's time, or `nowMs` when
+   * given (tests). Views over those views follow in the same commit. When no
+   * row changes, nothing commits (no LSN is used). The server calls it on a
+   * timer (freshet serve --tick-ms).
+   */
+  async tick(nowMs?: number): Promise<void> {
+    const now = nowMs === undefined ? this.clockMicros() : Math.max(this.scheduler.time, msToMicros(nowMs));
+    if (!this.scheduler.dueAt(now)) return;
+    const produced = this.scheduler.propagate(new Map(), now);
+    this.sinkManager.afterCommit(this.scheduler.lsn, produced);
   }
 
   /** The log sequence number of the last commit. */
@@ -95,7 +146,10 @@ export class Engine {
     return this.insertColumns(entry, widenToTable(entry, targets, columns, data.numRows));
   }
 
-  async close(): Promise<void> {}
+  /** Stops sink delivery: requests in flight are awaited; changes still queued stay in memory, unsent. */
+  async close(): Promise<void> {
+    await this.sinkManager.close();
+  }
 
   private insertColumns(entry: TableEntry, batch: ZBatch): QueryResult {
     const store = this.tables.get(entry.name)!;
@@ -108,7 +162,16 @@ export class Engine {
     const results: QueryResult[] = [];
     statements.forEach((stmt, index) => {
       try {
-        results.push(tooComplexGuard(() => this.executeStatement(stmt, params)));
+        // now() is the clock's time when the statement starts, as in PostgreSQL;
+        // in a view definition it stays symbolic (a temporal filter moves with the clock).
+        const now = this.clockMicros();
+        this.statementMicros = now;
+        const definesView = stmt.kind === 'createView' || (stmt.kind === 'explain' && stmt.target.kind === 'createView');
+        try {
+          results.push(tooComplexGuard(() => withStatementTime(definesView ? null : now, () => this.executeStatement(stmt, params))));
+        } finally {
+          this.statementMicros = null;
+        }
       } catch (err) {
         if (err instanceof EngineError && statements.length > 1) {
           err.statementIndex = index;
@@ -128,6 +191,10 @@ export class Engine {
         return this.createView(stmt, params);
       case 'createIndex':
         return createIndex({ catalog: this.catalog, tables: this.tables }, stmt);
+      case 'createSink':
+        return createSink(this.sinkContext(), stmt);
+      case 'dropSink':
+        return dropSink(this.sinkContext(), stmt);
       case 'dropIndex':
         return dropIndex({ catalog: this.catalog, tables: this.tables }, stmt);
       case 'insert': {
@@ -159,6 +226,7 @@ export class Engine {
       case 'drop':
         return this.drop(stmt);
       case 'show':
+        if (stmt.what === 'sinks') return showSinks(this.sinkContext());
         return stmt.what === 'indexes' ? showIndexes(this.catalog) : this.show(stmt.what);
       case 'explain':
         return this.explain(stmt, params);
@@ -171,15 +239,54 @@ export class Engine {
     }
   }
 
-  /** Applies a table delta and propagates it to every view: one commit, all or nothing. */
+  /**
+   * Applies a table delta and propagates it to every view: one commit, all or
+   * nothing. A table with event time first sorts out late rows (quarantined,
+   * in the same commit) and moves its watermark (engine/event-time.ts).
+   */
   private commit(table: string, store: TableStore, delta: ZBatch): void {
-    store.apply(delta);
+    const entry = this.catalog.get(table);
+    let changes: [string, ZBatch][] = [[table, delta]];
+    let undoEventTime = (): void => {};
+    if (entry?.kind === 'table' && entry.appendOnly === true) checkAppendOnly(entry, delta);
+    if (entry?.kind === 'table' && entry.eventTime !== undefined) {
+      const admitted = this.eventTime.admit(entry, delta, this.scheduler.lsn + 1);
+      changes = [[table, admitted.accepted]];
+      if (admitted.quarantine !== null) changes.push([QUARANTINE_TABLE, admitted.quarantine]);
+      if (admitted.watermarkRow !== null) changes.push([WATERMARKS_TABLE, admitted.watermarkRow]);
+      undoEventTime = admitted.undo;
+    }
+    this.commitChanges(changes, undoEventTime);
+  }
+
+  /** Applies deltas to several tables and propagates them as one commit; undoes all of it on failure. */
+  private commitChanges(changes: readonly [string, ZBatch][], onFailure: () => void = () => {}): void {
+    const applied: [TableStore, ZBatch][] = [];
+    let produced: Map<string, ZBatch>;
     try {
-      this.scheduler.propagate(new Map([[table, delta]]));
+      for (const [name, delta] of changes) {
+        const store = this.tables.get(name)!;
+        store.apply(delta);
+        applied.push([store, delta]);
+      }
+      produced = this.scheduler.propagate(new Map(changes), this.statementMicros ?? this.clockMicros());
     } catch (err) {
-      store.apply(negateBatch(delta));
+      for (let i = applied.length - 1; i >= 0; i--) applied[i]![0].apply(negateBatch(applied[i]![1]));
+      onFailure();
       throw err;
     }
+    // After the commit, outside its rollback: a sink's trouble never undoes it.
+    this.sinkManager.afterCommit(this.scheduler.lsn, new Map([...changes, ...produced]));
+  }
+
+  /** A table sink's changes, committed to its target table (src/sinks/table-sink-delta.ts); returns retractions skipped. */
+  private applySinkChanges(table: string, changes: ZBatch): number {
+    const entry = this.catalog.get(table);
+    const store = this.tables.get(table);
+    assert(entry?.kind === 'table' && store !== undefined, `sink target ${table} is gone`);
+    const { delta, skipped } = tableSinkDelta(store, consolidateBatch(fitToTable(entry, changes)));
+    if (delta.length > 0) this.commit(table, store, delta);
+    return skipped;
   }
 
   private snapshot(relation: string): ZBatch {
@@ -194,6 +301,9 @@ export class Engine {
     const entry = this.catalog.require(name);
     if (entry.kind !== 'table') {
       throw new EngineError(SqlState.wrongObjectType, `cannot ${action} "${name}": it is a materialized view, which changes only through its inputs`);
+    }
+    if (entry.system === true) {
+      throw new EngineError(SqlState.wrongObjectType, `cannot ${action} "${name}": it is a system table that Freshet maintains (read it with SELECT)`);
     }
     return entry;
   }
@@ -223,16 +333,28 @@ export class Engine {
     if (new Set(primaryKey).size !== primaryKey.length) {
       throw new EngineError(SqlState.duplicateColumn, 'a column appears twice in the primary key', stmt.pos);
     }
+    const typed = stmt.columns.map((c) => ({ name: c.name, type: resolveTypeName(c.type) }));
+    const eventTime = planEventTime(stmt, typed, []);
     const columns = stmt.columns.map((c, i) => {
-      const type = resolveTypeName(c.type);
+      const type = typed[i]!.type;
       const typmod = numericTypmod(c.type, type);
-      return { name: c.name, type, notNull: c.notNull || primaryKey.includes(i), ...(typmod === null ? {} : { typmod }) };
+      // The event-time column is NOT NULL: a row without event time has no place in time.
+      const notNull = c.notNull || primaryKey.includes(i) || eventTime?.column === i;
+      return { name: c.name, type, notNull, ...(typmod === null ? {} : { typmod }) };
     });
     const constraints = planTableConstraints(this.catalog, stmt.name, columns, primaryKey, stmt.primaryKeyName ?? null, stmt.unique ?? []);
-    const entry: TableEntry = { kind: 'table', name: stmt.name, columns, primaryKey };
+    const entry: TableEntry = {
+      kind: 'table',
+      name: stmt.name,
+      columns,
+      primaryKey,
+      ...(eventTime === null ? {} : { eventTime }),
+      ...(stmt.appendOnly === true ? { appendOnly: true } : {}),
+    };
     this.catalog.add(entry);
     this.tables.set(stmt.name, new TableStore(columns, primaryKey, constraints.primaryKeyName ?? undefined));
     registerTableConstraints({ catalog: this.catalog, tables: this.tables }, stmt.name, constraints);
+    if (eventTime !== null) this.commitChanges([[WATERMARKS_TABLE, this.eventTime.register(entry)]]);
     return commandResult('CREATE TABLE');
   }
 
@@ -262,9 +384,10 @@ export class Engine {
       seen.add(c.name);
     }
     const circuit = lowerPlan(plan.root);
+    if (stmt.emitOnWindowClose === true) addEmitOnClose(circuit, plan, this.catalog, this.eventTime, stmt.pos);
     const sink = new MaterializedRows(columns.map((c) => c.type), uniqueKeyColumns(plan.root, plan.visibleColumns));
     // Backfill: the current contents of the inputs flow through as one delta.
-    sink.apply(circuit.step((r) => (r === null ? SINGLE_ROW : this.snapshot(r))));
+    sink.apply(circuit.step((r) => (r === null ? SINGLE_ROW : this.snapshot(r)), undefined, undefined, this.statementMicros ?? this.clockMicros()));
     const entry: ViewEntry = {
       kind: 'view',
       name: stmt.name,
@@ -275,6 +398,10 @@ export class Engine {
     this.catalog.add(entry);
     this.scheduler.add({ name: stmt.name, circuit, relations: circuit.relations(), sink });
     return commandResult('CREATE MATERIALIZED VIEW');
+  }
+
+  private sinkContext(): Parameters<typeof createSink>[0] {
+    return { catalog: this.catalog, sinks: this.sinkManager, snapshot: (r) => this.snapshot(r), lsn: this.scheduler.lsn };
   }
 
   private drop(stmt: DropStmt): QueryResult {
@@ -288,14 +415,20 @@ export class Engine {
         if (stmt.ifExists) continue;
         throw new EngineError(SqlState.undefinedTable, `${kindWord} "${name}" does not exist`, stmt.pos);
       }
+      if (entry.kind === 'table' && entry.system === true) {
+        throw new EngineError(SqlState.wrongObjectType, `cannot drop "${name}": it is a system table that Freshet maintains`, stmt.pos);
+      }
       if (entry.kind !== stmt.objectKind) {
         throw new EngineError(SqlState.wrongObjectType, `"${name}" is not a ${kindWord}; it is a ${entry.kind === 'table' ? 'table' : 'materialized view'}`, stmt.pos);
       }
       const dependents = this.catalog.allDependents(name).filter((d) => !stmt.names.includes(d.name));
-      if (dependents.length > 0 && !stmt.cascade) {
+      // Sinks reading the relation or a dependent view, or writing into the table.
+      const sinks = this.catalog.sinksOn(new Set([name, ...this.catalog.allDependents(name).map((d) => d.name)]));
+      if ((dependents.length > 0 || sinks.length > 0) && !stmt.cascade) {
+        const objects = [...dependents.map((d) => `materialized view ${d.name}`), ...sinks.map((k) => `sink ${k.name}`)];
         throw new EngineError(
           SqlState.dependentObjectsStillExist,
-          `cannot drop ${kindWord} ${name} because other objects depend on it: ${dependents.map((d) => `materialized view ${d.name}`).join(', ')}; use DROP ... CASCADE to drop the dependent objects too`,
+          `cannot drop ${kindWord} ${name} because other objects depend on it: ${objects.join(', ')}; use DROP ... CASCADE to drop the dependent objects too`,
           stmt.pos,
         );
       }
@@ -303,6 +436,8 @@ export class Engine {
     }
     for (const name of targets) {
       if (this.catalog.get(name) === undefined) continue; // already dropped by an earlier CASCADE
+      const cascaded = new Set([name, ...this.catalog.allDependents(name).map((d) => d.name)]);
+      for (const sink of this.catalog.sinksOn(cascaded)) removeSink(this.sinkContext(), sink.name);
       for (const dep of this.catalog.allDependents(name).reverse()) this.dropOne(dep.name);
       this.dropOne(name);
     }
@@ -310,6 +445,11 @@ export class Engine {
   }
 
   private dropOne(name: string): void {
+    const entry = this.catalog.get(name);
+    if (entry?.kind === 'table' && entry.eventTime !== undefined) {
+      const row = this.eventTime.unregister(entry);
+      if (row !== null) this.commitChanges([[WATERMARKS_TABLE, row]]);
+    }
     this.catalog.remove(name);
     this.tables.delete(name);
     this.scheduler.remove(name);
@@ -317,7 +457,7 @@ export class Engine {
 
   /** SHOW TABLES / SHOW VIEWS: one name per row, in creation order, as RisingWave and MySQL print them. */
   private show(what: 'tables' | 'views'): QueryResult {
-    const entries = what === 'tables' ? this.catalog.tables() : this.catalog.views();
+    const entries = what === 'tables' ? this.catalog.tables().filter((t) => t.system !== true) : this.catalog.views();
     return valuesResult('SHOW', [{ name: 'name', type: 'text' }], entries.map((e) => [e.name]));
   }
 

@@ -30,6 +30,7 @@ export const SqlState = {
   dependentObjectsStillExist: '2BP01',
   wrongObjectType: '42809',
   featureNotSupported: '0A000',
+  objectNotInPrerequisiteState: '55000',
   divisionByZero: '22012',
   numericValueOutOfRange: '22003',
   invalidTextRepresentation: '22P02',

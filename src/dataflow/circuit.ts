@@ -4,7 +4,9 @@
 // into its own delta, and the last node's delta is the view's change. Sources
 // are relations (tables or views), possibly repeated (a self-join reads one
 // relation twice and sees its delta on both sides in the same step).
-// Nodes whose inputs did not change are skipped.
+// Nodes whose inputs did not change are skipped, except temporal filters
+// whose rows flip by the step's clock time: a circuit holding one steps even
+// when no input changed (see dueAt).
 
 import { assert } from '../common/assert.js';
 import type { SqlType } from '../common/sql-type.js';
@@ -12,6 +14,7 @@ import type { ZBatch } from '../columnar/z-batch.js';
 import { concatBatches, emptyBatch, negateBatch } from '../columnar/z-batch.js';
 import type { FixpointOperator } from './fixpoint.js';
 import type { BinaryOperator, Operator } from './operator.js';
+import type { TemporalFilterOperator } from './temporal-filter.js';
 
 export type CircuitNode =
   /** A relation's delta; relation null is the single FROM-less row. */
@@ -21,7 +24,13 @@ export type CircuitNode =
   /** UNION ALL: the inputs' deltas concatenated (linear, no state). */
   | { readonly kind: 'union'; readonly inputs: readonly number[]; readonly types: readonly SqlType[] }
   /** A WITH RECURSIVE relation: reads relations itself (fixpoint.ts). */
-  | { readonly kind: 'fixpoint'; readonly op: FixpointOperator };
+  | { readonly kind: 'fixpoint'; readonly op: FixpointOperator }
+  /**
+   * A filter on now(): changes with its input and with the clock (temporal-filter.ts).
+   * With `time`, the filter follows that instant instead of the clock: EMIT ON
+   * WINDOW CLOSE follows a table's close point (watermark minus lateness).
+   */
+  | { readonly kind: 'temporal'; readonly op: TemporalFilterOperator; readonly input: number; readonly time?: () => number };
 
 /** What one step did, so a failed commit can be undone by replaying negated inputs. */
 export type UndoEntry =
@@ -50,10 +59,13 @@ export function nodeTypes(node: CircuitNode): readonly SqlType[] {
 
 export class Circuit {
   readonly nodes: CircuitNode[] = [];
+  /** The temporal filters among the nodes. */
+  private readonly temporal: Extract<CircuitNode, { kind: 'temporal' }>[] = [];
 
   add(node: CircuitNode): number {
     const index = this.nodes.length;
-    if (node.kind === 'unary') assert(node.input < index, 'circuit input must precede its reader');
+    if (node.kind === 'unary' || node.kind === 'temporal') assert(node.input < index, 'circuit input must precede its reader');
+    if (node.kind === 'temporal') this.temporal.push(node);
     if (node.kind === 'binary') assert(node.left < index && node.right < index, 'circuit inputs must precede their reader');
     this.nodes.push(node);
     return index;
@@ -69,6 +81,12 @@ export class Circuit {
     return out;
   }
 
+  /** True when a step at clock time `now` (µs) changes some temporal filter's output without any input change. */
+  dueAt(now: number): boolean {
+    for (const node of this.temporal) if (node.op.nextChange() <= (node.time?.() ?? now)) return true;
+    return false;
+  }
+
   get outputTypes(): readonly SqlType[] {
     return nodeTypes(this.nodes[this.nodes.length - 1]!);
   }
@@ -76,13 +94,15 @@ export class Circuit {
   /**
    * One step: `input(relation)` gives each source's delta (undefined for no
    * change; an empty batch still steps the operators reading it). Returns the output delta. Operators append to `log` what
-   * they accepted, in order.
+   * they accepted, in order. `now` is the clock time (µs) temporal filters
+   * evaluate at; a circuit holding one must be given it.
    */
   step(
     input: (relation: string | null) => ZBatch | undefined,
     log?: { push(entry: UndoEntry): unknown },
     /** Relations' current contents, for operators that may recompute (a UNION recursion). */
     snapshot?: (relation: string) => ZBatch,
+    now?: number,
   ): ZBatch {
     const out: (ZBatch | null)[] = new Array(this.nodes.length).fill(null);
     for (let i = 0; i < this.nodes.length; i++) {
@@ -109,6 +129,16 @@ export class Circuit {
           const right = r ?? emptyBatch(nodeTypes(this.nodes[node.right]!));
           out[i] = node.op.stepBinary(left, right);
           log?.push({ kind: 'binary', op: node.op, left, right });
+          break;
+        }
+        case 'temporal': {
+          const d = out[node.input]!;
+          const at = node.time?.() ?? now;
+          assert(at !== undefined, 'a circuit with a temporal filter steps at a clock time');
+          if (d === null && node.op.nextChange() > at) break;
+          const { output, undo } = node.op.stepAt(d ?? emptyBatch(nodeTypes(this.nodes[node.input]!)), at);
+          log?.push({ kind: 'custom', undo });
+          out[i] = output;
           break;
         }
         case 'fixpoint': {

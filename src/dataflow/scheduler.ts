@@ -5,6 +5,9 @@
 // operators and view stores that already took the commit are rolled back by
 // replaying negated deltas (Z-set inverses), so readers never see a partial
 // commit and state stays consistent. One successful commit = one LSN.
+// Each commit also carries a clock time (µs, never decreasing): views with
+// temporal filters step at it even when none of their inputs changed, so a
+// tick (a commit with no table deltas) retracts and inserts rows on time.
 
 import type { ZBatch } from '../columnar/z-batch.js';
 import { negateBatch } from '../columnar/z-batch.js';
@@ -33,6 +36,8 @@ export class Scheduler {
   private readonly nodes: DataflowNode[] = [];
   /** The last committed log sequence number. */
   lsn = 0;
+  /** The clock time of the last commit, µs since the epoch (-Infinity before any). */
+  time = -Infinity;
 
   constructor(
     /** Relations' current contents, for operators that may recompute (a UNION recursion). */
@@ -52,22 +57,30 @@ export class Scheduler {
     return this.nodes.find((n) => n.name === name);
   }
 
+  /** True when a commit at clock time `now` (µs) would change some view even without table changes. */
+  dueAt(now: number): boolean {
+    const t = Math.max(this.time, now);
+    return this.nodes.some((n) => n.circuit.dueAt(t));
+  }
+
   /**
-   * Propagates `deltas` (relation name -> delta) through all views. On error,
-   * undoes everything this call did and rethrows; the caller undoes its tables.
-   * Returns each view's output delta.
+   * Propagates `deltas` (relation name -> delta) through all views at clock
+   * time `now` (µs; an earlier time than the last commit's counts as that
+   * one). On error, undoes everything this call did and rethrows; the caller
+   * undoes its tables. Returns each view's output delta.
    */
-  propagate(deltas: ReadonlyMap<string, ZBatch>): Map<string, ZBatch> {
+  propagate(deltas: ReadonlyMap<string, ZBatch>, now: number = this.time): Map<string, ZBatch> {
+    const t = Math.max(this.time, now);
     const pending = new Map(deltas);
     const produced = new Map<string, ZBatch>();
     const log: SchedulerUndo[] = [];
     try {
       for (const node of this.nodes) {
-        if (!node.relations.some((r) => (pending.get(r)?.length ?? 0) > 0)) continue;
+        if (!node.relations.some((r) => (pending.get(r)?.length ?? 0) > 0) && !node.circuit.dueAt(t)) continue;
         const output = node.circuit.step((r) => {
           const d = r === null ? undefined : pending.get(r);
           return d !== undefined && d.length > 0 ? d : undefined;
-        }, log, this.snapshot);
+        }, log, this.snapshot, t);
         node.sink.apply(output);
         log.push({ kind: 'sink', sink: node.sink, delta: output });
         pending.set(node.name, output);
@@ -78,6 +91,7 @@ export class Scheduler {
       throw err;
     }
     this.lsn++;
+    this.time = t;
     return produced;
   }
 }

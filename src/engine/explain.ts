@@ -20,6 +20,9 @@ function planLines(plan: LogicalPlan, depth: number, out: string[]): void {
     case 'timeWindow':
       out.push(`${pad}TimeWindow ${plan.label}`);
       return planLines(plan.input, depth + 1, out);
+    case 'temporalFilter':
+      out.push(`${pad}TemporalFilter ${plan.label}`);
+      return planLines(plan.input, depth + 1, out);
     case 'project':
       out.push(`${pad}Project ${plan.labels.map((l, i) => (plan.columns[i]!.name === l ? l : `${l} AS ${plan.columns[i]!.name}`)).join(', ')}`);
       return planLines(plan.input, depth + 1, out);
@@ -95,7 +98,7 @@ export function explainLines(target: ExplainTarget): string[] {
         return;
       default: {
         const info = node.op.describe();
-        const inputs = node.kind === 'unary' ? from([node.input]) : node.kind === 'binary' ? from([node.left, node.right]) : ` (reads ${node.op.relations().join(', ')} itself)`;
+        const inputs = node.kind === 'unary' || node.kind === 'temporal' ? from([node.input]) : node.kind === 'binary' ? from([node.left, node.right]) : ` (reads ${node.op.relations().join(', ')} itself)`;
         out.push(`  ${n}. ${info.name} ${info.detail}${inputs}`);
         out.push(`       state: ${info.state}${info.state === 'none' ? '' : ` (${node.op.stateSize()} entries now)`}; work: ${info.cost}`);
       }

@@ -6,6 +6,7 @@ import { TimeWindowExpandOperator } from '../dataflow/time-window-expand.js';
 import { compileExpr } from '../expr/compile-expr.js';
 import { Circuit } from '../dataflow/circuit.js';
 import { FilterOperator } from '../dataflow/filter.js';
+import { TemporalFilterOperator } from '../dataflow/temporal-filter.js';
 import { ProjectOperator } from '../dataflow/project.js';
 import { JoinOperator } from '../dataflow/join.js';
 import { SetOperationOperator } from '../dataflow/set-operation.js';
@@ -69,6 +70,11 @@ function lowerNode(circuit: Circuit, plan: LogicalPlan, shared: Map<number, numb
       const input = lower(plan.input);
       return circuit.add({ kind: 'unary', op: new FilterOperator(types, compileExpr(plan.predicate), plan.label), input });
     }
+    case 'temporalFilter': {
+      const input = lower(plan.input);
+      const bounds = plan.bounds.map((b) => ({ instant: compileExpr(b.rowExpr), op: b.op, offsetMicros: b.offsetMicros }));
+      return circuit.add({ kind: 'temporal', op: new TemporalFilterOperator(types, bounds, plan.label), input });
+    }
     case 'project': {
       const input = lower(plan.input);
       const labels = plan.labels.map((l, i) => (plan.columns[i]!.name === l ? l : `${l} AS ${plan.columns[i]!.name}`));
@@ -128,7 +134,7 @@ function lowerNode(circuit: Circuit, plan: LogicalPlan, shared: Map<number, numb
 export function uniqueKeyColumns(plan: LogicalPlan, visibleColumns: number): number[] | null {
   if (plan.kind !== 'project') return null;
   let below = plan.input;
-  while (below.kind === 'filter') below = below.input;
+  while (below.kind === 'filter' || below.kind === 'temporalFilter') below = below.input;
   if (below.kind !== 'aggregate' || below.distinct === true || below.groupBy.length === 0) return null;
   const key: number[] = [];
   for (let g = 0; g < below.groupBy.length; g++) {

@@ -16,6 +16,7 @@ import { toCharFunctions } from './functions/to-char.js';
 import { likeFunctions } from './functions/like.js';
 import { logicFunctions } from './functions/logic.js';
 import { mathFunctions } from './functions/math.js';
+import { nowFunctions } from './functions/now-functions.js';
 import { regexpFunctions } from './functions/regexp.js';
 import { textFunctions } from './functions/text.js';
 
@@ -28,6 +29,7 @@ const all: readonly FunctionDef[] = [
   ...mathFunctions,
   ...numericFunctions,
   ...datetimeFunctions,
+  ...nowFunctions,
   ...intervalFunctions,
   ...toCharFunctions,
   ...jsonFunctions,

@@ -18,6 +18,7 @@ import type { ArgType } from '../expr/function-def.js';
 import { commonType } from '../expr/function-def.js';
 import { lookupFunction, resolveFunction } from '../expr/function-registry.js';
 import { quantifiedName } from '../expr/functions/array-functions.js';
+import { CLOCK_FUNCTIONS, CLOCK_KEYWORDS, clockIsFixed } from '../expr/functions/now-functions.js';
 import { parseDate, parseTimestamp, parseTimestamptz } from '../expr/datetime.js';
 import type { BinaryOp, CallExpr, ColumnRef, ExistsExpr, Expr, InSubqueryExpr, ScalarSubquery, TypeName } from '../sql/ast.js';
 import { numericTypmod } from './numeric-typmod.js';
@@ -259,7 +260,7 @@ export function bindExpr(e: Expr, ctx: ExprContext): BoundExpr {
       return withTypmod(castTo(constExpr(e.value, 'text', true), t, e.pos), e.type, t);
     }
     case 'column':
-      return ctx.column(e);
+      return CLOCK_KEYWORDS.has(e.name) && e.table === null ? bindClockKeyword(e, ctx) : ctx.column(e);
     case 'param':
       return bindParam(e.index, ctx.params, e.pos);
     case 'unary': {
@@ -444,7 +445,32 @@ function bindFunctionCall(e: CallExpr, ctx: ExprContext): BoundExpr {
     const expected = def.minArgs === def.maxArgs ? `${def.minArgs}` : def.maxArgs === Infinity ? `at least ${def.minArgs}` : `${def.minArgs} to ${def.maxArgs}`;
     throw new EngineError(SqlState.undefinedFunction, `function ${e.name} takes ${expected} arguments, got ${e.args.length}`, e.pos);
   }
+  if (CLOCK_FUNCTIONS.has(def.name)) return bindClock(def.name, e.pos);
   return bindCall(def.name, e.args.map((a) => bindExpr(a, ctx)), e.pos, `function ${e.name}`);
+}
+
+/**
+ * CURRENT_TIMESTAMP, LOCALTIMESTAMP and CURRENT_DATE are keywords in
+ * PostgreSQL; the parser reads them as column names, so a column of that name
+ * (only reachable quoted in PostgreSQL) wins and otherwise it is the clock.
+ */
+function bindClockKeyword(ref: ColumnRef, ctx: ExprContext): BoundExpr {
+  try {
+    return ctx.column(ref);
+  } catch (err) {
+    if (!(err instanceof EngineError) || err.code !== SqlState.undefinedColumn) throw err;
+  }
+  return bindClock(CLOCK_KEYWORDS.get(ref.name)!, ref.pos);
+}
+
+/**
+ * A clock call: the statement's fixed time when it has one (a query, DML);
+ * in a view definition a symbolic call, which plan/bind-temporal.ts turns
+ * into a temporal filter or rejects.
+ */
+function bindClock(fn: string, pos: SourcePosition): BoundExpr {
+  const call: BoundExpr = { kind: 'call', fn, args: [], type: lookupFunction(fn)!.resolve([])!.resultType, pos };
+  return clockIsFixed() ? foldAt(call, pos) : call;
 }
 
 /** Registry entries that are operators, not callable by name. */

@@ -10,6 +10,7 @@ import type { BoundExpr } from '../expr/bound-expr.js';
 import { exprKey, remapColumns } from '../expr/bound-expr.js';
 import { createWindowBinder } from './bind-window.js';
 import { rewritePerGroupTopN } from './rewrite-top-n.js';
+import { bindTemporalFilters } from './bind-temporal.js';
 import { bindRecursiveCte, readsName } from './bind-recursive.js';
 import type { SourcePosition } from '../common/errors.js';
 import type { SqlType } from '../common/sql-type.js';
@@ -97,7 +98,9 @@ export function bindQuery(query: Query, options: BindOptions): QueryPlan {
   const inner: BindOptions = { ...options, ctes };
   const plan = query.kind === 'setOp' ? bindSetOperation(query, inner) : bindSelect(query, inner);
   // Per-group top-N (row_number() <= n over a partition) becomes a TopN; the rewrite recurses itself.
-  const root = options.nested === true ? plan.root : rewritePerGroupTopN(plan.root);
+  let root = options.nested === true ? plan.root : rewritePerGroupTopN(plan.root);
+  // A view reads the clock only through temporal filters (conditions on now()).
+  if (options.forView && options.nested !== true) root = bindTemporalFilters(root);
   return { ...plan, root, dependsOn: [...new Set(planInputs(root))] };
 }
 

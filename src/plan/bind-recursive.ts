@@ -132,5 +132,7 @@ function checkMonotone(plan: LogicalPlan, name: string, at: Query): void {
       return bad('window functions');
     case 'assertSingle':
       return bad('a scalar subquery');
+    case 'temporalFilter':
+      return bad('a condition on now()');
   }
 }

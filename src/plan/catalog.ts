@@ -1,7 +1,7 @@
 // The catalog: the tables and materialized views that exist, their columns,
-// which views depend on what, and the indexes on tables and views. Metadata
-// only; the engine owns the data. As in PostgreSQL, tables, views and indexes
-// share one namespace.
+// which views depend on what, the indexes on tables and views, and the sinks.
+// Metadata only; the engine owns the data. As in PostgreSQL, tables, views and
+// indexes share one namespace (sinks too, as in RisingWave).
 
 import type { NumericTypmod } from './numeric-typmod.js';
 import { EngineError, SqlState } from '../common/errors.js';
@@ -22,6 +22,21 @@ export interface TableEntry {
   readonly columns: readonly CatalogColumn[];
   /** Column indexes; empty when there is no primary key. */
   readonly primaryKey: readonly number[];
+  /** `WATERMARK FOR ...`: the event-time column and how late rows may be (engine/event-time.ts). */
+  readonly eventTime?: TableEventTime;
+  /** `APPEND ONLY`: inserts only. */
+  readonly appendOnly?: boolean;
+  /** A table Freshet maintains (freshet_quarantine, freshet_watermarks): readable, not writable or droppable. */
+  readonly system?: boolean;
+}
+
+export interface TableEventTime {
+  /** Index of the event-time column. */
+  readonly column: number;
+  /** µs: the watermark is the largest accepted event time minus this. */
+  readonly delay: number;
+  /** µs: rows older than watermark - lateness are late (quarantined). */
+  readonly lateness: number;
 }
 
 export interface ViewEntry {
@@ -46,10 +61,22 @@ export interface IndexEntry {
   readonly definition: string;
 }
 
+/** A sink: where a relation's changes go after each commit (src/sinks/). */
+export interface SinkEntry {
+  readonly name: string;
+  /** The view or table whose changes it carries. */
+  readonly source: string;
+  readonly target: { readonly kind: 'webhook'; readonly url: string } | { readonly kind: 'table'; readonly table: string };
+  /** The CREATE SINK statement as written. */
+  readonly definition: string;
+}
+
 export class Catalog {
   /** Insertion order is creation order, which is a topological order of views. */
   private readonly entries = new Map<string, CatalogEntry>();
   private readonly indexEntries = new Map<string, IndexEntry>();
+  /** Sinks share the namespace too, as in RisingWave: `DROP SINK v` can never mean a view. */
+  private readonly sinkEntries = new Map<string, SinkEntry>();
 
   get(name: string): CatalogEntry | undefined {
     return this.entries.get(name);
@@ -74,7 +101,7 @@ export class Catalog {
 
   /** True when a table, view or index has this name. */
   nameTaken(name: string): boolean {
-    return this.entries.has(name) || this.indexEntries.has(name);
+    return this.entries.has(name) || this.indexEntries.has(name) || this.sinkEntries.has(name);
   }
 
   /** 42P07 when a table, view or index already has this name. */
@@ -102,6 +129,29 @@ export class Catalog {
 
   indexesOn(relation: string): IndexEntry[] {
     return this.indexes().filter((i) => i.relation === relation);
+  }
+
+  addSink(entry: SinkEntry): void {
+    this.requireFreeName(entry.name);
+    this.sinkEntries.set(entry.name, entry);
+  }
+
+  sink(name: string): SinkEntry | undefined {
+    return this.sinkEntries.get(name);
+  }
+
+  removeSink(name: string): void {
+    this.sinkEntries.delete(name);
+  }
+
+  /** Every sink, in creation order. */
+  sinks(): SinkEntry[] {
+    return [...this.sinkEntries.values()];
+  }
+
+  /** Sinks that read one of `relations` or write into one of them: they cannot outlive them. */
+  sinksOn(relations: ReadonlySet<string>): SinkEntry[] {
+    return this.sinks().filter((s) => relations.has(s.source) || (s.target.kind === 'table' && relations.has(s.target.table)));
   }
 
   tables(): TableEntry[] {

@@ -8,13 +8,14 @@ import type { BoundExpr } from '../expr/bound-expr.js';
 import type { AggregateFunction } from '../dataflow/accumulators.js';
 import type { WindowCall, WindowOrderKey } from '../dataflow/window-spec.js';
 import type { TimeWindowSpec } from '../dataflow/time-window-expand.js';
+import type { TimeComparison } from '../dataflow/temporal-filter.js';
 
 export interface OutputColumn {
   readonly name: string;
   readonly type: SqlType;
 }
 
-export type LogicalPlan = ScanNode | SingleRowNode | FilterNode | ProjectNode | AggregateNode | JoinNode | SetOpNode | TopNNode | WindowNode | AssertSingleNode | RecursiveCteNode | RecursiveRefNode | TimeWindowNode;
+export type LogicalPlan = ScanNode | SingleRowNode | FilterNode | ProjectNode | AggregateNode | JoinNode | SetOpNode | TopNNode | WindowNode | AssertSingleNode | RecursiveCteNode | RecursiveRefNode | TimeWindowNode | TemporalFilterNode;
 
 /** TUMBLE / HOP / CUMULATE over an input: its columns, then window_start and window_end. */
 export interface TimeWindowNode {
@@ -22,6 +23,31 @@ export interface TimeWindowNode {
   readonly input: LogicalPlan;
   readonly spec: TimeWindowSpec;
   /** e.g. "HOP(created_at, slide 00:15:00, size 00:30:00)". */
+  readonly label: string;
+  readonly columns: readonly OutputColumn[];
+}
+
+/** One condition of a temporal filter: `rowExpr op now() + offsetMicros`. */
+export interface TemporalBoundPlan {
+  /** A TIMESTAMP or TIMESTAMPTZ expression over the input row, without now(). */
+  readonly rowExpr: BoundExpr;
+  readonly op: TimeComparison;
+  /** The constant added to now(), in µs (negative for `now() - INTERVAL ...`). */
+  readonly offsetMicros: number;
+  /** rowExpr as SQL-ish text, for EXPLAIN. */
+  readonly text: string;
+}
+
+/**
+ * A view's conditions on now() (plan/bind-temporal.ts): keeps the input rows
+ * for which every bound holds at the engine clock's current time; rows enter
+ * and leave as the clock advances (dataflow/temporal-filter.ts).
+ */
+export interface TemporalFilterNode {
+  readonly kind: 'temporalFilter';
+  readonly input: LogicalPlan;
+  readonly bounds: readonly TemporalBoundPlan[];
+  /** e.g. "visible while ts > now() - 00:05:00; retracted at ts + 00:05:00". */
   readonly label: string;
   readonly columns: readonly OutputColumn[];
 }

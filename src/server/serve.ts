@@ -1,6 +1,7 @@
 // `freshet serve`: one Engine behind the HTTP server until SIGINT/SIGTERM.
 // Prints the address it really listens on (port 0 picks a free one), which
-// tests and scripts read from stdout.
+// tests and scripts read from stdout. A timer advances the engine's clock
+// (engine.tick) every tickMs, so views with temporal filters change on time.
 import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
@@ -12,7 +13,13 @@ export interface ServeOptions {
   readonly port: number;
   readonly dataDir: string;
   readonly bodyLimit?: number;
+  /** How often the engine clock ticks (temporal filters move), in ms. Default 1000. */
+  readonly tickMs?: number;
+  /** The engine clock (ms since the epoch); injectable for tests. Default Date.now. */
+  readonly clock?: () => number;
 }
+
+export const DEFAULT_TICK_MS = 1000;
 
 export interface RunningServer {
   /** The base URL clients use, e.g. http://127.0.0.1:8787. */
@@ -25,7 +32,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const dataDir = resolve(options.dataDir);
   // Created now so a bad path fails at start-up, before durability needs it.
   await mkdir(dataDir, { recursive: true });
-  const engine = new Engine();
+  const engine = new Engine(options.clock === undefined ? {} : { clock: options.clock });
   const app = buildServer(engine, {
     logger: true,
     ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
@@ -43,9 +50,25 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   process.stdout.write(`freshet listening on ${url} (data: ${dataDir})\n`);
   process.stdout.write('note: this version keeps all data in memory; it is lost when the server stops (durability comes later)\n');
 
+  // A tick with no row to move returns at once; ticks never overlap (each runs synchronously).
+  let lastTickError = '';
+  const ticker = setInterval(() => {
+    engine.tick().then(
+      () => { lastTickError = ''; },
+      (error: unknown) => {
+        // A view that fails at every tick would otherwise flood the log.
+        const message = error instanceof Error ? error.message : String(error);
+        if (message !== lastTickError) process.stderr.write(`freshet: clock tick failed (views keep their last state): ${message}\n`);
+        lastTickError = message;
+      },
+    );
+  }, options.tickMs ?? DEFAULT_TICK_MS);
+  ticker.unref();
+
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
+      clearInterval(ticker);
       await app.close();
       await engine.close();
       process.off('SIGINT', onSignal);

@@ -30,6 +30,8 @@ export type Statement =
   | CreateViewStmt
   | CreateIndexStmt
   | DropIndexStmt
+  | CreateSinkStmt
+  | DropSinkStmt
   | InsertStmt
   | DeleteStmt
   | UpdateStmt
@@ -79,6 +81,26 @@ export interface CreateTableStmt extends StatementBase {
    * written; absent when there are none.
    */
   readonly unique?: readonly UniqueConstraintDef[];
+  /** `WATERMARK FOR col AS expr`: the table's event-time column and its watermark; absent when none. */
+  readonly watermark?: WatermarkDef;
+  /** `) APPEND ONLY`: rows can be inserted, never updated or deleted. */
+  readonly appendOnly?: boolean;
+  /** `) WITH (key = value, ...)`: table options (allowed_lateness); absent when none. */
+  readonly options?: readonly TableOption[];
+}
+
+export interface WatermarkDef {
+  readonly column: string;
+  /** The watermark as an expression of the column, e.g. `ts - INTERVAL '5 seconds'`. */
+  readonly expr: Expr;
+  readonly pos: SourcePosition;
+}
+
+export interface TableOption {
+  readonly key: string;
+  /** The option's value as written: a string literal's text or a number's digits. */
+  readonly value: string;
+  readonly pos: SourcePosition;
 }
 
 export interface UniqueConstraintDef {
@@ -132,6 +154,8 @@ export interface CreateViewStmt extends StatementBase {
   readonly query: Query;
   /** The text of the query alone, as the user wrote it. */
   readonly queryText: string;
+  /** `EMIT ON WINDOW CLOSE` after the query; absent for the default, EMIT ON UPDATE. */
+  readonly emitOnWindowClose?: boolean;
 }
 
 export interface InsertStmt extends StatementBase {
@@ -178,7 +202,41 @@ export interface DropStmt extends StatementBase {
 
 export interface ShowStmt extends StatementBase {
   readonly kind: 'show';
-  readonly what: 'tables' | 'views' | 'indexes';
+  readonly what: 'tables' | 'views' | 'indexes' | 'sinks';
+}
+
+/**
+ * CREATE SINK [IF NOT EXISTS] name FROM relation
+ *   INTO (WEBHOOK 'url' | TABLE name) [WITH (key = value, ...)]
+ */
+export interface CreateSinkStmt extends StatementBase {
+  readonly kind: 'createSink';
+  readonly name: string;
+  readonly ifNotExists: boolean;
+  /** The view (or table) whose changes the sink carries. */
+  readonly from: string;
+  readonly target: SinkTarget;
+  /** WITH options in the order written; checked by the engine (src/sinks/sink-options.ts). */
+  readonly options: readonly SinkOption[];
+}
+
+export type SinkTarget =
+  | { readonly kind: 'webhook'; readonly url: string; readonly pos: SourcePosition }
+  | { readonly kind: 'table'; readonly table: string; readonly pos: SourcePosition };
+
+export interface SinkOption {
+  /** Lower-cased unless quoted. */
+  readonly key: string;
+  /** As written: a string literal's text or a number's digits. */
+  readonly value: string;
+  readonly pos: SourcePosition;
+}
+
+/** DROP SINK [IF EXISTS] name [, ...] */
+export interface DropSinkStmt extends StatementBase {
+  readonly kind: 'dropSink';
+  readonly names: readonly string[];
+  readonly ifExists: boolean;
 }
 
 export interface ExplainStmt extends StatementBase {

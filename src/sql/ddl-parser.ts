@@ -1,9 +1,10 @@
 // The DDL productions of the grammar: CREATE TABLE with its PRIMARY KEY and
-// UNIQUE constraints, CREATE [UNIQUE] INDEX and DROP INDEX, and the small
-// clauses statements share. INDEX, UNIQUE, CONSTRAINT, CONCURRENTLY, INCLUDE
-// and INDEXES have no keyword tokens: they are read as words (`isWord`), so
+// UNIQUE constraints, CREATE [UNIQUE] INDEX and DROP INDEX, CREATE/DROP SINK,
+// and the small clauses statements share. INDEX, UNIQUE, CONSTRAINT,
+// CONCURRENTLY, INCLUDE, INDEXES, SINK(S) and WEBHOOK have no keyword tokens: they are read as words (`isWord`), so
 // they stay usable as names wherever no statement needs them.
 
+import { EOF } from 'chevrotain';
 import type { IToken } from 'chevrotain';
 import { EngineError, SqlState } from '../common/errors.js';
 import type {
@@ -13,10 +14,15 @@ import type {
   DropIndexStmt,
   Expr,
   OrderItem,
+  TableOption,
   UniqueConstraintDef,
+  WatermarkDef,
 } from './ast.js';
+import type { CreateSinkStmt, DropSinkStmt, SinkOption, SinkTarget } from './ast.js';
 import { QueryParser } from './query-parser.js';
-import { Comma, Ident, Identifier, Kw, LParen, RParen, identifierName, tokenPosition } from './tokens.js';
+import { Comma, Equal, Ident, Identifier, Kw, LParen, NumberLiteral, RParen, StringLiteral, identifierName, tokenPosition } from './tokens.js';
+import { stringValue } from './call-parser.js';
+import { positionAt } from './syntax-error.js';
 
 /** A column with what its inline constraints add to the table. */
 interface ColumnElement {
@@ -29,7 +35,8 @@ interface ColumnElement {
 type TableElement =
   | { readonly kind: 'column'; readonly element: ColumnElement }
   | { readonly kind: 'primaryKey'; readonly columns: string[]; readonly token: IToken; readonly name: string | null }
-  | { readonly kind: 'unique'; readonly constraint: UniqueConstraintDef };
+  | { readonly kind: 'unique'; readonly constraint: UniqueConstraintDef }
+  | { readonly kind: 'watermark'; readonly def: WatermarkDef };
 
 /** What may follow `CONSTRAINT name` in a table or column definition. */
 type ConstraintBody =
@@ -47,6 +54,7 @@ export abstract class DdlParser extends QueryParser {
     const unique: UniqueConstraintDef[] = [];
     let primaryKey: string[] | null = null;
     let primaryKeyName: string | null = null;
+    let watermark: WatermarkDef | null = null;
     this.AT_LEAST_ONE_SEP({
       SEP: Comma,
       DEF: () => {
@@ -58,6 +66,11 @@ export abstract class DdlParser extends QueryParser {
           primaryKeyName ??= element.element.primaryKeyName;
         } else if (element.kind === 'unique') {
           unique.push(element.constraint);
+        } else if (element.kind === 'watermark') {
+          if (watermark !== null) {
+            throw new EngineError(SqlState.syntaxError, `table "${name}" has more than one WATERMARK; a table has one event-time column`, element.def.pos);
+          }
+          watermark = element.def;
         } else if (primaryKey !== null) {
           throw new EngineError(
             SqlState.syntaxError,
@@ -71,12 +84,43 @@ export abstract class DdlParser extends QueryParser {
       },
     });
     this.CONSUME(RParen);
+    // ) [APPEND ONLY] [WITH (key = value, ...)]
+    const appendOnly =
+      this.OPTION({
+        GATE: () => this.isWord(1, 'append'),
+        DEF: () => {
+          this.CONSUME2(Ident);
+          this.requireWord(this.CONSUME3(Ident), 'only');
+          return true;
+        },
+      }) === true;
+    const options: TableOption[] = [];
+    this.OPTION2(() => {
+      this.CONSUME(Kw.With);
+      this.CONSUME2(LParen);
+      this.AT_LEAST_ONE_SEP2({
+        SEP: Comma,
+        DEF: () => {
+          const key = this.CONSUME4(Ident);
+          this.CONSUME(Equal);
+          const value = this.OR([
+            { ALT: () => stringValue(this.CONSUME(StringLiteral)) },
+            { ALT: () => this.CONSUME(NumberLiteral).image },
+          ]);
+          options.push({ key: identifierName(key), value, pos: tokenPosition(key) });
+        },
+      });
+      this.CONSUME2(RParen);
+    });
     return {
       kind: 'createTable',
       name,
       ifNotExists,
       columns,
       primaryKey,
+      ...(watermark === null ? {} : { watermark }),
+      ...(appendOnly ? { appendOnly } : {}),
+      ...(options.length === 0 ? {} : { options }),
       // Present only when written, so the node of a plain table stays as it was.
       ...(primaryKeyName === null ? {} : { primaryKeyName }),
       ...(unique.length === 0 ? {} : { unique }),
@@ -86,6 +130,18 @@ export abstract class DdlParser extends QueryParser {
 
   private readonly tableElement = this.RULE('tableElement', (): TableElement =>
     this.OR([
+      {
+        // WATERMARK FOR column AS expression
+        GATE: () => this.isWord(1, 'watermark'),
+        ALT: () => {
+          const token = this.CONSUME5(Ident);
+          this.CONSUME(Kw.For);
+          const column = identifierName(this.CONSUME6(Ident));
+          this.CONSUME(Kw.As);
+          const expr = this.SUBRULE(this.expr);
+          return { kind: 'watermark', def: { column, expr, pos: tokenPosition(token) } } satisfies TableElement;
+        },
+      },
       {
         GATE: () => this.isWord(1, 'constraint') || this.isWord(1, 'unique'),
         IGNORE_AMBIGUITIES: true,
@@ -220,6 +276,16 @@ export abstract class DdlParser extends QueryParser {
   protected isWord(k: number, word: string): boolean {
     const token = this.LA(k);
     return token.tokenType === Identifier && token.image.toLowerCase() === word;
+  }
+
+  /** Fails with a syntax error unless `token` (an identifier just consumed) is the word `word`. */
+  protected requireWord(token: IToken, word: string): void {
+    if (this.RECORDING_PHASE || token.image.toLowerCase() === word) return;
+    throw new EngineError(
+      SqlState.syntaxError,
+      `syntax error at or near "${token.image}" (line ${token.startLine}, column ${token.startColumn}): expected ${word.toUpperCase()}`,
+      tokenPosition(token),
+    );
   }
 
   /** CREATE INDEX or CREATE UNIQUE INDEX ahead. */
@@ -374,6 +440,93 @@ export abstract class DdlParser extends QueryParser {
       where = this.SUBRULE(this.expr);
     });
     return where;
+  });
+
+  /** CREATE SINK ahead: SINK is no keyword, so it is read as a word. */
+  protected opensCreateSink(): boolean {
+    return this.LA(1).tokenType === Kw.Create && this.isWord(2, 'sink');
+  }
+
+  /** CREATE SINK [IF NOT EXISTS] name FROM relation INTO (TABLE name | WEBHOOK 'url') [WITH (key = value, ...)] */
+  protected readonly createSink = this.RULE('createSink', (): CreateSinkStmt => {
+    const start = this.CONSUME(Kw.Create);
+    this.CONSUME(Ident);
+    const ifNotExists = this.SUBRULE(this.ifNotExists);
+    const name = identifierName(this.CONSUME2(Ident));
+    this.expectSinkFrom();
+    this.CONSUME(Kw.From);
+    const from = identifierName(this.CONSUME3(Ident));
+    this.CONSUME(Kw.Into);
+    const target = this.OR([
+      {
+        ALT: (): SinkTarget => {
+          const token = this.CONSUME(Kw.Table);
+          return { kind: 'table', table: identifierName(this.CONSUME4(Ident)), pos: tokenPosition(token) };
+        },
+      },
+      {
+        ALT: (): SinkTarget => {
+          const word = this.CONSUME5(Ident);
+          // Any other word here is the wrong connector: say which ones exist.
+          if (!this.RECORDING_PHASE && word.image.toLowerCase() !== 'webhook') {
+            throw new EngineError(
+              SqlState.syntaxError,
+              `syntax error at or near "${word.image}" (line ${word.startLine}, column ${word.startColumn}): expected TABLE or WEBHOOK after INTO`,
+              tokenPosition(word),
+            );
+          }
+          const url = this.CONSUME(StringLiteral);
+          return { kind: 'webhook', url: this.RECORDING_PHASE ? '' : stringValue(url), pos: tokenPosition(word) };
+        },
+      },
+    ]);
+    const options: SinkOption[] = [];
+    this.OPTION(() => {
+      this.CONSUME(Kw.With);
+      this.CONSUME(LParen);
+      this.AT_LEAST_ONE_SEP({
+        SEP: Comma,
+        DEF: () => {
+          const key = this.CONSUME6(Ident);
+          this.CONSUME(Equal);
+          const value = this.OR2([
+            { ALT: () => stringValue(this.CONSUME2(StringLiteral)) },
+            { ALT: () => this.CONSUME(NumberLiteral).image },
+            { ALT: () => this.CONSUME(Kw.True) && 'true' },
+            { ALT: () => this.CONSUME(Kw.False) && 'false' },
+          ]);
+          options.push({ key: identifierName(key), value, pos: tokenPosition(key) });
+        },
+      });
+      this.CONSUME(RParen);
+    });
+    return { kind: 'createSink', name, ifNotExists, from, target, options, ...this.statementInfo(start) };
+  });
+
+  /**
+   * Up to its name, CREATE SINK reads like CREATE INDEX (SINK and INDEX are both
+   * plain words), and content assist lists only the first statement that fits
+   * the tokens so far, so a missing FROM would be reported as a missing ON:
+   * report it here.
+   */
+  private expectSinkFrom(): void {
+    const next = this.LA(1);
+    if (this.RECORDING_PHASE || next.tokenType === Kw.From) return;
+    const atEnd = next.tokenType === EOF;
+    const pos = atEnd ? positionAt(this.source, this.source.length) : tokenPosition(next);
+    const near = atEnd ? 'at end of input' : `at or near "${next.image}"`;
+    throw new EngineError(SqlState.syntaxError, `syntax error ${near} (line ${pos.line}, column ${pos.column}): expected FROM`, pos);
+  }
+
+  /** DROP SINK [IF EXISTS] name [, ...] [CASCADE | RESTRICT] (nothing depends on a sink: CASCADE changes nothing) */
+  protected readonly dropSink = this.RULE('dropSink', (): DropSinkStmt => {
+    const start = this.CONSUME(Kw.Drop);
+    this.CONSUME(Ident);
+    const ifExists = this.SUBRULE(this.ifExists);
+    const names: string[] = [];
+    this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => names.push(identifierName(this.CONSUME2(Ident))) });
+    this.SUBRULE(this.dropBehavior);
+    return { kind: 'dropSink', names, ifExists, ...this.statementInfo(start) };
   });
 
   protected statementInfo(start: IToken): { pos: ReturnType<typeof tokenPosition>; text: string } {

@@ -1,7 +1,7 @@
 // The statement level of the grammar and the concrete parser: a script is
 // statements separated by `;` (empty statements allowed). Each statement node
-// carries its own source text. CREATE TABLE and the index statements live in
-// ddl-parser.ts. One SqlParser instance is built per process
+// carries its own source text. CREATE TABLE, the index and the sink statements
+// live in ddl-parser.ts. One SqlParser instance is built per process
 // (building it analyses the whole grammar) and reused for every parse.
 
 import type { IToken } from 'chevrotain';
@@ -51,6 +51,13 @@ export class SqlParser extends DdlParser {
         IGNORE_AMBIGUITIES: true,
         ALT: () => this.SUBRULE(this.dropIndex),
       },
+      // Gated like the index statements: SINK is no keyword.
+      { GATE: () => this.opensCreateSink(), IGNORE_AMBIGUITIES: true, ALT: () => this.SUBRULE(this.createSink) },
+      {
+        GATE: () => this.LA(1).tokenType === Kw.Drop && this.isWord(2, 'sink'),
+        IGNORE_AMBIGUITIES: true,
+        ALT: () => this.SUBRULE(this.dropSink),
+      },
       { ALT: () => this.SUBRULE(this.createTable) },
       { ALT: () => this.SUBRULE(this.createView) },
       { ALT: () => this.SUBRULE(this.insert) },
@@ -92,6 +99,26 @@ export class SqlParser extends DdlParser {
     const queryStart = this.LA(1);
     const query = this.SUBRULE(this.query);
     const queryText = this.textFrom(queryStart);
+    // EMIT ON UPDATE (the default) | EMIT ON WINDOW CLOSE, after the query as in RisingWave.
+    let emitOnWindowClose = false;
+    this.OPTION4({
+      GATE: () => this.isWord(1, 'emit'),
+      DEF: () => {
+        this.CONSUME2(Ident);
+        this.CONSUME(Kw.On);
+        this.OR([
+          { ALT: () => this.CONSUME(Kw.Update) },
+          {
+            GATE: () => this.isWord(1, 'window'),
+            ALT: () => {
+              this.requireWord(this.CONSUME4(Ident), 'window');
+              this.requireWord(this.CONSUME5(Ident), 'close');
+              emitOnWindowClose = true;
+            },
+          },
+        ]);
+      },
+    });
     return {
       kind: 'createView',
       name,
@@ -101,6 +128,7 @@ export class SqlParser extends DdlParser {
       materialized,
       query,
       queryText,
+      ...(emitOnWindowClose ? { emitOnWindowClose } : {}),
       ...this.statementInfo(start),
     };
   });
@@ -192,7 +220,7 @@ export class SqlParser extends DdlParser {
     return { kind: 'drop', objectKind, materialized, names, ifExists, cascade, ...this.statementInfo(start) };
   });
 
-  /** SHOW TABLES | SHOW [MATERIALIZED] VIEWS | SHOW INDEXES */
+  /** SHOW TABLES | SHOW [MATERIALIZED] VIEWS | SHOW INDEXES | SHOW SINKS */
   private readonly show = this.RULE('show', (): Statement => {
     const start = this.CONSUME(Kw.Show);
     const what = this.OR([
@@ -201,6 +229,11 @@ export class SqlParser extends DdlParser {
         GATE: () => this.isWord(1, 'indexes'),
         IGNORE_AMBIGUITIES: true,
         ALT: () => this.CONSUME(Ident) && ('indexes' as const),
+      },
+      {
+        GATE: () => this.isWord(1, 'sinks'),
+        IGNORE_AMBIGUITIES: true,
+        ALT: () => this.CONSUME2(Ident) && ('sinks' as const),
       },
       {
         ALT: () => {

@@ -14,7 +14,7 @@ import type {
   SelectItem,
 } from './ast.js';
 import { ExprParser } from './expr-parser.js';
-import { Comma, Dot, Ident, Kw, LParen, RParen, Star, identifierName, tokenPosition } from './tokens.js';
+import { Comma, Dot, Ident, Identifier, Kw, LParen, RParen, Star, identifierName, tokenPosition } from './tokens.js';
 
 interface QueryTailParts {
   readonly with: CommonTableExpr[];
@@ -285,9 +285,13 @@ export abstract class QueryParser extends ExprParser {
   /** [AS] name; null when absent. */
   private readonly optionalAlias = this.RULE('optionalAlias', (): string | null => {
     let alias: string | null = null;
-    this.OPTION(() => {
-      this.OPTION2(() => this.CONSUME(Kw.As));
-      alias = identifierName(this.CONSUME(Ident));
+    this.OPTION({
+      // `FROM t EMIT ON ...` ends a view's query: EMIT followed by ON is never an alias.
+      GATE: () => !(this.LA(1).tokenType === Identifier && this.LA(1).image.toLowerCase() === 'emit' && this.LA(2).tokenType === Kw.On),
+      DEF: () => {
+        this.OPTION2(() => this.CONSUME(Kw.As));
+        alias = identifierName(this.CONSUME(Ident));
+      },
     });
     return alias;
   });

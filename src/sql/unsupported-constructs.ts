@@ -23,7 +23,6 @@ const BY_WORD: Readonly<Record<string, string>> = {
   FOREIGN: 'foreign keys',
   CHECK: 'CHECK constraints',
   SOURCE: 'CREATE SOURCE',
-  SINK: 'CREATE SINK',
   SUBSCRIBE: 'SUBSCRIBE',
   COPY: 'COPY',
   ALTER: 'ALTER',

@@ -16,7 +16,7 @@ import { fixed } from '../function-def.js';
 import { result, strictValidity } from '../kernel-util.js';
 import { formatDouble, formatScalar } from '../cast.js';
 import { formatDate } from '../datetime.js';
-import { arrayLength, canonicalNumber, concatJson, compareKeys, elementAt, followPath, jsonKind, jsonText, memberByQuotedKey, parseTextArray, quoteJson } from '../json-value.js';
+import { arrayLength, canonicalJson, canonicalNumber, concatJson, compareKeys, elementAt, followPath, jsonKind, jsonText, memberByQuotedKey, parseTextArray, quoteJson } from '../json-value.js';
 import { containsJson } from '../json-contains.js';
 
 /** A text kernel whose rows may be NULL beyond the inputs' NULLs. */
@@ -120,6 +120,11 @@ function extractPathDef(name: string, asText: boolean): FunctionDef {
       });
     },
   };
+}
+
+/** Row i of `columns` as a jsonb object text, keys in column order as to_jsonb(row) writes them. */
+export function rowToJsonText(names: readonly string[], columns: readonly Column[], i: number): string {
+  return canonicalJson(`{${names.map((n, k) => `${quoteJson(n)}: ${toJsonText(columns[k]!, i)}`).join(', ')}}`);
 }
 
 /** One value of any SQL type as jsonb text (to_jsonb's rules; dates and timestamps in ISO 8601). */

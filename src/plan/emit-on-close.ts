@@ -1,0 +1,97 @@
+// EMIT ON WINDOW CLOSE: which output column of a view says when a row is
+// final. A row of such a view appears once its time range has closed — when
+// the source table's close point (watermark minus allowed lateness) passes it
+// — and never changes after. The binder finds the column by lineage through
+// the plan: an output column that is, unchanged, a TUMBLE/HOP/CUMULATE
+// window_end (final when window_end <= close point), a window_start (final
+// when window_start + size <= close point) or the event-time column of a table
+// with a WATERMARK (final when ts < close point). Every table the view reads
+// must have a WATERMARK, and it reads no views: a change from anywhere else
+// could alter a row already emitted.
+
+import { EngineError, SqlState } from '../common/errors.js';
+import type { SourcePosition } from '../common/errors.js';
+import type { Catalog, TableEntry } from './catalog.js';
+import type { LogicalPlan } from './logical-plan.js';
+import { planInputs } from './logical-plan.js';
+
+export interface CloseColumn {
+  /** The view's output column that decides. */
+  readonly column: number;
+  /** The table whose close point drives the view. */
+  readonly table: string;
+  /** µs added to the column's value before comparing (a window's size, for window_start). */
+  readonly offset: number;
+  /** True: final when value + offset < close point (an event time); false: when <= (a window bound). */
+  readonly strict: boolean;
+}
+
+interface Lineage {
+  readonly table: string;
+  readonly offset: number;
+  readonly strict: boolean;
+}
+
+/** Where output column `col` of `plan` comes from, when it is a time bound carried unchanged. */
+function lineage(plan: LogicalPlan, col: number, catalog: Catalog): Lineage | null {
+  switch (plan.kind) {
+    case 'scan': {
+      const entry = catalog.get(plan.relation);
+      if (entry?.kind !== 'table' || entry.eventTime?.column !== col) return null;
+      return { table: entry.name, offset: 0, strict: true };
+    }
+    case 'timeWindow': {
+      const width = plan.input.columns.length;
+      if (col < width) return lineage(plan.input, col, catalog);
+      // The window's bounds follow its timestamp, whose table closes them.
+      const source = lineage(plan.input, plan.spec.tsColumn, catalog);
+      if (source === null) return null;
+      return { table: source.table, offset: col === width ? plan.spec.size : 0, strict: false };
+    }
+    case 'project': {
+      const e = plan.exprs[col];
+      return e?.kind === 'column' ? lineage(plan.input, e.index, catalog) : null;
+    }
+    case 'filter':
+    case 'topN':
+    case 'assertSingle':
+      return lineage(plan.input, col, catalog);
+    case 'window':
+      return col < plan.input.columns.length ? lineage(plan.input, col, catalog) : null;
+    case 'aggregate': {
+      const key = plan.groupBy[col];
+      return key?.kind === 'column' ? lineage(plan.input, key.index, catalog) : null;
+    }
+    case 'join': {
+      const width = plan.left.columns.length;
+      // An outer join's NULL-extended side carries no time.
+      if (col < width) return plan.joinType === 'right' || plan.joinType === 'full' ? null : lineage(plan.left, col, catalog);
+      return plan.joinType === 'left' || plan.joinType === 'full' ? null : lineage(plan.right, col - width, catalog);
+    }
+    default:
+      return null;
+  }
+}
+
+/** The deciding column of an EMIT ON WINDOW CLOSE view (the first output column with a time lineage). */
+export function closeColumnOf(plan: LogicalPlan, visible: number, catalog: Catalog, pos: SourcePosition): CloseColumn {
+  for (const relation of new Set(planInputs(plan))) {
+    const entry = catalog.get(relation);
+    if (entry?.kind !== 'table' || (entry as TableEntry).eventTime === undefined) {
+      throw new EngineError(
+        SqlState.featureNotSupported,
+        `EMIT ON WINDOW CLOSE needs every relation the view reads to be a table with a WATERMARK; "${relation}" ${entry?.kind === 'view' ? 'is a materialized view' : 'has none'}`,
+        pos,
+      );
+    }
+  }
+  for (let c = 0; c < visible; c++) {
+    const l = lineage(plan, c, catalog);
+    if (l !== null) return { column: c, ...l };
+  }
+  throw new EngineError(
+    SqlState.featureNotSupported,
+    'EMIT ON WINDOW CLOSE needs a column in the view that says when a row is final: window_start or window_end of TUMBLE/HOP/CUMULATE, or the WATERMARK column of the table, selected unchanged (in GROUP BY when the view aggregates)',
+    pos,
+  );
+}
