@@ -58,6 +58,16 @@ export interface SortModeRecord extends RecordBase {
   readonly kind: 'control-sortmode';
   readonly sortMode: SortMode;
 }
+/**
+ * `control clock <timestamp>` (Freshet's extension): sets the engine clock to
+ * the UTC instant and ticks, so views with now() move to it (engine.tick()).
+ */
+export interface ClockRecord extends RecordBase {
+  readonly kind: 'control-clock';
+  /** Milliseconds since the epoch. */
+  readonly at: number;
+}
+
 
 /** A directive the runner does not execute (`include`, `sleep`, `system`, ...). */
 export interface UnsupportedRecord extends RecordBase {
@@ -74,6 +84,7 @@ export type SltRecord =
   | HashThresholdRecord
   | HaltRecord
   | SortModeRecord
+  | ClockRecord
   | UnsupportedRecord;
 
 export class SltParseError extends Error {
@@ -251,6 +262,11 @@ export function parseSlt(text: string, file = '<input>'): SltRecord[] {
         const mode = words[2];
         if (words[1] === 'sortmode' && mode !== undefined && sortModes.includes(mode)) {
           records.push({ ...base, kind: 'control-sortmode', sortMode: mode as SortMode });
+        } else if (words[1] === 'clock') {
+          const text = words.slice(2).join(' ');
+          const at = Date.parse(`${text.replace(' ', 'T')}Z`);
+          if (!Number.isFinite(at)) throw new SltParseError(file, lineNo, `control clock needs a UTC timestamp like 2024-01-01 10:00:00, got '${text}'`);
+          records.push({ ...base, kind: 'control-clock', at });
         } else {
           records.push({ ...base, kind: 'unsupported', directive: trimmed, countAsSkipped: false });
         }

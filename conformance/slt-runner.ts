@@ -15,6 +15,22 @@ import { planViewChecks, type ViewCheck } from './view-mode.js';
 export interface SqlTarget {
   sqlAll(sql: string): Promise<QueryResult[]>;
   close?(): Promise<void>;
+  /** `control clock`: moves the target's clock to `ms` and lets time-driven views catch up. */
+  setClock?(ms: number): Promise<void>;
+}
+
+/** A fresh engine whose clock `control clock` records move (it starts at the real time). */
+export function clockedEngine(): SqlTarget {
+  let now = Date.now();
+  const engine = new Engine({ clock: () => now });
+  return {
+    sqlAll: (sql) => engine.sqlAll(sql),
+    close: () => engine.close(),
+    async setClock(ms) {
+      now = ms;
+      await engine.tick();
+    },
+  };
 }
 
 export interface RunOptions {
@@ -163,7 +179,7 @@ export async function runSltText(text: string, file: string, options: RunOptions
     records,
     renderings: renderingsFor[dialect],
     names: options.engineNames ?? defaultEngineNames,
-    createEngine: options.createEngine ?? ((): SqlTarget => new Engine()),
+    createEngine: options.createEngine ?? clockedEngine,
   };
   const trace: RecordTrace[] = records.map(() => ({ executed: false }));
   const oneShot = await runOneShot(ctx, options.matchErrorMessages ?? true, trace);
@@ -206,6 +222,9 @@ async function runOneShot(ctx: FileContext, matchMessages: boolean, trace: Recor
           break records;
         case 'control-sortmode':
           defaultSort = record.sortMode;
+          break;
+        case 'control-clock':
+          await engine.setClock?.(record.at);
           break;
         case 'unsupported':
           if (record.countAsSkipped) outcomes.push({ line: record.line, status: 'skipped', sql: record.directive });
@@ -381,6 +400,9 @@ async function runViewMode(ctx: FileContext, trace: readonly RecordTrace[]): Pro
       switch (record.kind) {
         case 'control-sortmode':
           defaultSort = record.sortMode;
+          break;
+        case 'control-clock':
+          await engine.setClock?.(record.at);
           break;
         case 'statement': {
           const res = await execute(engine, record.sql);

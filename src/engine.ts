@@ -5,6 +5,8 @@
 // commit is atomic with respect to every reader; the async API leaves room
 // for durable commits (WAL fsync) later.
 
+import { returningResult } from './engine/returning.js';
+import { circuitState } from './dataflow/circuit.js';
 import { EventTime, QUARANTINE_TABLE, SYSTEM_TABLES, WATERMARKS_TABLE, addEmitOnClose, checkAppendOnly, planEventTime } from './engine/event-time.js';
 import type { Table as ArrowTable } from 'apache-arrow';
 import { assert } from './common/assert.js';
@@ -20,6 +22,9 @@ import { createIndex, dropIndex, planTableConstraints, registerTableConstraints,
 import { commandResult, rowsResult, valuesResult } from './engine/format-result.js';
 import { arrowToColumns, objectsToColumns } from './engine/ingest-values.js';
 import { lowerPlan, uniqueKeyColumns } from './engine/lower-plan.js';
+import type { CleanupPlan } from './engine/lower-plan.js';
+import { deriveStateBounds } from './plan/state-bounds.js';
+import type { LogicalPlan } from './plan/logical-plan.js';
 import { SINGLE_ROW, runOneShot } from './engine/one-shot.js';
 import { bindQuery } from './plan/bind-query.js';
 import { Catalog } from './plan/catalog.js';
@@ -146,6 +151,20 @@ export class Engine {
     return this.insertColumns(entry, widenToTable(entry, targets, columns, data.numRows));
   }
 
+  /**
+   * The operator state each view holds now (entries: rows, groups or values,
+   * as each operator counts them), for monitoring and benchmarks. EXPLAIN
+   * VIEW shows the same per operator with its cost.
+   */
+  stateSizes(view?: string): { readonly view: string; readonly operator: string; readonly entries: number }[] {
+    const names = view === undefined ? this.catalog.views().map((v) => v.name) : [view];
+    return names.flatMap((name) => {
+      const node = this.scheduler.node(name);
+      if (node === undefined) throw new EngineError(SqlState.undefinedTable, `materialized view "${name}" does not exist`);
+      return circuitState(node.circuit).map((s) => ({ view: name, ...s }));
+    });
+  }
+
   /** Stops sink delivery: requests in flight are awaited; changes still queued stay in memory, unsent. */
   async close(): Promise<void> {
     await this.sinkManager.close();
@@ -206,21 +225,25 @@ export class Engine {
           const out = runOneShot(plan, (r) => this.snapshot(r));
           return { columns: out.columns, types: plan.root.columns.slice(0, plan.visibleColumns).map((c) => c.type), rows: out.rows };
         });
-        this.commit(entry.name, store, delta);
-        return commandResult('INSERT', rowCount);
+        const written = this.commit(entry.name, store, delta);
+        if (stmt.returning !== undefined) return returningResult('INSERT', entry, written, 1, stmt.returning, params);
+        // Late rows a watermarked table quarantined were not inserted.
+        return commandResult('INSERT', written === delta ? rowCount : positiveRows(written));
       }
       case 'delete': {
         const entry = this.requireTable(stmt.table, 'delete from');
         const store = this.tables.get(entry.name)!;
         const { delta, rowCount } = deleteDelta(entry, store, stmt, params);
-        this.commit(entry.name, store, delta);
+        const written = this.commit(entry.name, store, delta);
+        if (stmt.returning !== undefined) return returningResult('DELETE', entry, written, -1, stmt.returning, params);
         return commandResult('DELETE', rowCount);
       }
       case 'update': {
         const entry = this.requireTable(stmt.table, 'update');
         const store = this.tables.get(entry.name)!;
         const { delta, rowCount } = updateDelta(entry, store, stmt, params);
-        this.commit(entry.name, store, delta);
+        const written = this.commit(entry.name, store, delta);
+        if (stmt.returning !== undefined) return returningResult('UPDATE', entry, written, 1, stmt.returning, params);
         return commandResult('UPDATE', rowCount);
       }
       case 'drop':
@@ -244,7 +267,8 @@ export class Engine {
    * nothing. A table with event time first sorts out late rows (quarantined,
    * in the same commit) and moves its watermark (engine/event-time.ts).
    */
-  private commit(table: string, store: TableStore, delta: ZBatch): void {
+  /** Returns the delta the table took (a watermarked table's late inserts are not in it). */
+  private commit(table: string, store: TableStore, delta: ZBatch): ZBatch {
     const entry = this.catalog.get(table);
     let changes: [string, ZBatch][] = [[table, delta]];
     let undoEventTime = (): void => {};
@@ -257,6 +281,7 @@ export class Engine {
       undoEventTime = admitted.undo;
     }
     this.commitChanges(changes, undoEventTime);
+    return changes[0]![1];
   }
 
   /** Applies deltas to several tables and propagates them as one commit; undoes all of it on failure. */
@@ -383,7 +408,7 @@ export class Engine {
       }
       seen.add(c.name);
     }
-    const circuit = lowerPlan(plan.root);
+    const circuit = lowerPlan(plan.root, this.cleanupPlan(plan.root));
     if (stmt.emitOnWindowClose === true) addEmitOnClose(circuit, plan, this.catalog, this.eventTime, stmt.pos);
     const sink = new MaterializedRows(columns.map((c) => c.type), uniqueKeyColumns(plan.root, plan.visibleColumns));
     // Backfill: the current contents of the inputs flow through as one delta.
@@ -398,6 +423,17 @@ export class Engine {
     this.catalog.add(entry);
     this.scheduler.add({ name: stmt.name, circuit, relations: circuit.relations(), sink });
     return commandResult('CREATE MATERIALIZED VIEW');
+  }
+
+  /** A view's state cleanup: the bounds derived from watermarks, driven by the tables' close points. */
+  private cleanupPlan(root: LogicalPlan): CleanupPlan {
+    return {
+      bounds: deriveStateBounds(root, this.catalog),
+      closePoint: (table) => {
+        const entry = this.catalog.get(table) as TableEntry;
+        return () => this.eventTime.closePoint(entry);
+      },
+    };
   }
 
   private sinkContext(): Parameters<typeof createSink>[0] {
@@ -475,10 +511,17 @@ export class Engine {
       const plan = bindQuery(query, { catalog: this.catalog, params, forView });
       lines = explainLines({
         plan,
-        circuit: lowerPlan(plan.root),
+        circuit: forView ? lowerPlan(plan.root, this.cleanupPlan(plan.root)) : lowerPlan(plan.root),
         ...(target.kind === 'createView' ? { view: { name: target.name, distinctRows: 0 } } : {}),
       });
     }
     return valuesResult('EXPLAIN', [{ name: 'QUERY PLAN', type: 'text' }], lines.map((l) => [l]));
   }
+}
+
+/** Rows a delta adds (its positive weights). */
+function positiveRows(delta: ZBatch): number {
+  let n = 0;
+  for (let i = 0; i < delta.length; i++) if (delta.weights[i]! > 0) n += delta.weights[i]!;
+  return n;
 }

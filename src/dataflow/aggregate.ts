@@ -5,7 +5,11 @@
 // plus the changed groups, never to the group's size or the history.
 // Invariant: a group is present in the output iff its row count is > 0; a
 // global aggregate (no GROUP BY) has exactly one group, always present.
+// With a GroupCleanup (derived by plan/state-bounds.ts), the state of groups
+// whose time has closed is dropped (their output row stays downstream); a
+// change that reaches such a group fails loudly instead of starting afresh.
 
+import { EngineError, SqlState } from '../common/errors.js';
 import { isStringBacked } from '../common/sql-type.js';
 import type { SqlType } from '../common/sql-type.js';
 import { assert } from '../common/assert.js';
@@ -16,6 +20,7 @@ import { KeyedRows } from '../columnar/keyed-rows.js';
 import type { ZBatch } from '../columnar/z-batch.js';
 import { emptyBatch } from '../columnar/z-batch.js';
 import type { Kernel } from '../expr/compile-expr.js';
+import { formatTimestamp } from '../expr/datetime.js';
 import { BatchInput } from '../expr/eval-input.js';
 import type { AggregateFunction, AggregateReader, GroupAccumulator, GroupState } from './accumulators.js';
 import { ExtremeReader, ExtremeState, createAccumulator } from './accumulators.js';
@@ -31,6 +36,21 @@ import { DecimalExtremeReader, DecimalExtremeState } from './decimal-extreme.js'
 import { DecimalSumAccumulator } from './decimal-sum-accumulator.js';
 import { IntervalSumAccumulator } from './interval-sum-accumulator.js';
 import type { Operator, OperatorInfo } from './operator.js';
+import { ExpiryHeap } from './expiry-heap.js';
+
+/**
+ * When a group's state may go: its key column `column` holds a time (µs), and
+ * a group is closed once `value + offset <= closePoint()` (`<` when strict).
+ * The planner promises that no change ever reaches a closed group (the table
+ * refuses changes to closed time), so dropping its state loses nothing.
+ */
+export interface GroupCleanup {
+  readonly column: number;
+  readonly offset: number;
+  readonly strict: boolean;
+  /** The driving table's close point (watermark minus allowed lateness), µs. */
+  readonly closePoint: () => number;
+}
 
 export interface AggregateCall {
   readonly fn: AggregateFunction;
@@ -155,6 +175,11 @@ export class AggregateOperator implements Operator {
   /** Per slot: the step number that last touched it (dedupes touched groups without a Set). */
   private touchedAt = new Int32Array(64);
   private stepNumber = 0;
+  /** Groups by the time in the cleanup column (only with a cleanup). */
+  private readonly expiry = new ExpiryHeap();
+  /** The close point at the last eviction: groups at or before it may be gone. */
+  private horizon = -Infinity;
+  private cleanup: GroupCleanup | null = null;
 
   constructor(
     private readonly keyKernels: readonly Kernel[],
@@ -225,6 +250,13 @@ export class AggregateOperator implements Operator {
     this.global = keyKernels.length === 0;
   }
 
+  /** Turns on state cleanup (for a view); only before the first step. */
+  enableCleanup(cleanup: GroupCleanup): void {
+    assert(!this.initialized && this.groups.size === 0, 'state cleanup is set before the first step');
+    assert(cleanup.column < this.keyKernels.length, 'the cleanup column is a group key');
+    this.cleanup = cleanup;
+  }
+
   step(input: ZBatch): ZBatch {
     const firstGlobalStep = this.global && !this.initialized;
     if (input.length === 0 && !firstGlobalStep) return emptyBatch(this.outputTypes);
@@ -236,6 +268,7 @@ export class AggregateOperator implements Operator {
     const args: (Column | null)[] = this.calls.map((c) => (c.arg === null ? null : c.arg(source)));
     const filters: (Column | null)[] = this.calls.map((c) => (c.filter === undefined ? null : c.filter(source)));
     const orderKeys: (Column | null)[] = this.calls.map((c) => (c.orderKey === undefined ? null : c.orderKey(source)));
+    if (this.cleanup !== null) this.refuseClosedGroups(keys[this.cleanup.column]!, input.weights, n);
     this.initialized = true;
 
     // 2. Find (or create) each row's group; list the groups touched, once each.
@@ -306,6 +339,7 @@ export class AggregateOperator implements Operator {
       if (oldPresent[j] === 1) retractAt.push(j);
       if (nowPresent) insertAt.push(j);
     }
+    if (this.cleanup !== null) this.trackNewGroups(touchedSlots, oldPresent);
     const retract = Int32Array.from(retractAt);
     const insert = Int32Array.from(insertAt);
     const keySlots = new Int32Array(retract.length + insert.length);
@@ -329,6 +363,79 @@ export class AggregateOperator implements Operator {
     for (const { state } of this.states) state.remap(remap, this.groups.size);
     this.touchedAt = new Int32Array(Math.max(64, this.groups.size));
     this.stepNumber = 0;
+    if (this.cleanup !== null) {
+      // Slots were renumbered: the heap is rebuilt from the live groups.
+      this.expiry.clear();
+      const live = this.groups.liveSlots();
+      this.trackNewGroups(live, new Uint8Array(live.length));
+    }
+  }
+
+  /** Throws (before any state changes) when a row with a non-zero weight belongs to a group already dropped. */
+  private refuseClosedGroups(times: Column, weights: Int32Array, n: number): void {
+    if (this.horizon === -Infinity) return;
+    const { offset, strict } = this.cleanup!;
+    const values = times.values as Float64Array;
+    for (let i = 0; i < n; i++) {
+      if (weights[i] === 0 || !isValid(times.validity, i)) continue;
+      const t = values[i]! + offset;
+      if (strict ? t < this.horizon : t <= this.horizon) {
+        throw new EngineError(
+          SqlState.internalError,
+          `state cleanup: a change reached the group with ${this.keyLabels[this.cleanup!.column]} = ${formatTimestamp(values[i]!)}, whose state was dropped when the close point passed ${formatTimestamp(this.horizon)}; this is a bug in Freshet's state-bound derivation`,
+        );
+      }
+    }
+  }
+
+  /** Adds to the expiry heap the touched groups that just became present. */
+  private trackNewGroups(slots: Int32Array, wasPresent: Uint8Array): void {
+    const col = this.groups.columns[this.cleanup!.column]!;
+    const values = col.values as Float64Array;
+    const counts = this.groups.counts;
+    for (let j = 0; j < slots.length; j++) {
+      const s = slots[j]!;
+      if (wasPresent[j] === 1 || counts[s] === 0 || col.isNull(s)) continue;
+      this.expiry.push(values[s]!, s);
+    }
+  }
+
+  /**
+   * Drops the state of every group whose time the close point has passed (the
+   * circuit calls this after each step). Returns how to put it back, for a
+   * commit that fails later; null when nothing was dropped.
+   */
+  evictClosed(): (() => void) | null {
+    const cleanup = this.cleanup;
+    if (cleanup === null) return null;
+    const close = cleanup.closePoint();
+    if (close <= this.horizon) return null;
+    const { offset, strict } = cleanup;
+    const col = this.groups.columns[cleanup.column]!;
+    const values = col.values as Float64Array;
+    const counts = this.groups.counts;
+    const horizon = this.horizon;
+    const popped: number[] = [];
+    const evicted: number[] = [];
+    const heap = this.expiry;
+    while (heap.length > 0) {
+      const t = heap.minTime();
+      if (strict ? !(t + offset < close) : !(t + offset <= close)) break;
+      const s = heap.minSlot();
+      heap.pop();
+      popped.push(t, s);
+      // Stale when the group emptied (and maybe came back with another entry).
+      if (counts[s] === 0 || values[s] !== t || col.isNull(s)) continue;
+      evicted.push(s, counts[s]!);
+      // The group goes dead: compaction reclaims its accumulators' state.
+      this.groups.addCount(s, -counts[s]!);
+    }
+    this.horizon = close;
+    return () => {
+      for (let j = 0; j < evicted.length; j += 2) this.groups.addCount(evicted[j]!, evicted[j + 1]!);
+      for (let j = 0; j < popped.length; j += 2) heap.push(popped[j]!, popped[j + 1]!);
+      this.horizon = horizon;
+    };
   }
 
   describe(): OperatorInfo {

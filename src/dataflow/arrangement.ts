@@ -7,11 +7,15 @@
 // compared with `=`) are stored but not chained: an outer join still needs
 // them. `match` holds, per row, the total weight of the other side's rows it
 // joins with; outer joins keep it to know when a row's null-extended twin
-// appears or goes.
+// appears or goes. With an expiry column (state cleanup of interval joins),
+// rows are also kept in a heap by that column's time so `expire` can drop the
+// rows whose time has passed a limit without scanning the others.
 
 import type { SqlType } from '../common/sql-type.js';
 import type { Column } from '../columnar/column.js';
+import type { ZBatch } from '../columnar/z-batch.js';
 import { KeyedRows } from '../columnar/keyed-rows.js';
+import { ExpiryHeap } from './expiry-heap.js';
 
 /** Per-row key slots of a batch's join keys; -1 where a key cannot match. */
 export type KeySlots = Int32Array;
@@ -38,9 +42,13 @@ export class Arrangement {
   /** Per row slot: the weight of the other side's rows it joins with. */
   match: Int32Array = new Int32Array(64);
 
+  private readonly expiry = new ExpiryHeap();
+
   constructor(
     types: readonly SqlType[],
     keyTypes: readonly SqlType[],
+    /** A timestamp column whose rows `expire` may drop; null for none. */
+    private readonly expiryColumn: number | null = null,
   ) {
     this.rows = new KeyedRows(types, types.map((_, i) => i));
     this.keys = new KeyedRows(keyTypes, keyTypes.map((_, i) => i));
@@ -105,6 +113,10 @@ export class Arrangement {
    */
   attach(rowSlot: number, keyColumns: readonly Column[], keyHashes: Int32Array, row: number, matchable: boolean, match: number): void {
     this.match[rowSlot] = match;
+    if (this.expiryColumn !== null) {
+      const col = this.rows.columns[this.expiryColumn]!;
+      if (!col.isNull(rowSlot)) this.expiry.push((col.values as Float64Array)[rowSlot]!, rowSlot);
+    }
     if (!matchable) {
       this.keyOf[rowSlot] = -1;
       return;
@@ -143,5 +155,33 @@ export class Arrangement {
     this.rows.release(dead);
     this.keys.release(deadKeys);
     for (const s of dead) this.keyOf[s] = -2;
+  }
+
+  /**
+   * Drops every row whose expiry-column time is below `limit`; returns them
+   * with their counts as weights (to put back if the commit fails), or null
+   * when none went. Heap entries of freed or reused slots are skipped.
+   */
+  expire(limit: number): ZBatch | null {
+    const col = this.rows.columns[this.expiryColumn!]!;
+    const values = col.values as Float64Array;
+    const counts = this.rows.counts;
+    const heap = this.expiry;
+    const slots: number[] = [];
+    const counted: number[] = [];
+    while (heap.length > 0 && heap.minTime() < limit) {
+      const s = heap.minSlot();
+      heap.pop();
+      // Zeroing the count at once also skips a second entry for the same slot.
+      if (counts[s] === 0 || this.keyOf[s]! < -1 || col.isNull(s) || !(values[s]! < limit)) continue;
+      slots.push(s);
+      counted.push(counts[s]!);
+      this.rows.addCount(s, -counts[s]!);
+    }
+    if (slots.length === 0) return null;
+    const rows = Int32Array.from(slots);
+    const columns = this.rows.gather(rows);
+    this.releaseDead(rows, rows.length);
+    return { columns, weights: Int32Array.from(counted), length: rows.length };
   }
 }

@@ -16,11 +16,22 @@ import type { FixpointOperator } from './fixpoint.js';
 import type { BinaryOperator, Operator } from './operator.js';
 import type { TemporalFilterOperator } from './temporal-filter.js';
 
+/**
+ * A stateful node's state cleanup (derived by plan/state-bounds.ts for views):
+ * `text` says for EXPLAIN which state is dropped when, or why none can be;
+ * `evict`, run after each step of the node, drops state no future change can
+ * reach and returns how to put it back (null: nothing dropped).
+ */
+export interface NodeCleanup {
+  readonly text: string;
+  readonly evict?: () => (() => void) | null;
+}
+
 export type CircuitNode =
   /** A relation's delta; relation null is the single FROM-less row. */
   | { readonly kind: 'source'; readonly relation: string | null; readonly types: readonly SqlType[] }
-  | { readonly kind: 'unary'; readonly op: Operator; readonly input: number }
-  | { readonly kind: 'binary'; readonly op: BinaryOperator; readonly left: number; readonly right: number }
+  | { readonly kind: 'unary'; readonly op: Operator; readonly input: number; readonly cleanup?: NodeCleanup }
+  | { readonly kind: 'binary'; readonly op: BinaryOperator; readonly left: number; readonly right: number; readonly cleanup?: NodeCleanup }
   /** UNION ALL: the inputs' deltas concatenated (linear, no state). */
   | { readonly kind: 'union'; readonly inputs: readonly number[]; readonly types: readonly SqlType[] }
   /** A WITH RECURSIVE relation: reads relations itself (fixpoint.ts). */
@@ -51,6 +62,24 @@ export function undoStep(entry: UndoEntry): void {
       entry.undo();
       return;
   }
+}
+
+/** The state each stateful node of a circuit holds now: its operator's name and entries (rows, groups). */
+export function circuitState(circuit: Circuit): { readonly operator: string; readonly entries: number }[] {
+  const out: { operator: string; entries: number }[] = [];
+  for (const node of circuit.nodes) {
+    if (node.kind === 'source' || node.kind === 'union') continue;
+    const info = node.op.describe();
+    if (info.state === 'none') continue;
+    out.push({ operator: info.name, entries: node.op.stateSize() });
+  }
+  return out;
+}
+
+/** Runs a node's state cleanup after its step; the undo goes after the step's in the log, so a rollback restores the state before replaying the step negated. */
+function evictAfterStep(cleanup: NodeCleanup | undefined, log: { push(entry: UndoEntry): unknown } | undefined): void {
+  const undo = cleanup?.evict?.() ?? null;
+  if (undo !== null) log?.push({ kind: 'custom', undo });
 }
 
 export function nodeTypes(node: CircuitNode): readonly SqlType[] {
@@ -119,6 +148,7 @@ export class Circuit {
           if (d === null) break;
           out[i] = node.op.step(d);
           log?.push({ kind: 'unary', op: node.op, input: d });
+          evictAfterStep(node.cleanup, log);
           break;
         }
         case 'binary': {
@@ -129,6 +159,7 @@ export class Circuit {
           const right = r ?? emptyBatch(nodeTypes(this.nodes[node.right]!));
           out[i] = node.op.stepBinary(left, right);
           log?.push({ kind: 'binary', op: node.op, left, right });
+          evictAfterStep(node.cleanup, log);
           break;
         }
         case 'temporal': {

@@ -12,6 +12,9 @@
 // state changes (the Operator contract: fail before mutating).
 // Cost: O(changed rows + output pairs) per step, plus the rows whose match
 // status flips; state: both inputs' distinct rows with counts.
+// An inner interval join may carry a RowExpiry per side (derived by
+// plan/state-bounds.ts): rows that no future row of the other side can match
+// are dropped after each step, so the state stays bounded by the watermarks.
 
 import { assert } from '../common/assert.js';
 import type { SqlType } from '../common/sql-type.js';
@@ -23,10 +26,27 @@ import { concatBatches, emptyBatch, gatherBatch } from '../columnar/z-batch.js';
 import { KeyedRows } from '../columnar/keyed-rows.js';
 import type { Kernel } from '../expr/compile-expr.js';
 import { BatchInput } from '../expr/eval-input.js';
+import { EngineError, SqlState } from '../common/errors.js';
+import { formatTimestamp } from '../expr/datetime.js';
 import { Arrangement } from './arrangement.js';
 import type { BinaryOperator, OperatorInfo } from './operator.js';
 
 export type JoinKind = 'inner' | 'left' | 'right' | 'full';
+
+/**
+ * When one side's rows may go: a row is dropped once `value + slack <
+ * closePoint()`, `value` being its `column` (a timestamp). The planner
+ * promises that every future row of the other side has `otherColumn >=
+ * closePoint() - otherOffset` (its table refuses changes to closed time) and
+ * chose `slack` so that such a row can no longer satisfy the join condition.
+ */
+export interface RowExpiry {
+  readonly column: number;
+  readonly slack: number;
+  readonly closePoint: () => number;
+  readonly otherColumn: number;
+  readonly otherOffset: number;
+}
 
 export interface JoinSpec {
   readonly kind: JoinKind;
@@ -42,6 +62,9 @@ export interface JoinSpec {
   readonly residual: Kernel | null;
   /** EXPLAIN text, e.g. 'LEFT JOIN on a.k = b.k'. */
   readonly detail: string;
+  /** State cleanup of an inner interval join, per side. */
+  readonly leftExpiry?: RowExpiry;
+  readonly rightExpiry?: RowExpiry;
 }
 
 /** One side's delta with its evaluated join keys. */
@@ -83,18 +106,24 @@ export class JoinOperator implements BinaryOperator {
   private readonly right: Arrangement;
   private readonly leftOuter: boolean;
   private readonly rightOuter: boolean;
+  /** Per side: the close point at its last eviction (rows before it may be gone). */
+  private leftHorizon = -Infinity;
+  private rightHorizon = -Infinity;
 
   constructor(private readonly spec: JoinSpec) {
     assert(spec.leftKeys.length === spec.rightKeys.length && spec.leftKeys.length === spec.keyTypes.length, 'join key arity mismatch');
     this.outputTypes = [...spec.leftTypes, ...spec.rightTypes];
-    this.left = new Arrangement(spec.leftTypes, spec.keyTypes);
-    this.right = new Arrangement(spec.rightTypes, spec.keyTypes);
+    assert(spec.kind === 'inner' || (spec.leftExpiry === undefined && spec.rightExpiry === undefined), 'only inner joins drop rows by time');
+    this.left = new Arrangement(spec.leftTypes, spec.keyTypes, spec.leftExpiry?.column ?? null);
+    this.right = new Arrangement(spec.rightTypes, spec.keyTypes, spec.rightExpiry?.column ?? null);
     this.leftOuter = spec.kind === 'left' || spec.kind === 'full';
     this.rightOuter = spec.kind === 'right' || spec.kind === 'full';
   }
 
   stepBinary(leftDelta: ZBatch, rightDelta: ZBatch): ZBatch {
     if (leftDelta.length === 0 && rightDelta.length === 0) return emptyBatch(this.outputTypes);
+    if (this.spec.leftExpiry !== undefined) refuseExpired(this.spec.leftExpiry, this.leftHorizon, rightDelta, 'right');
+    if (this.spec.rightExpiry !== undefined) refuseExpired(this.spec.rightExpiry, this.rightHorizon, leftDelta, 'left');
     const dl = this.side(leftDelta, this.spec.leftKeys);
     const dr = this.side(rightDelta, this.spec.rightKeys);
     const L = this.left;
@@ -256,6 +285,41 @@ export class JoinOperator implements BinaryOperator {
     return { columns, weights: weights.subarray(0, n), length: n };
   }
 
+  /**
+   * Drops the rows no future row of the other side can match (the circuit
+   * calls this after each step). Returns how to put them back, for a commit
+   * that fails later; null when nothing changed.
+   */
+  evictClosed(): (() => void) | null {
+    const { leftExpiry, rightExpiry } = this.spec;
+    const horizons = [this.leftHorizon, this.rightHorizon] as const;
+    let evictedLeft: ZBatch | null = null;
+    let evictedRight: ZBatch | null = null;
+    let moved = false;
+    if (leftExpiry !== undefined) {
+      const close = leftExpiry.closePoint();
+      if (close > this.leftHorizon) {
+        evictedLeft = this.left.expire(close - leftExpiry.slack);
+        this.leftHorizon = close;
+        moved = true;
+      }
+    }
+    if (rightExpiry !== undefined) {
+      const close = rightExpiry.closePoint();
+      if (close > this.rightHorizon) {
+        evictedRight = this.right.expire(close - rightExpiry.slack);
+        this.rightHorizon = close;
+        moved = true;
+      }
+    }
+    if (!moved) return null;
+    return () => {
+      [this.leftHorizon, this.rightHorizon] = horizons;
+      if (evictedLeft !== null) this.applyInner(this.left, this.side(evictedLeft, this.spec.leftKeys));
+      if (evictedRight !== null) this.applyInner(this.right, this.side(evictedRight, this.spec.rightKeys));
+    };
+  }
+
   describe(): OperatorInfo {
     const outer = this.leftOuter || this.rightOuter;
     return {
@@ -316,6 +380,25 @@ function deltaPairs(dl: SideDelta, dr: SideDelta, out: Pairs): void {
     if (k < 0 || dl.matchable[i] === 0) continue;
     const w = dl.batch.weights[i]!;
     for (let j = head[k]!; j >= 0; j = next[j]!) out.push(i, j, w * dr.batch.weights[j]!);
+  }
+}
+
+/**
+ * Throws (before any state changes) when a delta row of one side has a time
+ * before what the other side's eviction relied on: the rows it would have
+ * matched may be gone. The planner's derivation makes this impossible.
+ */
+function refuseExpired(expiry: RowExpiry, horizon: number, delta: ZBatch, which: 'left' | 'right'): void {
+  if (horizon === -Infinity) return;
+  const col = delta.columns[expiry.otherColumn]!;
+  const values = col.values as Float64Array;
+  const floor = horizon - expiry.otherOffset;
+  for (let i = 0; i < delta.length; i++) {
+    if (delta.weights[i] === 0 || !isValid(col.validity, i) || values[i]! >= floor) continue;
+    throw new EngineError(
+      SqlState.internalError,
+      `state cleanup: a ${which} join input row at ${formatTimestamp(values[i]!)} arrived after rows it could match were dropped (the close point had passed ${formatTimestamp(horizon)}); this is a bug in Freshet's state-bound derivation`,
+    );
   }
 }
 

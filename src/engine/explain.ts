@@ -20,6 +20,9 @@ function planLines(plan: LogicalPlan, depth: number, out: string[]): void {
     case 'timeWindow':
       out.push(`${pad}TimeWindow ${plan.label}`);
       return planLines(plan.input, depth + 1, out);
+    case 'sessionWindow':
+      out.push(`${pad}SessionWindow ${plan.label}`);
+      return planLines(plan.input, depth + 1, out);
     case 'temporalFilter':
       out.push(`${pad}TemporalFilter ${plan.label}`);
       return planLines(plan.input, depth + 1, out);
@@ -101,6 +104,8 @@ export function explainLines(target: ExplainTarget): string[] {
         const inputs = node.kind === 'unary' || node.kind === 'temporal' ? from([node.input]) : node.kind === 'binary' ? from([node.left, node.right]) : ` (reads ${node.op.relations().join(', ')} itself)`;
         out.push(`  ${n}. ${info.name} ${info.detail}${inputs}`);
         out.push(`       state: ${info.state}${info.state === 'none' ? '' : ` (${node.op.stateSize()} entries now)`}; work: ${info.cost}`);
+        // A view's derived state cleanup (plan/state-bounds.ts), or why there is none.
+        if ((node.kind === 'unary' || node.kind === 'binary') && node.cleanup !== undefined) out.push(`       cleanup: ${node.cleanup.text}`);
       }
     }
   });

@@ -110,6 +110,25 @@ function arrowColumn(vector: Vector, name: string): Column {
     }
     case Type.Float:
       return finish('double', Float64Array.from(vector.toArray() as ArrayLike<number>));
+    case Type.Timestamp: {
+      // Arrow keeps int64 counts of its unit; Freshet keeps µs in doubles (sql-type.ts).
+      const { unit, timezone } = vector.type as unknown as { unit: number; timezone: string | null };
+      const perMicro = [1e-6, 1e-3, 1, 1e3][unit]!; // SECOND, MILLISECOND, MICROSECOND, NANOSECOND
+      const out = new Float64Array(n);
+      let at = 0;
+      for (const chunk of vector.data) {
+        const raw = chunk.values as BigInt64Array | Int32Array;
+        // Read the 64-bit counts without a BigInt per row: low and high 32-bit halves.
+        const words = new Int32Array(raw.buffer, raw.byteOffset, chunk.length * 2 + chunk.offset * 2);
+        for (let i = 0; i < chunk.length; i++) {
+          const j = (chunk.offset + i) * 2;
+          const count = words[j + 1]! * 4294967296 + (words[j]! >>> 0);
+          out[at + i] = perMicro === 1 ? count : perMicro < 1 ? count / perMicro : Math.floor(count / perMicro);
+        }
+        at += chunk.length;
+      }
+      return finish(timezone === null || timezone === undefined ? 'timestamp' : 'timestamptz', out);
+    }
     case Type.Bool: {
       const out = new Uint8Array(n);
       let at = 0;
@@ -144,7 +163,7 @@ function arrowColumn(vector: Vector, name: string): Column {
     default:
       break;
   }
-  throw new EngineError(SqlState.featureNotSupported, `arrow column "${name}" has type ${String(vector.type)}, which insertArrow does not read yet (use Int, Float, Bool, Utf8 or a Utf8 dictionary)`);
+  throw new EngineError(SqlState.featureNotSupported, `arrow column "${name}" has type ${String(vector.type)}, which insertArrow does not read yet (use Int, Float, Bool, Utf8, a Utf8 dictionary or Timestamp)`);
 }
 
 /** The strings of a Utf8 vector, decoded from its offsets and bytes. */

@@ -3,6 +3,7 @@
 // snapshot), so both share one semantics.
 
 import { TimeWindowExpandOperator } from '../dataflow/time-window-expand.js';
+import { SessionWindowOperator } from '../dataflow/session-window.js';
 import { compileExpr } from '../expr/compile-expr.js';
 import { Circuit } from '../dataflow/circuit.js';
 import { FilterOperator } from '../dataflow/filter.js';
@@ -16,11 +17,26 @@ import { WindowOperator } from '../dataflow/window.js';
 import { FixpointOperator } from '../dataflow/fixpoint.js';
 import type { LogicalPlan } from '../plan/logical-plan.js';
 import { lowerAggregate } from './lower-aggregate.js';
+import { AggregateOperator } from '../dataflow/aggregate.js';
+import type { NodeCleanup } from '../dataflow/circuit.js';
+import type { RowExpiry } from '../dataflow/join.js';
+import type { SideExpiry, StateBound } from '../plan/state-bounds.js';
 
-export function lowerPlan(plan: LogicalPlan): Circuit {
+/** A view's state cleanup (plan/state-bounds.ts): each stateful node's bound and the tables' close points. */
+export interface CleanupPlan {
+  readonly bounds: ReadonlyMap<LogicalPlan, StateBound>;
+  /** A table's current close point (watermark minus allowed lateness), µs. */
+  readonly closePoint: (table: string) => () => number;
+}
+
+export function lowerPlan(plan: LogicalPlan, cleanup?: CleanupPlan): Circuit {
   const circuit = new Circuit();
-  lowerInto(circuit, plan, new Map(), new Map());
+  lowerInto(circuit, plan, new Map(), new Map(), cleanup);
   return circuit;
+}
+
+function rowExpiry(e: SideExpiry | null, cleanup: CleanupPlan): RowExpiry | undefined {
+  return e === null ? undefined : { column: e.column, slack: e.slack, closePoint: cleanup.closePoint(e.table), otherColumn: e.otherColumn, otherOffset: e.otherOffset };
 }
 
 /** The source name a recursive term reads its own relation by (no user can write it). */
@@ -36,17 +52,20 @@ export function recursiveSource(id: number): string {
  * twice (a correlated subquery's outer values are a Distinct over the outer
  * plan itself) is computed once and its output fans out.
  */
-function lowerInto(circuit: Circuit, plan: LogicalPlan, shared: Map<number, number>, lowered: Map<LogicalPlan, number>): number {
+function lowerInto(circuit: Circuit, plan: LogicalPlan, shared: Map<number, number>, lowered: Map<LogicalPlan, number>, cleanup?: CleanupPlan): number {
   const known = lowered.get(plan);
   if (known !== undefined) return known;
-  const index = lowerNode(circuit, plan, shared, lowered);
+  const index = lowerNode(circuit, plan, shared, lowered, cleanup);
   lowered.set(plan, index);
   return index;
 }
 
-function lowerNode(circuit: Circuit, plan: LogicalPlan, shared: Map<number, number>, lowered: Map<LogicalPlan, number>): number {
+function lowerNode(circuit: Circuit, plan: LogicalPlan, shared: Map<number, number>, lowered: Map<LogicalPlan, number>, cleanup?: CleanupPlan): number {
   const types = plan.columns.map((c) => c.type);
-  const lower = (p: LogicalPlan): number => lowerInto(circuit, p, shared, lowered);
+  const lower = (p: LogicalPlan): number => lowerInto(circuit, p, shared, lowered, cleanup);
+  const bound = cleanup?.bounds.get(plan);
+  // Unbounded nodes carry only EXPLAIN text; bounded ones also evict after each step.
+  const textOnly: { cleanup?: NodeCleanup } = bound === undefined ? {} : { cleanup: { text: bound.text } };
   switch (plan.kind) {
     case 'recursiveCte': {
       const known = shared.get(plan.id);
@@ -66,6 +85,10 @@ function lowerNode(circuit: Circuit, plan: LogicalPlan, shared: Map<number, numb
       const input = lower(plan.input);
       return circuit.add({ kind: 'unary', op: new TimeWindowExpandOperator(plan.input.columns.map((c) => c.type), plan.spec, plan.label), input });
     }
+    case 'sessionWindow': {
+      const input = lower(plan.input);
+      return circuit.add({ kind: 'unary', op: new SessionWindowOperator(plan.input.columns.map((c) => c.type), plan.spec, plan.label), input });
+    }
     case 'filter': {
       const input = lower(plan.input);
       return circuit.add({ kind: 'unary', op: new FilterOperator(types, compileExpr(plan.predicate), plan.label), input });
@@ -82,7 +105,12 @@ function lowerNode(circuit: Circuit, plan: LogicalPlan, shared: Map<number, numb
     }
     case 'aggregate': {
       const input = lower(plan.input);
-      return circuit.add({ kind: 'unary', op: lowerAggregate(plan), input });
+      const op = lowerAggregate(plan);
+      if (bound?.kind === 'groups' && cleanup !== undefined && op instanceof AggregateOperator) {
+        op.enableCleanup({ column: bound.column, offset: bound.offset, strict: bound.strict, closePoint: cleanup.closePoint(bound.table) });
+        return circuit.add({ kind: 'unary', op, input, cleanup: { text: bound.text, evict: () => op.evictClosed() } });
+      }
+      return circuit.add({ kind: 'unary', op, input, ...textOnly });
     }
     case 'join': {
       const left = lower(plan.left);
@@ -97,20 +125,22 @@ function lowerNode(circuit: Circuit, plan: LogicalPlan, shared: Map<number, numb
         nullSafe: plan.nullSafe,
         residual: plan.residual === null ? null : compileExpr(plan.residual),
         detail: plan.label,
+        ...(bound?.kind === 'interval' && cleanup !== undefined ? intervalExpiry(bound, cleanup) : {}),
       });
-      return circuit.add({ kind: 'binary', op, left, right });
+      if (bound?.kind === 'interval') return circuit.add({ kind: 'binary', op, left, right, cleanup: { text: bound.text, evict: () => op.evictClosed() } });
+      return circuit.add({ kind: 'binary', op, left, right, ...textOnly });
     }
     case 'setOp': {
       const left = lower(plan.left);
       const right = lower(plan.right);
       if (plan.op === 'unionAll') return circuit.add({ kind: 'union', inputs: [left, right], types });
-      return circuit.add({ kind: 'binary', op: new SetOperationOperator(plan.op, plan.all, types), left, right });
+      return circuit.add({ kind: 'binary', op: new SetOperationOperator(plan.op, plan.all, types), left, right, ...textOnly });
     }
     case 'window': {
       const input = lower(plan.input);
       const inputTypes = plan.input.columns.map((c) => c.type);
       const op = new WindowOperator(inputTypes, plan.partitionBy, plan.orderBy, plan.calls, plan.input.columns.map((c) => c.name));
-      return circuit.add({ kind: 'unary', op, input });
+      return circuit.add({ kind: 'unary', op, input, ...textOnly });
     }
     case 'assertSingle': {
       const input = lower(plan.input);
@@ -119,9 +149,15 @@ function lowerNode(circuit: Circuit, plan: LogicalPlan, shared: Map<number, numb
     case 'topN': {
       const input = lower(plan.input);
       const op = new TopNOperator(types, plan.partitionBy, plan.sortKeys, plan.limit, plan.offset, plan.columns.map((c) => c.name));
-      return circuit.add({ kind: 'unary', op, input });
+      return circuit.add({ kind: 'unary', op, input, ...textOnly });
     }
   }
+}
+
+function intervalExpiry(bound: Extract<StateBound, { kind: 'interval' }>, cleanup: CleanupPlan): { leftExpiry?: RowExpiry; rightExpiry?: RowExpiry } {
+  const left = rowExpiry(bound.left, cleanup);
+  const right = rowExpiry(bound.right, cleanup);
+  return { ...(left === undefined ? {} : { leftExpiry: left }), ...(right === undefined ? {} : { rightExpiry: right }) };
 }
 
 /**

@@ -130,6 +130,8 @@ function checkMonotone(plan: LogicalPlan, name: string, at: Query): void {
       return bad('ORDER BY ... LIMIT');
     case 'window':
       return bad('window functions');
+    case 'sessionWindow':
+      return bad('SESSION windows (a row can merge or split sessions)');
     case 'assertSingle':
       return bad('a scalar subquery');
     case 'temporalFilter':

@@ -4,8 +4,10 @@
 // — and never changes after. The binder finds the column by lineage through
 // the plan: an output column that is, unchanged, a TUMBLE/HOP/CUMULATE
 // window_end (final when window_end <= close point), a window_start (final
-// when window_start + size <= close point) or the event-time column of a table
-// with a WATERMARK (final when ts < close point). Every table the view reads
+// when window_start + size <= close point), a SESSION window_end (final when
+// window_end <= close point: every later row is at least gap after the
+// session's last one) or the event-time column of a table with a WATERMARK
+// (final when ts < close point). Every table the view reads
 // must have a WATERMARK, and it reads no views: a change from anywhere else
 // could alter a row already emitted.
 
@@ -48,6 +50,13 @@ function lineage(plan: LogicalPlan, col: number, catalog: Catalog): Lineage | nu
       if (source === null) return null;
       return { table: source.table, offset: col === width ? plan.spec.size : 0, strict: false };
     }
+    case 'sessionWindow': {
+      // Only window_end decides: a row's session (and so every column of the
+      // row) may still grow until the close point passes the session's end.
+      if (col !== plan.input.columns.length + 1) return null;
+      const source = lineage(plan.input, plan.spec.tsColumn, catalog);
+      return source === null ? null : { table: source.table, offset: 0, strict: false };
+    }
     case 'project': {
       const e = plan.exprs[col];
       return e?.kind === 'column' ? lineage(plan.input, e.index, catalog) : null;
@@ -62,12 +71,10 @@ function lineage(plan: LogicalPlan, col: number, catalog: Catalog): Lineage | nu
       const key = plan.groupBy[col];
       return key?.kind === 'column' ? lineage(plan.input, key.index, catalog) : null;
     }
-    case 'join': {
-      const width = plan.left.columns.length;
-      // An outer join's NULL-extended side carries no time.
-      if (col < width) return plan.joinType === 'right' || plan.joinType === 'full' ? null : lineage(plan.left, col, catalog);
-      return plan.joinType === 'left' || plan.joinType === 'full' ? null : lineage(plan.right, col - width, catalog);
-    }
+    case 'join':
+      // Not through joins: a row of the other side may still arrive (its own
+      // table's time not closed) and change an emitted row of this side.
+      return null;
     default:
       return null;
   }
@@ -91,7 +98,7 @@ export function closeColumnOf(plan: LogicalPlan, visible: number, catalog: Catal
   }
   throw new EngineError(
     SqlState.featureNotSupported,
-    'EMIT ON WINDOW CLOSE needs a column in the view that says when a row is final: window_start or window_end of TUMBLE/HOP/CUMULATE, or the WATERMARK column of the table, selected unchanged (in GROUP BY when the view aggregates)',
+    'EMIT ON WINDOW CLOSE needs a column in the view that says when a row is final: window_start or window_end of TUMBLE/HOP/CUMULATE, window_end of SESSION, or the WATERMARK column of the table, selected unchanged (in GROUP BY when the view aggregates)',
     pos,
   );
 }

@@ -8,6 +8,7 @@ import type { BoundExpr } from '../expr/bound-expr.js';
 import type { AggregateFunction } from '../dataflow/accumulators.js';
 import type { WindowCall, WindowOrderKey } from '../dataflow/window-spec.js';
 import type { TimeWindowSpec } from '../dataflow/time-window-expand.js';
+import type { SessionWindowSpec } from '../dataflow/session-window.js';
 import type { TimeComparison } from '../dataflow/temporal-filter.js';
 
 export interface OutputColumn {
@@ -15,7 +16,7 @@ export interface OutputColumn {
   readonly type: SqlType;
 }
 
-export type LogicalPlan = ScanNode | SingleRowNode | FilterNode | ProjectNode | AggregateNode | JoinNode | SetOpNode | TopNNode | WindowNode | AssertSingleNode | RecursiveCteNode | RecursiveRefNode | TimeWindowNode | TemporalFilterNode;
+export type LogicalPlan = ScanNode | SingleRowNode | FilterNode | ProjectNode | AggregateNode | JoinNode | SetOpNode | TopNNode | WindowNode | AssertSingleNode | RecursiveCteNode | RecursiveRefNode | TimeWindowNode | SessionWindowNode | TemporalFilterNode;
 
 /** TUMBLE / HOP / CUMULATE over an input: its columns, then window_start and window_end. */
 export interface TimeWindowNode {
@@ -23,6 +24,16 @@ export interface TimeWindowNode {
   readonly input: LogicalPlan;
   readonly spec: TimeWindowSpec;
   /** e.g. "HOP(created_at, slide 00:15:00, size 00:30:00)". */
+  readonly label: string;
+  readonly columns: readonly OutputColumn[];
+}
+
+/** SESSION over an input: its columns, then window_start and window_end of each row's session. */
+export interface SessionWindowNode {
+  readonly kind: 'sessionWindow';
+  readonly input: LogicalPlan;
+  readonly spec: SessionWindowSpec;
+  /** e.g. "SESSION(ev, ts, gap 00:05:00, partition by k)". */
   readonly label: string;
   readonly columns: readonly OutputColumn[];
 }

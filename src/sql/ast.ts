@@ -163,6 +163,8 @@ export interface InsertStmt extends StatementBase {
   readonly table: string;
   readonly columns: readonly string[] | null;
   readonly source: ValuesSource | Query;
+  /** `RETURNING items`: absent when not written. */
+  readonly returning?: readonly SelectItem[];
 }
 
 export interface ValuesSource {
@@ -175,6 +177,7 @@ export interface DeleteStmt extends StatementBase {
   readonly kind: 'delete';
   readonly table: string;
   readonly where: Expr | null;
+  readonly returning?: readonly SelectItem[];
 }
 
 export interface Assignment {
@@ -188,6 +191,7 @@ export interface UpdateStmt extends StatementBase {
   readonly table: string;
   readonly assignments: readonly Assignment[];
   readonly where: Expr | null;
+  readonly returning?: readonly SelectItem[];
 }
 
 export interface DropStmt extends StatementBase {

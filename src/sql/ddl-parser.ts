@@ -112,6 +112,17 @@ export abstract class DdlParser extends QueryParser {
       });
       this.CONSUME2(RParen);
     });
+    // APPEND ONLY may also follow the options.
+    const appendOnlyAfter =
+      !appendOnly &&
+      this.OPTION3({
+        GATE: () => this.isWord(1, 'append'),
+        DEF: () => {
+          this.CONSUME5(Ident);
+          this.requireWord(this.CONSUME6(Ident), 'only');
+          return true;
+        },
+      }) === true;
     return {
       kind: 'createTable',
       name,
@@ -119,7 +130,7 @@ export abstract class DdlParser extends QueryParser {
       columns,
       primaryKey,
       ...(watermark === null ? {} : { watermark }),
-      ...(appendOnly ? { appendOnly } : {}),
+      ...(appendOnly || appendOnlyAfter ? { appendOnly: true } : {}),
       ...(options.length === 0 ? {} : { options }),
       // Present only when written, so the node of a plain table stays as it was.
       ...(primaryKeyName === null ? {} : { primaryKeyName }),

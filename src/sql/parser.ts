@@ -5,7 +5,7 @@
 // (building it analyses the whole grammar) and reused for every parse.
 
 import type { IToken } from 'chevrotain';
-import type { Assignment, CreateViewStmt, DropStmt, Expr, ExplainStmt, InsertStmt, Query, Statement, ValuesSource } from './ast.js';
+import type { Assignment, CreateViewStmt, DropStmt, Expr, ExplainStmt, InsertStmt, Query, SelectItem, Statement, ValuesSource } from './ast.js';
 import { DdlParser } from './ddl-parser.js';
 import { Comma, Equal, Ident, Kw, LParen, RParen, Semicolon, identifierName, tokenPosition } from './tokens.js';
 
@@ -151,7 +151,8 @@ export class SqlParser extends DdlParser {
       { ALT: () => this.SUBRULE(this.values) },
       { ALT: (): Query => this.SUBRULE(this.query) },
     ]);
-    return { kind: 'insert', table, columns, source, ...this.statementInfo(start) };
+    const returning = this.SUBRULE(this.returningClause);
+    return { kind: 'insert', table, columns, source, ...(returning.length > 0 ? { returning } : {}), ...this.statementInfo(start) };
   });
 
   private readonly values = this.RULE('values', (): ValuesSource => {
@@ -173,7 +174,21 @@ export class SqlParser extends DdlParser {
     this.CONSUME(Kw.From);
     const table = identifierName(this.CONSUME(Ident));
     const where = this.SUBRULE(this.optionalWhere);
-    return { kind: 'delete', table, where, ...this.statementInfo(start) };
+    const returning = this.SUBRULE2(this.returningClause);
+    return { kind: 'delete', table, where, ...(returning.length > 0 ? { returning } : {}), ...this.statementInfo(start) };
+  });
+
+  /** [RETURNING item, ...]: empty when absent. */
+  private readonly returningClause = this.RULE('returningClause', (): SelectItem[] => {
+    const items: SelectItem[] = [];
+    this.OPTION({
+      GATE: () => this.isWord(1, 'returning'),
+      DEF: () => {
+        this.CONSUME(Ident);
+        this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => items.push(this.SUBRULE(this.selectItem)) });
+      },
+    });
+    return items;
   });
 
   /** UPDATE name SET col = expr [, ...] [WHERE expr] */
@@ -192,7 +207,8 @@ export class SqlParser extends DdlParser {
       },
     });
     const where = this.SUBRULE(this.optionalWhere);
-    return { kind: 'update', table, assignments, where, ...this.statementInfo(start) };
+    const returning = this.SUBRULE3(this.returningClause);
+    return { kind: 'update', table, assignments, where, ...(returning.length > 0 ? { returning } : {}), ...this.statementInfo(start) };
   });
 
   /** DROP TABLE | VIEW | MATERIALIZED VIEW [IF EXISTS] name [, ...] [CASCADE | RESTRICT] */

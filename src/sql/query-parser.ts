@@ -245,7 +245,7 @@ export abstract class QueryParser extends ExprParser {
     };
   });
 
-  private readonly selectItem = this.RULE('selectItem', (): SelectItem => {
+  protected readonly selectItem = this.RULE('selectItem', (): SelectItem => {
     // For performance: telling `t.*` from an expression takes chevrotain a long
     // scan of three-token paths; only `*` or a name followed by `.` can be a star item.
     if (!this.RECORDING_PHASE && this.LA(1).tokenType !== Star && this.LA(2).tokenType !== Dot) {
@@ -286,8 +286,11 @@ export abstract class QueryParser extends ExprParser {
   private readonly optionalAlias = this.RULE('optionalAlias', (): string | null => {
     let alias: string | null = null;
     this.OPTION({
-      // `FROM t EMIT ON ...` ends a view's query: EMIT followed by ON is never an alias.
-      GATE: () => !(this.LA(1).tokenType === Identifier && this.LA(1).image.toLowerCase() === 'emit' && this.LA(2).tokenType === Kw.On),
+      // `FROM t EMIT ON ...` ends a view's query and `... RETURNING` a DML statement:
+      // neither word is an alias there.
+      GATE: () =>
+        !(this.LA(1).tokenType === Identifier &&
+          ((this.LA(1).image.toLowerCase() === 'emit' && this.LA(2).tokenType === Kw.On) || this.LA(1).image.toLowerCase() === 'returning')),
       DEF: () => {
         this.OPTION2(() => this.CONSUME(Kw.As));
         alias = identifierName(this.CONSUME(Ident));

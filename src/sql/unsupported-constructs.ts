@@ -5,7 +5,6 @@
 import type { IToken } from 'chevrotain';
 
 const BY_WORD: Readonly<Record<string, string>> = {
-  RETURNING: 'RETURNING',
   BEGIN: 'transactions (BEGIN/COMMIT/ROLLBACK; each statement commits on its own)',
   COMMIT: 'transactions (BEGIN/COMMIT/ROLLBACK; each statement commits on its own)',
   ROLLBACK: 'transactions (BEGIN/COMMIT/ROLLBACK; each statement commits on its own)',

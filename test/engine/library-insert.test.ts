@@ -2,7 +2,7 @@
 // apache-arrow Table). Columns match by name (missing ones are NULL), values
 // convert by PostgreSQL's input rules, each call is one commit that views see.
 
-import { Float64, Int32, Table, Utf8, tableFromArrays, vectorFromArray } from 'apache-arrow';
+import { Float64, Int32, Table, TimeUnit, TimestampMicrosecond, TimestampMillisecond, TimestampNanosecond, TimestampSecond, Utf8, tableFromArrays, vectorFromArray } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../src/engine.js';
 
@@ -59,6 +59,27 @@ describe('insertArrow()', () => {
     expect((await e.sql('SELECT * FROM c')).rows).toEqual([[3, 3.25]]);
     await e.insertArrow('t', tableFromArrays({ id: Int32Array.from([4]), score: Float64Array.from([1]) }));
     expect((await e.sql('SELECT * FROM c')).rows).toEqual([[4, 4.25]]);
+  });
+
+  it('Arrow timestamps of every unit, with NULLs, into TIMESTAMP columns (and a zone into TIMESTAMPTZ)', async () => {
+    const e = new Engine();
+    await e.sql('CREATE TABLE ev (id int, ts timestamp, tz timestamptz)');
+    const at = [Date.UTC(2024, 0, 2, 3, 4, 5, 678), null, Date.UTC(1969, 11, 31, 23, 59, 59, 1)];
+    for (const type of [new TimestampSecond(), new TimestampMillisecond(), new TimestampMicrosecond(), new TimestampNanosecond()]) {
+      await e.sql('DELETE FROM ev');
+      const ms = type.unit === TimeUnit.SECOND ? at.map((x) => (x === null ? null : Math.floor(x / 1000) * 1000)) : at;
+      await e.insertArrow('ev', new Table({
+        id: vectorFromArray([1, 2, 3], new Int32()),
+        ts: vectorFromArray(ms.map((x) => (x === null ? null : new Date(x))), type),
+        tz: vectorFromArray(ms.map((x) => (x === null ? null : new Date(x))), new TimestampMillisecond('UTC')),
+      }));
+      const secs = type.unit === TimeUnit.SECOND;
+      expect((await e.sql('SELECT id, ts::text, tz::text FROM ev ORDER BY id')).rows, String(type)).toEqual([
+        [1, secs ? '2024-01-02 03:04:05' : '2024-01-02 03:04:05.678', secs ? '2024-01-02 03:04:05+00' : '2024-01-02 03:04:05.678+00'],
+        [2, null, null],
+        [3, secs ? '1969-12-31 23:59:59' : '1969-12-31 23:59:59.001', secs ? '1969-12-31 23:59:59+00' : '1969-12-31 23:59:59.001+00'],
+      ]);
+    }
   });
 
   it('string columns as tableFromArrays builds them (dictionary-encoded Utf8)', async () => {
