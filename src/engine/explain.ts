@@ -17,6 +17,9 @@ function planLines(plan: LogicalPlan, depth: number, out: string[]): void {
     case 'filter':
       out.push(`${pad}Filter ${plan.label}`);
       return planLines(plan.input, depth + 1, out);
+    case 'unnest':
+      out.push(`${pad}Unnest ${plan.arrayColumns.map((c) => plan.input.columns[c]!.name).join(', ')}`);
+      return planLines(plan.input, depth + 1, out);
     case 'timeWindow':
       out.push(`${pad}TimeWindow ${plan.label}`);
       return planLines(plan.input, depth + 1, out);

@@ -2,6 +2,7 @@
 // maintains a view (fed deltas) and answers a one-shot SELECT (fed a
 // snapshot), so both share one semantics.
 
+import { UnnestOperator } from '../dataflow/unnest.js';
 import { TimeWindowExpandOperator } from '../dataflow/time-window-expand.js';
 import { SessionWindowOperator } from '../dataflow/session-window.js';
 import { compileExpr } from '../expr/compile-expr.js';
@@ -81,6 +82,11 @@ function lowerNode(circuit: Circuit, plan: LogicalPlan, shared: Map<number, numb
       return circuit.add({ kind: 'source', relation: plan.relation, types });
     case 'singleRow':
       return circuit.add({ kind: 'source', relation: null, types });
+    case 'unnest': {
+      const input = lower(plan.input);
+      const detail = plan.arrayColumns.map((c) => `unnest(${plan.input.columns[c]!.name})`).join(', ');
+      return circuit.add({ kind: 'unary', op: new UnnestOperator(types, plan.arrayColumns, detail), input });
+    }
     case 'timeWindow': {
       const input = lower(plan.input);
       return circuit.add({ kind: 'unary', op: new TimeWindowExpandOperator(plan.input.columns.map((c) => c.type), plan.spec, plan.label), input });

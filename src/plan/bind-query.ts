@@ -13,10 +13,10 @@ import { rewritePerGroupTopN } from './rewrite-top-n.js';
 import { bindTemporalFilters } from './bind-temporal.js';
 import { bindRecursiveCte, readsName } from './bind-recursive.js';
 import type { SourcePosition } from '../common/errors.js';
-import type { SqlType } from '../common/sql-type.js';
-import { typeInfo } from '../common/sql-type.js';
+import type { ArrayType, SqlType } from '../common/sql-type.js';
+import { elementType, isArrayType, typeInfo } from '../common/sql-type.js';
 import { commonType } from '../expr/function-def.js';
-import type { ColumnRef, CommonTableExpr, Expr, OrderItem, Query, Select, SelectItem, SetOperation } from '../sql/ast.js';
+import type { CallExpr, ColumnRef, CommonTableExpr, Expr, OrderItem, Query, Select, SelectItem, SetOperation } from '../sql/ast.js';
 import type { BoundRelation, FromBinder } from './bind-from.js';
 import { bindFromWhere } from './bind-from.js';
 import type { OuterBinding } from './bind-subquery.js';
@@ -274,7 +274,10 @@ function bindSelect(select: Select, options: BindOptions): QueryPlan {
   // Window calls bind to placeholders, resolved once the plan below them is built.
   const windows = createWindowBinder(outputCtx);
   const selectCtx: ExprContext = { ...outputCtx, window: (call) => windows.register(call) };
-  let exprs = items.map((it) => bindExpr(it.expr, selectCtx));
+  // unnest(array) as a whole select-list item: the array binds here, the Unnest node below expands it.
+  const unnests = items.map((it) => isUnnestItem(it.expr));
+  for (const it of items) rejectNestedUnnest(it.expr, true);
+  let exprs = items.map((it, i) => (unnests[i] ? bindUnnestArray(it.expr as CallExpr, selectCtx) : bindExpr(it.expr, selectCtx)));
   const names = items.map((it) => it.name);
   const labels = items.map((it) => renderExpr(it.expr));
   const distinct = q.distinct === true;
@@ -318,6 +321,11 @@ function bindSelect(select: Select, options: BindOptions): QueryPlan {
   }
   const columns: OutputColumn[] = exprs.map((e, i) => ({ name: names[i]!, type: e.type }));
   plan = { kind: 'project', input: plan, exprs, labels, columns };
+  if (unnests.some((u) => u)) {
+    const arrayColumns = unnests.flatMap((u, i) => (u ? [i] : []));
+    const expanded = columns.map((c, i) => (unnests[i] ? { name: c.name, type: elementType(c.type as ArrayType) } : c));
+    plan = { kind: 'unnest', input: plan, arrayColumns, columns: expanded };
+  }
   if (distinct) plan = distinctOf(plan, q.pos);
   if (distinctOn !== null) {
     plan = { kind: 'topN', input: plan, partitionBy: distinctOn, sortKeys, limit: 1, offset: 0, columns: plan.columns };
@@ -490,5 +498,35 @@ function bindSortKey(
   names.push(`?order${exprs.length}`);
   labels.push(renderExpr(e));
   return { column: exprs.length - 1, descending, nullsFirst };
+}
+
+function isUnnestItem(e: Expr): boolean {
+  return e.kind === 'call' && e.name === 'unnest' && e.args.length === 1 && !e.star && !e.distinct && e.filter === null;
+}
+
+/** unnest() anywhere but as a whole select-list item is not supported yet (0A000), never a wrong answer. */
+function rejectNestedUnnest(e: unknown, top: boolean): void {
+  if (e === null || typeof e !== 'object') return;
+  const node = e as { kind?: string; name?: string; pos?: SourcePosition; args?: unknown[] };
+  if (node.kind === 'call' && node.name === 'unnest') {
+    if (!top) throw unsupported('unnest() inside an expression (write it as a whole select-list item)', node.pos!);
+    for (const a of node.args ?? []) rejectNestedUnnest(a, false);
+    return;
+  }
+  // Subqueries have their own select lists, bound on their own.
+  if (node.kind === 'scalarSubquery' || node.kind === 'exists' || node.kind === 'inSubquery') return;
+  for (const v of Object.values(e as Record<string, unknown>)) {
+    if (Array.isArray(v)) for (const x of v) rejectNestedUnnest(x, false);
+    else if (v !== null && typeof v === 'object') rejectNestedUnnest(v, false);
+  }
+}
+
+/** The array argument of a select-list unnest(); 42883 for anything but an array. */
+function bindUnnestArray(call: CallExpr, ctx: ExprContext): BoundExpr {
+  const arg = bindExpr(call.args[0]!, ctx);
+  if (!isArrayType(arg.type)) {
+    throw new EngineError(SqlState.undefinedFunction, `function unnest(${arg.type}) does not exist; unnest takes an array`, call.pos);
+  }
+  return arg;
 }
 

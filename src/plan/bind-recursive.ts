@@ -115,6 +115,7 @@ function checkMonotone(plan: LogicalPlan, name: string, at: Query): void {
     case 'filter':
     case 'project':
     case 'timeWindow':
+    case 'unnest':
       return checkMonotone(plan.input, name, at);
     case 'join':
       if (plan.joinType !== 'inner') bad(`an outer join (${plan.joinType.toUpperCase()} JOIN)`);

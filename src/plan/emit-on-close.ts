@@ -67,6 +67,9 @@ function lineage(plan: LogicalPlan, col: number, catalog: Catalog): Lineage | nu
       return lineage(plan.input, col, catalog);
     case 'window':
       return col < plan.input.columns.length ? lineage(plan.input, col, catalog) : null;
+    case 'unnest':
+      // The columns beside the unnested arrays are the input row's, repeated.
+      return plan.arrayColumns.includes(col) ? null : lineage(plan.input, col, catalog);
     case 'aggregate': {
       const key = plan.groupBy[col];
       return key?.kind === 'column' ? lineage(plan.input, key.index, catalog) : null;

@@ -16,7 +16,7 @@ export interface OutputColumn {
   readonly type: SqlType;
 }
 
-export type LogicalPlan = ScanNode | SingleRowNode | FilterNode | ProjectNode | AggregateNode | JoinNode | SetOpNode | TopNNode | WindowNode | AssertSingleNode | RecursiveCteNode | RecursiveRefNode | TimeWindowNode | SessionWindowNode | TemporalFilterNode;
+export type LogicalPlan = ScanNode | SingleRowNode | FilterNode | ProjectNode | AggregateNode | JoinNode | SetOpNode | TopNNode | WindowNode | AssertSingleNode | RecursiveCteNode | RecursiveRefNode | TimeWindowNode | SessionWindowNode | TemporalFilterNode | UnnestNode;
 
 /** TUMBLE / HOP / CUMULATE over an input: its columns, then window_start and window_end. */
 export interface TimeWindowNode {
@@ -60,6 +60,15 @@ export interface TemporalFilterNode {
   readonly bounds: readonly TemporalBoundPlan[];
   /** e.g. "visible while ts > now() - 00:05:00; retracted at ts + 00:05:00". */
   readonly label: string;
+  readonly columns: readonly OutputColumn[];
+}
+
+/** unnest(array) calls of a select list: one row per element (dataflow/unnest.ts). */
+export interface UnnestNode {
+  readonly kind: 'unnest';
+  readonly input: LogicalPlan;
+  /** Input columns holding the arrays; the same positions hold the elements in the output. */
+  readonly arrayColumns: readonly number[];
   readonly columns: readonly OutputColumn[];
 }
 

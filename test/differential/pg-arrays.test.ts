@@ -43,6 +43,11 @@ const insertSql = (rows: readonly string[][]): string => `INSERT INTO t VALUES $
 /** Queries in both dialects; every array or bytea result is cast to text. */
 const queries: readonly string[] = [
   'SELECT id, a::text, s::text, b::text FROM t',
+  // unnest() in the select list: lockstep over several arrays, NULL-padded; a NULL or empty array alone gives no row.
+  'SELECT id, unnest(a) AS e FROM t',
+  'SELECT id, unnest(a) AS e, unnest(s) AS f, x FROM t WHERE g IS NOT NULL',
+  'SELECT g, unnest(ARRAY[x, g]) AS e FROM t',
+  'SELECT DISTINCT unnest(s) AS e FROM t',
   'SELECT id, a[1], a[2], a[0], s[1], s[2], cardinality(a), array_length(a, 1), array_upper(a, 1), array_lower(a, 1) FROM t',
   'SELECT id, a[2:]::text, a[:2]::text, a[0:1]::text, a[2:1]::text, s[1:1]::text, a[x:]::text, a[g:x]::text FROM t',
   'SELECT id, x = ANY (a), x <> ALL (a), x < ANY (a), x >= ALL (a), x = SOME (a), w = ANY (s) FROM t',

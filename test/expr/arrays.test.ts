@@ -206,3 +206,15 @@ describe('array_agg maintained incrementally', () => {
     );
   });
 });
+
+describe('unnest in the select list', () => {
+  it('refuses unnest inside an expression (0A000) and of a non-array (42883); EXPLAIN names it', async () => {
+    const e = new Engine();
+    await e.sql('CREATE TABLE u (id int, a int[])');
+    await expect(e.sql('SELECT unnest(a) + 1 FROM u')).rejects.toMatchObject({ code: '0A000', message: expect.stringMatching(/unnest\(\) inside an expression/) });
+    await expect(e.sql('SELECT unnest(id) FROM u')).rejects.toMatchObject({ code: '42883' });
+    await e.sql('CREATE MATERIALIZED VIEW uv AS SELECT id, unnest(a) AS e FROM u');
+    const text = (await e.sql('EXPLAIN VIEW uv')).rows.map((r) => String(r[0])).join('\n');
+    expect(text).toMatch(/Unnest e/);
+  });
+});
