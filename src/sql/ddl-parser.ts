@@ -84,45 +84,12 @@ export abstract class DdlParser extends QueryParser {
       },
     });
     this.CONSUME(RParen);
-    // ) [APPEND ONLY] [WITH (key = value, ...)]
+    // ) [APPEND ONLY] [WITH (key = value, ...)] [APPEND ONLY]: either order.
     const appendOnly =
-      this.OPTION({
-        GATE: () => this.isWord(1, 'append'),
-        DEF: () => {
-          this.CONSUME2(Ident);
-          this.requireWord(this.CONSUME3(Ident), 'only');
-          return true;
-        },
-      }) === true;
-    const options: TableOption[] = [];
-    this.OPTION2(() => {
-      this.CONSUME(Kw.With);
-      this.CONSUME2(LParen);
-      this.AT_LEAST_ONE_SEP2({
-        SEP: Comma,
-        DEF: () => {
-          const key = this.CONSUME4(Ident);
-          this.CONSUME(Equal);
-          const value = this.OR([
-            { ALT: () => stringValue(this.CONSUME(StringLiteral)) },
-            { ALT: () => this.CONSUME(NumberLiteral).image },
-          ]);
-          options.push({ key: identifierName(key), value, pos: tokenPosition(key) });
-        },
-      });
-      this.CONSUME2(RParen);
-    });
-    // APPEND ONLY may also follow the options.
+      this.OPTION({ GATE: () => this.isWord(1, 'append'), DEF: () => this.SUBRULE(this.appendOnlyClause) }) === true;
+    const options: TableOption[] = this.OPTION2(() => this.SUBRULE(this.withOptions)) ?? [];
     const appendOnlyAfter =
-      !appendOnly &&
-      this.OPTION3({
-        GATE: () => this.isWord(1, 'append'),
-        DEF: () => {
-          this.CONSUME5(Ident);
-          this.requireWord(this.CONSUME6(Ident), 'only');
-          return true;
-        },
-      }) === true;
+      !appendOnly && this.OPTION3({ GATE: () => this.isWord(1, 'append'), DEF: () => this.SUBRULE2(this.appendOnlyClause) }) === true;
     return {
       kind: 'createTable',
       name,
@@ -288,6 +255,36 @@ export abstract class DdlParser extends QueryParser {
     const token = this.LA(k);
     return token.tokenType === Identifier && token.image.toLowerCase() === word;
   }
+
+  /** APPEND ONLY (the caller gates on the word APPEND). */
+  private readonly appendOnlyClause = this.RULE('appendOnlyClause', (): boolean => {
+    this.CONSUME(Ident);
+    this.requireWord(this.CONSUME2(Ident), 'only');
+    return true;
+  });
+
+  /** WITH (key = value, ...), for tables and sinks: values as written (a string's text, a number's digits, true/false). */
+  private readonly withOptions = this.RULE('withOptions', (): TableOption[] => {
+    const options: TableOption[] = [];
+    this.CONSUME(Kw.With);
+    this.CONSUME(LParen);
+    this.AT_LEAST_ONE_SEP({
+      SEP: Comma,
+      DEF: () => {
+        const key = this.CONSUME(Ident);
+        this.CONSUME(Equal);
+        const value = this.OR([
+          { ALT: () => stringValue(this.CONSUME(StringLiteral)) },
+          { ALT: () => this.CONSUME(NumberLiteral).image },
+          { ALT: () => this.CONSUME(Kw.True) && 'true' },
+          { ALT: () => this.CONSUME(Kw.False) && 'false' },
+        ]);
+        options.push({ key: identifierName(key), value, pos: tokenPosition(key) });
+      },
+    });
+    this.CONSUME(RParen);
+    return options;
+  });
 
   /** Fails with a syntax error unless `token` (an identifier just consumed) is the word `word`. */
   protected requireWord(token: IToken, word: string): void {
@@ -491,26 +488,7 @@ export abstract class DdlParser extends QueryParser {
         },
       },
     ]);
-    const options: SinkOption[] = [];
-    this.OPTION(() => {
-      this.CONSUME(Kw.With);
-      this.CONSUME(LParen);
-      this.AT_LEAST_ONE_SEP({
-        SEP: Comma,
-        DEF: () => {
-          const key = this.CONSUME6(Ident);
-          this.CONSUME(Equal);
-          const value = this.OR2([
-            { ALT: () => stringValue(this.CONSUME2(StringLiteral)) },
-            { ALT: () => this.CONSUME(NumberLiteral).image },
-            { ALT: () => this.CONSUME(Kw.True) && 'true' },
-            { ALT: () => this.CONSUME(Kw.False) && 'false' },
-          ]);
-          options.push({ key: identifierName(key), value, pos: tokenPosition(key) });
-        },
-      });
-      this.CONSUME(RParen);
-    });
+    const options: SinkOption[] = this.OPTION(() => this.SUBRULE2(this.withOptions)) ?? [];
     return { kind: 'createSink', name, ifNotExists, from, target, options, ...this.statementInfo(start) };
   });
 
