@@ -11,9 +11,8 @@
 import type { SqlType } from '../common/sql-type.js';
 import { assert } from '../common/assert.js';
 import type { Column } from '../columnar/column.js';
-import { allocValues, makeColumn } from '../columnar/column.js';
+import { allocValues } from '../columnar/column.js';
 import { quoteArrayElement } from '../columnar/array-text.js';
-import { allValid, setNull } from '../columnar/validity.js';
 import { elementTexts } from '../expr/array-elements.js';
 import type { GroupAccumulator } from './accumulators.js';
 import { OrderStatisticForest } from './order-statistic-forest.js';
@@ -70,21 +69,8 @@ export class ArrayAggAccumulator implements GroupAccumulator {
   }
 
   read(slots: Int32Array): Column {
-    const m = slots.length;
-    const out = new Array<string>(m).fill('');
-    let validity: Uint8Array | null = null;
     const forest = this.forest;
-    for (let j = 0; j < m; j++) {
-      const s = slots[j]!;
-      if (forest.totalOf(s) <= 0) {
-        validity ??= allValid(m);
-        setNull(validity, j);
-        continue;
-      }
-      const parts = forest.partsInOrder(s, this.order.descending, this.distinct, (node) => forest.second(node));
-      out[j] = `{${parts.join(',')}}`;
-    }
-    return makeColumn(this.resultType, out, validity, m);
+    return forest.readJoined(slots, this.resultType, this.order.descending, this.distinct, (node) => forest.second(node), (parts) => `{${parts.join(',')}}`);
   }
 
   remap(remap: Int32Array, newSize: number): void {

@@ -6,6 +6,10 @@
 // Used by percentile_cont/disc (rank lookup) and string_agg (in-order walk).
 
 import { compareText } from '../expr/functions/comparison.js';
+import type { SqlType } from '../common/sql-type.js';
+import type { Column } from '../columnar/column.js';
+import { makeColumn } from '../columnar/column.js';
+import { allValid, setNull } from '../columnar/validity.js';
 
 /** Node 0 is the empty tree; a root of 0 is an empty group. */
 const NIL = 0;
@@ -96,21 +100,41 @@ export class OrderStatisticForest {
     return this.count[node]!;
   }
 
-  /** Calls `visit` for each node of the group in key order (descending when `reverse`). */
   /**
-   * Group `slot`'s entries in order as strings picked by `part`, each repeated
-   * by its multiplicity (once with `distinct`): what string_agg and array_agg print.
+   * One value per group of `slots`: the group's entries in order as strings
+   * picked by `part`, each repeated by its multiplicity (once with `distinct`),
+   * combined by `join`; NULL for an empty group. What string_agg and array_agg read.
    */
-  partsInOrder(slot: number, reverse: boolean, distinct: boolean, part: (node: number) => string): string[] {
-    const parts: string[] = [];
-    this.forEachInOrder(slot, reverse, (node) => {
-      const value = part(node);
-      const copies = distinct ? 1 : this.multiplicity(node);
-      for (let c = 0; c < copies; c++) parts.push(value);
-    });
-    return parts;
+  readJoined(
+    slots: Int32Array,
+    type: SqlType,
+    reverse: boolean,
+    distinct: boolean,
+    part: (node: number) => string,
+    join: (parts: string[]) => string,
+  ): Column {
+    const m = slots.length;
+    const out = new Array<string>(m).fill('');
+    let validity: Uint8Array | null = null;
+    for (let j = 0; j < m; j++) {
+      const s = slots[j]!;
+      if (this.totalOf(s) <= 0) {
+        validity ??= allValid(m);
+        setNull(validity, j);
+        continue;
+      }
+      const parts: string[] = [];
+      this.forEachInOrder(s, reverse, (node) => {
+        const value = part(node);
+        const copies = distinct ? 1 : this.multiplicity(node);
+        for (let c = 0; c < copies; c++) parts.push(value);
+      });
+      out[j] = join(parts);
+    }
+    return makeColumn(type, out, validity, m);
   }
 
+  /** Calls `visit` for each node of the group in key order (descending when `reverse`). */
   forEachInOrder(slot: number, reverse: boolean, visit: (node: number) => void): void {
     const root = slot < this.roots.length ? this.roots[slot]! : NIL;
     const stack: number[] = [];

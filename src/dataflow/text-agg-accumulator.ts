@@ -9,8 +9,6 @@
 import type { SqlType } from '../common/sql-type.js';
 import { assert } from '../common/assert.js';
 import type { Column } from '../columnar/column.js';
-import { makeColumn } from '../columnar/column.js';
-import { allValid, setNull } from '../columnar/validity.js';
 import type { GroupAccumulator } from './accumulators.js';
 import { OrderStatisticForest } from './order-statistic-forest.js';
 
@@ -85,21 +83,10 @@ export class TextAggAccumulator implements GroupAccumulator {
   }
 
   read(slots: Int32Array): Column {
-    const m = slots.length;
-    const out = new Array<string>(m).fill('');
-    let validity: Uint8Array | null = null;
     const forest = this.forest;
-    for (let j = 0; j < m; j++) {
-      const s = slots[j]!;
-      if (forest.totalOf(s) <= 0) {
-        validity ??= allValid(m);
-        setNull(validity, j);
-        continue;
-      }
-      const parts = forest.partsInOrder(s, this.order.descending, this.distinct, (node) => (this.separateKey ? forest.second(node) : forest.strKey(node)));
-      out[j] = this.delimiter === PER_ROW_DELIMITER ? joinOwnDelimiters(parts) : parts.join(this.delimiter);
-    }
-    return makeColumn('text', out, validity, m);
+    const part = (node: number): string => (this.separateKey ? forest.second(node) : forest.strKey(node));
+    const join = (parts: string[]): string => (this.delimiter === PER_ROW_DELIMITER ? joinOwnDelimiters(parts) : parts.join(this.delimiter));
+    return forest.readJoined(slots, 'text', this.order.descending, this.distinct, part, join);
   }
 
   remap(remap: Int32Array, newSize: number): void {
