@@ -7,37 +7,32 @@
 
 import { returningResult } from './engine/returning.js';
 import { circuitState } from './dataflow/circuit.js';
-import { EventTime, QUARANTINE_TABLE, SYSTEM_TABLES, WATERMARKS_TABLE, addEmitOnClose, checkAppendOnly, planEventTime } from './engine/event-time.js';
+import { EventTime, QUARANTINE_TABLE, SYSTEM_TABLES, WATERMARKS_TABLE, checkAppendOnly } from './engine/event-time.js';
 import type { Table as ArrowTable } from 'apache-arrow';
 import { assert } from './common/assert.js';
-import { EngineError, SqlState, unsupported } from './common/errors.js';
+import { EngineError, SqlState } from './common/errors.js';
 import type { ZBatch } from './columnar/z-batch.js';
 import { negateBatch } from './columnar/z-batch.js';
-import { MaterializedRows } from './dataflow/materialized-rows.js';
 import { Scheduler } from './dataflow/scheduler.js';
 import { msToMicros, withStatementTime } from './expr/functions/now-functions.js';
 import { deleteDelta, insertDelta, updateDelta, widenToTable } from './engine/dml.js';
-import { explainLines } from './engine/explain.js';
-import { createIndex, dropIndex, planTableConstraints, registerTableConstraints, showIndexes } from './engine/index-ddl.js';
-import { commandResult, rowsResult, valuesResult } from './engine/format-result.js';
+import { explainStatement } from './engine/explain.js';
+import { createTable, createView, dropRelations, showRelations } from './engine/relation-ddl.js';
+import type { RelationDdlContext } from './engine/relation-ddl.js';
+import { createIndex, dropIndex, showIndexes } from './engine/index-ddl.js';
+import { commandResult, rowsResult } from './engine/format-result.js';
 import { arrowToColumns, objectsToColumns } from './engine/ingest-values.js';
-import { lowerPlan, uniqueKeyColumns } from './engine/lower-plan.js';
-import type { CleanupPlan } from './engine/lower-plan.js';
-import { deriveStateBounds } from './plan/state-bounds.js';
-import type { LogicalPlan } from './plan/logical-plan.js';
-import { SINGLE_ROW, runOneShot } from './engine/one-shot.js';
+import { runOneShot } from './engine/one-shot.js';
 import { bindQuery } from './plan/bind-query.js';
 import { Catalog } from './plan/catalog.js';
-import type { TableEntry, ViewEntry } from './plan/catalog.js';
-import { resolveTypeName } from './plan/type-names.js';
-import { numericTypmod } from './plan/numeric-typmod.js';
+import type { TableEntry } from './plan/catalog.js';
 import type { QueryResult } from './query-result.js';
-import type { CreateTableStmt, CreateViewStmt, DropStmt, ExplainStmt, Statement } from './sql/ast.js';
+import type { Statement } from './sql/ast.js';
 import { parseSql } from './sql/parse-sql.js';
 import { TableStore } from './storage/table-store.js';
 import { consolidateBatch } from './columnar/consolidate.js';
 import { DEAD_LETTER_COLUMNS, DEAD_LETTER_TABLE, deadLetterBatch } from './sinks/dead-letter-table.js';
-import { createSink, dropSink, fitToTable, removeSink, showSinks } from './sinks/sink-ddl.js';
+import { createSink, dropSink, fitToTable, showSinks } from './sinks/sink-ddl.js';
 import { SinkManager } from './sinks/sink-manager.js';
 import type { SinkControl } from './sinks/sink-manager.js';
 import { tableSinkDelta } from './sinks/table-sink-delta.js';
@@ -93,6 +88,18 @@ export class Engine {
       this.tables.set(t.name, new TableStore(t.columns, t.primaryKey));
     }
   }
+
+  /** What CREATE/DROP/SHOW/EXPLAIN of tables and views use (engine/relation-ddl.ts). */
+  private readonly ddl: RelationDdlContext = {
+    catalog: this.catalog,
+    tables: this.tables,
+    scheduler: this.scheduler,
+    eventTime: this.eventTime,
+    commitChanges: (changes) => this.commitChanges(changes),
+    snapshot: (r) => this.snapshot(r),
+    statementTime: () => this.statementMicros ?? this.clockMicros(),
+    sinkContext: () => this.sinkContext(),
+  };
 
   /** now() of the running statement (µs); null between statements. */
   private statementMicros: number | null = null;
@@ -205,9 +212,9 @@ export class Engine {
   private executeStatement(stmt: Statement, params: readonly unknown[]): QueryResult {
     switch (stmt.kind) {
       case 'createTable':
-        return this.createTable(stmt);
+        return createTable(this.ddl, stmt);
       case 'createView':
-        return this.createView(stmt, params);
+        return createView(this.ddl, stmt, params);
       case 'createIndex':
         return createIndex({ catalog: this.catalog, tables: this.tables }, stmt);
       case 'createSink':
@@ -247,12 +254,12 @@ export class Engine {
         return commandResult('UPDATE', rowCount);
       }
       case 'drop':
-        return this.drop(stmt);
+        return dropRelations(this.ddl, stmt);
       case 'show':
         if (stmt.what === 'sinks') return showSinks(this.sinkContext());
-        return stmt.what === 'indexes' ? showIndexes(this.catalog) : this.show(stmt.what);
+        return stmt.what === 'indexes' ? showIndexes(this.catalog) : showRelations(this.ddl, stmt.what);
       case 'explain':
-        return this.explain(stmt, params);
+        return explainStatement(this.ddl, stmt, params);
       case 'query': {
         const plan = bindQuery(stmt.query, { catalog: this.catalog, params, forView: false });
         const out = runOneShot(plan, (r) => this.snapshot(r));
@@ -333,189 +340,8 @@ export class Engine {
     return entry;
   }
 
-  private createTable(stmt: CreateTableStmt): QueryResult {
-    if (this.catalog.get(stmt.name) !== undefined) {
-      if (stmt.ifNotExists) return commandResult('CREATE TABLE');
-      throw new EngineError(SqlState.duplicateTable, `relation "${stmt.name}" already exists`, stmt.pos);
-    }
-    if (stmt.columns.length === 0) throw new EngineError(SqlState.syntaxError, `table "${stmt.name}" must have at least one column`, stmt.pos);
-    const names = new Set<string>();
-    for (const c of stmt.columns) {
-      if (names.has(c.name)) throw new EngineError(SqlState.duplicateColumn, `column "${c.name}" specified more than once`, c.pos);
-      names.add(c.name);
-    }
-    const inline = stmt.columns.filter((c) => c.primaryKey).map((c) => c.name);
-    if (inline.length > 0 && stmt.primaryKey !== null) {
-      throw new EngineError(SqlState.invalidTableDefinition, `multiple primary keys for table "${stmt.name}" are not allowed`, stmt.pos);
-    }
-    if (inline.length > 1) throw new EngineError(SqlState.invalidTableDefinition, `multiple primary keys for table "${stmt.name}" are not allowed`, stmt.pos);
-    const keyNames = stmt.primaryKey ?? inline;
-    const primaryKey = keyNames.map((k) => {
-      const i = stmt.columns.findIndex((c) => c.name === k);
-      if (i < 0) throw new EngineError(SqlState.undefinedColumn, `column "${k}" named in key does not exist`, stmt.pos);
-      return i;
-    });
-    if (new Set(primaryKey).size !== primaryKey.length) {
-      throw new EngineError(SqlState.duplicateColumn, 'a column appears twice in the primary key', stmt.pos);
-    }
-    const typed = stmt.columns.map((c) => ({ name: c.name, type: resolveTypeName(c.type) }));
-    const eventTime = planEventTime(stmt, typed, []);
-    const columns = stmt.columns.map((c, i) => {
-      const type = typed[i]!.type;
-      const typmod = numericTypmod(c.type, type);
-      // The event-time column is NOT NULL: a row without event time has no place in time.
-      const notNull = c.notNull || primaryKey.includes(i) || eventTime?.column === i;
-      return { name: c.name, type, notNull, ...(typmod === null ? {} : { typmod }) };
-    });
-    const constraints = planTableConstraints(this.catalog, stmt.name, columns, primaryKey, stmt.primaryKeyName ?? null, stmt.unique ?? []);
-    const entry: TableEntry = {
-      kind: 'table',
-      name: stmt.name,
-      columns,
-      primaryKey,
-      ...(eventTime === null ? {} : { eventTime }),
-      ...(stmt.appendOnly === true ? { appendOnly: true } : {}),
-    };
-    this.catalog.add(entry);
-    this.tables.set(stmt.name, new TableStore(columns, primaryKey, constraints.primaryKeyName ?? undefined));
-    registerTableConstraints({ catalog: this.catalog, tables: this.tables }, stmt.name, constraints);
-    if (eventTime !== null) this.commitChanges([[WATERMARKS_TABLE, this.eventTime.register(entry)]]);
-    return commandResult('CREATE TABLE');
-  }
-
-  private createView(stmt: CreateViewStmt, params: readonly unknown[]): QueryResult {
-    if (!stmt.materialized) {
-      throw unsupported('a plain CREATE VIEW (write CREATE MATERIALIZED VIEW: every Freshet view is maintained incrementally)', stmt.pos);
-    }
-    if (stmt.orReplace) throw unsupported('CREATE OR REPLACE MATERIALIZED VIEW (online view replacement)', stmt.pos);
-    if (this.catalog.get(stmt.name) !== undefined) {
-      if (stmt.ifNotExists) return commandResult('CREATE MATERIALIZED VIEW');
-      throw new EngineError(SqlState.duplicateTable, `relation "${stmt.name}" already exists`, stmt.pos);
-    }
-    const plan = bindQuery(stmt.query, { catalog: this.catalog, params, forView: true });
-    let columns = plan.root.columns.slice(0, plan.visibleColumns);
-    if (stmt.columns !== null) {
-      const names = stmt.columns;
-      if (names.length > columns.length) {
-        throw new EngineError(SqlState.syntaxError, `CREATE MATERIALIZED VIEW specifies ${names.length} column names but the query has ${columns.length} columns`, stmt.pos);
-      }
-      columns = columns.map((c, i) => ({ name: names[i] ?? c.name, type: c.type }));
-    }
-    const seen = new Set<string>();
-    for (const c of columns) {
-      if (seen.has(c.name)) {
-        throw new EngineError(SqlState.duplicateColumn, `column "${c.name}" specified more than once in view "${stmt.name}"; give the columns distinct aliases`, stmt.pos);
-      }
-      seen.add(c.name);
-    }
-    const circuit = lowerPlan(plan.root, this.cleanupPlan(plan.root));
-    if (stmt.emitOnWindowClose === true) addEmitOnClose(circuit, plan, this.catalog, this.eventTime, stmt.pos);
-    const sink = new MaterializedRows(columns.map((c) => c.type), uniqueKeyColumns(plan.root, plan.visibleColumns));
-    // Backfill: the current contents of the inputs flow through as one delta.
-    sink.apply(circuit.step((r) => (r === null ? SINGLE_ROW : this.snapshot(r)), undefined, undefined, this.statementMicros ?? this.clockMicros()));
-    const entry: ViewEntry = {
-      kind: 'view',
-      name: stmt.name,
-      columns: columns.map((c) => ({ name: c.name, type: c.type, notNull: false })),
-      definition: stmt.queryText,
-      plan,
-    };
-    this.catalog.add(entry);
-    this.scheduler.add({ name: stmt.name, circuit, relations: circuit.relations(), sink });
-    return commandResult('CREATE MATERIALIZED VIEW');
-  }
-
-  /** A view's state cleanup: the bounds derived from watermarks, driven by the tables' close points. */
-  private cleanupPlan(root: LogicalPlan): CleanupPlan {
-    return {
-      bounds: deriveStateBounds(root, this.catalog),
-      closePoint: (table) => {
-        const entry = this.catalog.get(table) as TableEntry;
-        return () => this.eventTime.closePoint(entry);
-      },
-    };
-  }
-
   private sinkContext(): Parameters<typeof createSink>[0] {
     return { catalog: this.catalog, sinks: this.sinkManager, snapshot: (r) => this.snapshot(r), lsn: this.scheduler.lsn };
-  }
-
-  private drop(stmt: DropStmt): QueryResult {
-    const kindWord = stmt.objectKind === 'table' ? 'table' : 'materialized view';
-    const command = stmt.objectKind === 'table' ? 'DROP TABLE' : 'DROP MATERIALIZED VIEW';
-    // Validate every name before dropping any, so a failing DROP changes nothing.
-    const targets: string[] = [];
-    for (const name of stmt.names) {
-      const entry = this.catalog.get(name);
-      if (entry === undefined) {
-        if (stmt.ifExists) continue;
-        throw new EngineError(SqlState.undefinedTable, `${kindWord} "${name}" does not exist`, stmt.pos);
-      }
-      if (entry.kind === 'table' && entry.system === true) {
-        throw new EngineError(SqlState.wrongObjectType, `cannot drop "${name}": it is a system table that Freshet maintains`, stmt.pos);
-      }
-      if (entry.kind !== stmt.objectKind) {
-        throw new EngineError(SqlState.wrongObjectType, `"${name}" is not a ${kindWord}; it is a ${entry.kind === 'table' ? 'table' : 'materialized view'}`, stmt.pos);
-      }
-      const dependents = this.catalog.allDependents(name).filter((d) => !stmt.names.includes(d.name));
-      // Sinks reading the relation or a dependent view, or writing into the table.
-      const sinks = this.catalog.sinksOn(new Set([name, ...this.catalog.allDependents(name).map((d) => d.name)]));
-      if ((dependents.length > 0 || sinks.length > 0) && !stmt.cascade) {
-        const objects = [...dependents.map((d) => `materialized view ${d.name}`), ...sinks.map((k) => `sink ${k.name}`)];
-        throw new EngineError(
-          SqlState.dependentObjectsStillExist,
-          `cannot drop ${kindWord} ${name} because other objects depend on it: ${objects.join(', ')}; use DROP ... CASCADE to drop the dependent objects too`,
-          stmt.pos,
-        );
-      }
-      targets.push(name);
-    }
-    for (const name of targets) {
-      if (this.catalog.get(name) === undefined) continue; // already dropped by an earlier CASCADE
-      const cascaded = new Set([name, ...this.catalog.allDependents(name).map((d) => d.name)]);
-      for (const sink of this.catalog.sinksOn(cascaded)) removeSink(this.sinkContext(), sink.name);
-      for (const dep of this.catalog.allDependents(name).reverse()) this.dropOne(dep.name);
-      this.dropOne(name);
-    }
-    return commandResult(command);
-  }
-
-  private dropOne(name: string): void {
-    const entry = this.catalog.get(name);
-    if (entry?.kind === 'table' && entry.eventTime !== undefined) {
-      const row = this.eventTime.unregister(entry);
-      if (row !== null) this.commitChanges([[WATERMARKS_TABLE, row]]);
-    }
-    this.catalog.remove(name);
-    this.tables.delete(name);
-    this.scheduler.remove(name);
-  }
-
-  /** SHOW TABLES / SHOW VIEWS: one name per row, in creation order, as RisingWave and MySQL print them. */
-  private show(what: 'tables' | 'views'): QueryResult {
-    const entries = what === 'tables' ? this.catalog.tables().filter((t) => t.system !== true) : this.catalog.views();
-    return valuesResult('SHOW', [{ name: 'name', type: 'text' }], entries.map((e) => [e.name]));
-  }
-
-  private explain(stmt: ExplainStmt, params: readonly unknown[]): QueryResult {
-    const target = stmt.target;
-    let lines: string[];
-    if (target.kind === 'viewName') {
-      const entry = this.catalog.require(target.name);
-      if (entry.kind !== 'view') throw new EngineError(SqlState.wrongObjectType, `"${target.name}" is a table, not a materialized view`, target.pos);
-      const node = this.scheduler.node(entry.name)!;
-      lines = explainLines({ plan: entry.plan, circuit: node.circuit, view: { name: entry.name, distinctRows: node.sink.distinctRows } });
-    } else {
-      const forView = target.kind === 'createView';
-      const query = target.kind === 'createView' ? target.query : target;
-      const plan = bindQuery(query, { catalog: this.catalog, params, forView });
-      lines = explainLines({
-        plan,
-        circuit: forView ? lowerPlan(plan.root, this.cleanupPlan(plan.root)) : lowerPlan(plan.root),
-        ...(target.kind === 'createView' ? { view: { name: target.name, distinctRows: 0 } } : {}),
-      });
-    }
-    return valuesResult('EXPLAIN', [{ name: 'QUERY PLAN', type: 'text' }], lines.map((l) => [l]));
   }
 }
 

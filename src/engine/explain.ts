@@ -4,6 +4,14 @@
 import { typeInfo } from '../common/sql-type.js';
 import type { Circuit } from '../dataflow/circuit.js';
 import type { LogicalPlan, QueryPlan } from '../plan/logical-plan.js';
+import { EngineError, SqlState } from '../common/errors.js';
+import { bindQuery } from '../plan/bind-query.js';
+import type { QueryResult } from '../query-result.js';
+import type { ExplainStmt } from '../sql/ast.js';
+import { valuesResult } from './format-result.js';
+import { lowerPlan } from './lower-plan.js';
+import { cleanupPlan } from './relation-ddl.js';
+import type { RelationDdlContext } from './relation-ddl.js';
 
 function planLines(plan: LogicalPlan, depth: number, out: string[]): void {
   const pad = '  '.repeat(depth);
@@ -118,4 +126,26 @@ export function explainLines(target: ExplainTarget): string[] {
     out.push(`       state: the view's rows with multiplicities (${target.view.distinctRows} distinct rows now); work: O(1) per output change`);
   }
   return out;
+}
+
+/** EXPLAIN [VIEW name | query | CREATE MATERIALIZED VIEW ...]: one text row per line. */
+export function explainStatement(ctx: RelationDdlContext, stmt: ExplainStmt, params: readonly unknown[]): QueryResult {
+  const target = stmt.target;
+  let lines: string[];
+  if (target.kind === 'viewName') {
+    const entry = ctx.catalog.require(target.name);
+    if (entry.kind !== 'view') throw new EngineError(SqlState.wrongObjectType, `"${target.name}" is a table, not a materialized view`, target.pos);
+    const node = ctx.scheduler.node(entry.name)!;
+    lines = explainLines({ plan: entry.plan, circuit: node.circuit, view: { name: entry.name, distinctRows: node.sink.distinctRows } });
+  } else {
+    const forView = target.kind === 'createView';
+    const query = target.kind === 'createView' ? target.query : target;
+    const plan = bindQuery(query, { catalog: ctx.catalog, params, forView });
+    lines = explainLines({
+      plan,
+      circuit: forView ? lowerPlan(plan.root, cleanupPlan(ctx, plan.root)) : lowerPlan(plan.root),
+      ...(target.kind === 'createView' ? { view: { name: target.name, distinctRows: 0 } } : {}),
+    });
+  }
+  return valuesResult('EXPLAIN', [{ name: 'QUERY PLAN', type: 'text' }], lines.map((l) => [l]));
 }

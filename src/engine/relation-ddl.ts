@@ -1,0 +1,204 @@
+// Tables and materialized views in the catalog: CREATE TABLE, CREATE
+// MATERIALIZED VIEW (bind, lower, backfill from the inputs' current rows),
+// DROP [CASCADE] and SHOW. Each function validates everything before it
+// changes anything, so a failing statement leaves the catalog as it was.
+
+import { assert } from '../common/assert.js';
+import { EngineError, SqlState, unsupported } from '../common/errors.js';
+import type { ZBatch } from '../columnar/z-batch.js';
+import { MaterializedRows } from '../dataflow/materialized-rows.js';
+import type { Scheduler } from '../dataflow/scheduler.js';
+import { bindQuery } from '../plan/bind-query.js';
+import type { Catalog, TableEntry, ViewEntry } from '../plan/catalog.js';
+import type { LogicalPlan } from '../plan/logical-plan.js';
+import { numericTypmod } from '../plan/numeric-typmod.js';
+import { deriveStateBounds } from '../plan/state-bounds.js';
+import { resolveTypeName } from '../plan/type-names.js';
+import type { QueryResult } from '../query-result.js';
+import type { CreateTableStmt, CreateViewStmt, DropStmt } from '../sql/ast.js';
+import { removeSink } from '../sinks/sink-ddl.js';
+import type { SinkDdlContext } from '../sinks/sink-ddl.js';
+import { TableStore } from '../storage/table-store.js';
+import { WATERMARKS_TABLE, addEmitOnClose, planEventTime } from './event-time.js';
+import type { EventTime } from './event-time.js';
+import { commandResult, valuesResult } from './format-result.js';
+import { planTableConstraints, registerTableConstraints } from './index-ddl.js';
+import { lowerPlan, uniqueKeyColumns } from './lower-plan.js';
+import type { CleanupPlan } from './lower-plan.js';
+import { SINGLE_ROW } from './one-shot.js';
+
+/** What the DDL needs of the Engine. */
+export interface RelationDdlContext {
+  readonly catalog: Catalog;
+  readonly tables: Map<string, TableStore>;
+  readonly scheduler: Scheduler;
+  readonly eventTime: EventTime;
+  /** Applies deltas to several tables as one commit (all or nothing). */
+  commitChanges(changes: readonly [string, ZBatch][]): void;
+  /** A table's or view's current rows. */
+  snapshot(relation: string): ZBatch;
+  /** now() of the running statement, in µs. */
+  statementTime(): number;
+  sinkContext(): SinkDdlContext;
+}
+
+export function createTable(ctx: RelationDdlContext, stmt: CreateTableStmt): QueryResult {
+  if (ctx.catalog.get(stmt.name) !== undefined) {
+    if (stmt.ifNotExists) return commandResult('CREATE TABLE');
+    throw new EngineError(SqlState.duplicateTable, `relation "${stmt.name}" already exists`, stmt.pos);
+  }
+  if (stmt.columns.length === 0) throw new EngineError(SqlState.syntaxError, `table "${stmt.name}" must have at least one column`, stmt.pos);
+  const names = new Set<string>();
+  for (const c of stmt.columns) {
+    if (names.has(c.name)) throw new EngineError(SqlState.duplicateColumn, `column "${c.name}" specified more than once`, c.pos);
+    names.add(c.name);
+  }
+  const inline = stmt.columns.filter((c) => c.primaryKey).map((c) => c.name);
+  if (inline.length > 0 && stmt.primaryKey !== null) {
+    throw new EngineError(SqlState.invalidTableDefinition, `multiple primary keys for table "${stmt.name}" are not allowed`, stmt.pos);
+  }
+  if (inline.length > 1) throw new EngineError(SqlState.invalidTableDefinition, `multiple primary keys for table "${stmt.name}" are not allowed`, stmt.pos);
+  const keyNames = stmt.primaryKey ?? inline;
+  const primaryKey = keyNames.map((k) => {
+    const i = stmt.columns.findIndex((c) => c.name === k);
+    if (i < 0) throw new EngineError(SqlState.undefinedColumn, `column "${k}" named in key does not exist`, stmt.pos);
+    return i;
+  });
+  if (new Set(primaryKey).size !== primaryKey.length) {
+    throw new EngineError(SqlState.duplicateColumn, 'a column appears twice in the primary key', stmt.pos);
+  }
+  const typed = stmt.columns.map((c) => ({ name: c.name, type: resolveTypeName(c.type) }));
+  const eventTime = planEventTime(stmt, typed, []);
+  const columns = stmt.columns.map((c, i) => {
+    const type = typed[i]!.type;
+    const typmod = numericTypmod(c.type, type);
+    // The event-time column is NOT NULL: a row without event time has no place in time.
+    const notNull = c.notNull || primaryKey.includes(i) || eventTime?.column === i;
+    return { name: c.name, type, notNull, ...(typmod === null ? {} : { typmod }) };
+  });
+  const constraints = planTableConstraints(ctx.catalog, stmt.name, columns, primaryKey, stmt.primaryKeyName ?? null, stmt.unique ?? []);
+  const entry: TableEntry = {
+    kind: 'table',
+    name: stmt.name,
+    columns,
+    primaryKey,
+    ...(eventTime === null ? {} : { eventTime }),
+    ...(stmt.appendOnly === true ? { appendOnly: true } : {}),
+  };
+  ctx.catalog.add(entry);
+  ctx.tables.set(stmt.name, new TableStore(columns, primaryKey, constraints.primaryKeyName ?? undefined));
+  registerTableConstraints({ catalog: ctx.catalog, tables: ctx.tables }, stmt.name, constraints);
+  if (eventTime !== null) ctx.commitChanges([[WATERMARKS_TABLE, ctx.eventTime.register(entry)]]);
+  return commandResult('CREATE TABLE');
+}
+
+export function createView(ctx: RelationDdlContext, stmt: CreateViewStmt, params: readonly unknown[]): QueryResult {
+  if (!stmt.materialized) {
+    throw unsupported('a plain CREATE VIEW (write CREATE MATERIALIZED VIEW: every Freshet view is maintained incrementally)', stmt.pos);
+  }
+  if (stmt.orReplace) throw unsupported('CREATE OR REPLACE MATERIALIZED VIEW (online view replacement)', stmt.pos);
+  if (ctx.catalog.get(stmt.name) !== undefined) {
+    if (stmt.ifNotExists) return commandResult('CREATE MATERIALIZED VIEW');
+    throw new EngineError(SqlState.duplicateTable, `relation "${stmt.name}" already exists`, stmt.pos);
+  }
+  const plan = bindQuery(stmt.query, { catalog: ctx.catalog, params, forView: true });
+  let columns = plan.root.columns.slice(0, plan.visibleColumns);
+  if (stmt.columns !== null) {
+    const names = stmt.columns;
+    if (names.length > columns.length) {
+      throw new EngineError(SqlState.syntaxError, `CREATE MATERIALIZED VIEW specifies ${names.length} column names but the query has ${columns.length} columns`, stmt.pos);
+    }
+    columns = columns.map((c, i) => ({ name: names[i] ?? c.name, type: c.type }));
+  }
+  const seen = new Set<string>();
+  for (const c of columns) {
+    if (seen.has(c.name)) {
+      throw new EngineError(SqlState.duplicateColumn, `column "${c.name}" specified more than once in view "${stmt.name}"; give the columns distinct aliases`, stmt.pos);
+    }
+    seen.add(c.name);
+  }
+  const circuit = lowerPlan(plan.root, cleanupPlan(ctx, plan.root));
+  if (stmt.emitOnWindowClose === true) addEmitOnClose(circuit, plan, ctx.catalog, ctx.eventTime, stmt.pos);
+  const sink = new MaterializedRows(columns.map((c) => c.type), uniqueKeyColumns(plan.root, plan.visibleColumns));
+  // Backfill: the current contents of the inputs flow through as one delta.
+  sink.apply(circuit.step((r) => (r === null ? SINGLE_ROW : ctx.snapshot(r)), undefined, undefined, ctx.statementTime()));
+  const entry: ViewEntry = {
+    kind: 'view',
+    name: stmt.name,
+    columns: columns.map((c) => ({ name: c.name, type: c.type, notNull: false })),
+    definition: stmt.queryText,
+    plan,
+  };
+  ctx.catalog.add(entry);
+  ctx.scheduler.add({ name: stmt.name, circuit, relations: circuit.relations(), sink });
+  return commandResult('CREATE MATERIALIZED VIEW');
+}
+
+/** A view's state cleanup: the bounds derived from watermarks, driven by the tables' close points. */
+export function cleanupPlan(ctx: RelationDdlContext, root: LogicalPlan): CleanupPlan {
+  return {
+    bounds: deriveStateBounds(root, ctx.catalog),
+    closePoint: (table) => {
+      const entry = ctx.catalog.get(table) as TableEntry;
+      return () => ctx.eventTime.closePoint(entry);
+    },
+  };
+}
+
+export function dropRelations(ctx: RelationDdlContext, stmt: DropStmt): QueryResult {
+  const kindWord = stmt.objectKind === 'table' ? 'table' : 'materialized view';
+  const command = stmt.objectKind === 'table' ? 'DROP TABLE' : 'DROP MATERIALIZED VIEW';
+  // Validate every name before dropping any, so a failing DROP changes nothing.
+  const targets: string[] = [];
+  for (const name of stmt.names) {
+    const entry = ctx.catalog.get(name);
+    if (entry === undefined) {
+      if (stmt.ifExists) continue;
+      throw new EngineError(SqlState.undefinedTable, `${kindWord} "${name}" does not exist`, stmt.pos);
+    }
+    if (entry.kind === 'table' && entry.system === true) {
+      throw new EngineError(SqlState.wrongObjectType, `cannot drop "${name}": it is a system table that Freshet maintains`, stmt.pos);
+    }
+    if (entry.kind !== stmt.objectKind) {
+      throw new EngineError(SqlState.wrongObjectType, `"${name}" is not a ${kindWord}; it is a ${entry.kind === 'table' ? 'table' : 'materialized view'}`, stmt.pos);
+    }
+    const dependents = ctx.catalog.allDependents(name).filter((d) => !stmt.names.includes(d.name));
+    // Sinks reading the relation or a dependent view, or writing into the table.
+    const sinks = ctx.catalog.sinksOn(new Set([name, ...ctx.catalog.allDependents(name).map((d) => d.name)]));
+    if ((dependents.length > 0 || sinks.length > 0) && !stmt.cascade) {
+      const objects = [...dependents.map((d) => `materialized view ${d.name}`), ...sinks.map((k) => `sink ${k.name}`)];
+      throw new EngineError(
+        SqlState.dependentObjectsStillExist,
+        `cannot drop ${kindWord} ${name} because other objects depend on it: ${objects.join(', ')}; use DROP ... CASCADE to drop the dependent objects too`,
+        stmt.pos,
+      );
+    }
+    targets.push(name);
+  }
+  for (const name of targets) {
+    if (ctx.catalog.get(name) === undefined) continue; // already dropped by an earlier CASCADE
+    const cascaded = new Set([name, ...ctx.catalog.allDependents(name).map((d) => d.name)]);
+    for (const sink of ctx.catalog.sinksOn(cascaded)) removeSink(ctx.sinkContext(), sink.name);
+    for (const dep of ctx.catalog.allDependents(name).reverse()) dropOne(ctx, dep.name);
+    dropOne(ctx, name);
+  }
+  return commandResult(command);
+}
+
+function dropOne(ctx: RelationDdlContext, name: string): void {
+  const entry = ctx.catalog.get(name);
+  if (entry?.kind === 'table' && entry.eventTime !== undefined) {
+    const row = ctx.eventTime.unregister(entry);
+    if (row !== null) ctx.commitChanges([[WATERMARKS_TABLE, row]]);
+  }
+  ctx.catalog.remove(name);
+  ctx.tables.delete(name);
+  ctx.scheduler.remove(name);
+}
+
+/** SHOW TABLES / SHOW VIEWS: one name per row, in creation order, as RisingWave and MySQL print them. */
+export function showRelations(ctx: RelationDdlContext, what: 'tables' | 'views'): QueryResult {
+  const entries = what === 'tables' ? ctx.catalog.tables().filter((t) => t.system !== true) : ctx.catalog.views();
+  return valuesResult('SHOW', [{ name: 'name', type: 'text' }], entries.map((e) => [e.name]));
+}
+
