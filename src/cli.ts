@@ -36,11 +36,18 @@ const processIo: CliIo = {
 /** Same as the server's default; restated so --help need not load the server. */
 const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
 const DEFAULT_TICK_MS = 1000;
+const DEFAULT_FSYNC_DELAY_MS = 4;
 
 const USAGE = `Usage:
   freshet serve [--host 127.0.0.1] [--port 8787] [--data ./freshet-data] [--body-limit BYTES] [--tick-ms 1000]
-      Run the HTTP server (POST /v1/sql, GET /healthz). --tick-ms: how often the
-      clock advances views with conditions on now() (temporal filters).
+                [--fsync always|batch] [--fsync-delay-ms 4]
+      Run the HTTP server (POST /v1/sql, GET /healthz). Everything acknowledged is
+      in the write-ahead log under --data and recovered at the next start.
+      --fsync always: each commit is fsynced before its reply; batch: commits
+      arriving within --fsync-delay-ms share one fsync (more throughput, a few
+      ms more latency; still nothing acknowledged before it is on disk).
+      --tick-ms: how often the clock advances views with conditions on now()
+      (temporal filters).
   freshet sql [--server URL] "<statements>"
       Run ;-separated statements on a fresh in-memory engine, or on the server
       at URL (e.g. http://127.0.0.1:8787), and print each result. Without the
@@ -88,6 +95,8 @@ async function serveCommand(args: readonly string[], io: CliIo): Promise<number>
       data: { type: 'string', default: './freshet-data' },
       'body-limit': { type: 'string', default: String(DEFAULT_BODY_LIMIT) },
       'tick-ms': { type: 'string', default: String(DEFAULT_TICK_MS) },
+      fsync: { type: 'string', default: 'always' },
+      'fsync-delay-ms': { type: 'string', default: String(DEFAULT_FSYNC_DELAY_MS) },
       help: { type: 'boolean', short: 'h' },
     },
     allowPositionals: false,
@@ -98,11 +107,14 @@ async function serveCommand(args: readonly string[], io: CliIo): Promise<number>
   const bodyLimit = integerFlag('--body-limit', values['body-limit'], 1, Number.MAX_SAFE_INTEGER);
   // Above setInterval's limit (2^31 - 1 ms) Node fires at once.
   const tickMs = integerFlag('--tick-ms', values['tick-ms'], 1, 2_147_483_647);
+  const fsync = values.fsync;
+  if (fsync !== 'always' && fsync !== 'batch') throw new UsageError(`--fsync must be 'always' or 'batch', got '${fsync}'`);
+  const batchDelayMs = integerFlag('--fsync-delay-ms', values['fsync-delay-ms'], 1, 1000);
   // Loaded on demand: the engine takes seconds to initialise, and --help,
   // --version and usage errors should answer at once.
   const { serve } = await import('./server/serve.js');
   try {
-    await serve({ host: values.host, port, dataDir: values.data, bodyLimit, tickMs });
+    await serve({ host: values.host, port, dataDir: values.data, bodyLimit, tickMs, fsync, batchDelayMs });
   } catch (error) {
     io.err(`freshet: cannot serve on ${values.host}:${port}: ${error instanceof Error ? error.message : String(error)}\n`);
     return EXIT_SQL_ERROR;

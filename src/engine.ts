@@ -36,6 +36,11 @@ import { createSink, dropSink, fitToTable, showSinks } from './sinks/sink-ddl.js
 import { SinkManager } from './sinks/sink-manager.js';
 import type { SinkControl } from './sinks/sink-manager.js';
 import { tableSinkDelta } from './sinks/table-sink-delta.js';
+import { join, resolve } from 'node:path';
+import { Journal } from './engine/journal.js';
+import { openWal } from './storage/wal.js';
+import type { WalRecord } from './storage/wal-record.js';
+import type { FsyncPolicy, WalIo } from './storage/wal-writer.js';
 
 /**
  * Parsing, binding and compiling recurse over the expression tree, so an
@@ -43,6 +48,9 @@ import { tableSinkDelta } from './sinks/table-sink-delta.js';
  * input, not a bug: report it as PostgreSQL does (54001), not as an internal
  * error. A failing statement changes nothing: a commit in flight is rolled back.
  */
+/** Statements that change the catalog: logged as SQL text (the rest either reads or commits table deltas, which are logged as rows). */
+const DDL_KINDS: ReadonlySet<Statement['kind']> = new Set(['createTable', 'createView', 'createIndex', 'createSink', 'dropSink', 'dropIndex', 'drop']);
+
 function tooComplexGuard<T>(run: () => T): T {
   try {
     return run();
@@ -59,6 +67,25 @@ export interface EngineOptions {
   readonly clock?: () => number;
 }
 
+export interface OpenOptions extends EngineOptions {
+  /** The data directory (created if missing): the write-ahead log lives in its wal/ folder. */
+  readonly dataDir: string;
+  /** `always` (default): every commit waits for its own fsync; `batch`: commits within batchDelayMs share one. */
+  readonly fsync?: FsyncPolicy;
+  readonly batchDelayMs?: number;
+  /** Tests only: failing write/fsync calls for the log. */
+  readonly walIo?: WalIo;
+}
+
+export interface RecoveryReport {
+  /** Log records replayed, and the LSN they brought the engine to. */
+  readonly records: number;
+  readonly lsn: number;
+  readonly ms: number;
+  /** What was cut from the log (a torn tail after a crash, damage); empty when it was clean. */
+  readonly damage: readonly string[];
+}
+
 export class Engine {
   private readonly catalog = new Catalog();
   private readonly tables = new Map<string, TableStore>();
@@ -71,12 +98,43 @@ export class Engine {
     applyToTable: (_sink, table, changes) => this.applySinkChanges(table, changes),
     recordDeadLetters: (letters) => {
       const store = this.tables.get(DEAD_LETTER_TABLE)!;
-      this.commitChanges([[DEAD_LETTER_TABLE, store.insertDelta(deadLetterBatch(letters))]]);
+      this.commit(DEAD_LETTER_TABLE, store, store.insertDelta(deadLetterBatch(letters)));
     },
     now: () => this.clock(),
   });
   /** Sink delivery: `await engine.sinks.flush('s')` waits until sink s has delivered (or dead-lettered) what it had queued. */
   readonly sinks: SinkControl = this.sinkManager;
+  /** The write-ahead log's view of the engine: what is logged, and when it is durable (engine/journal.ts). */
+  private readonly journal = new Journal();
+  /** What recovery found and did (Engine.open); null for an in-memory engine. */
+  recovery: RecoveryReport | null = null;
+
+  /**
+   * A durable engine: recovers what `dataDir` holds (replaying its
+   * write-ahead log), then logs every commit there and acknowledges it only
+   * once it is on disk. `new Engine()` is the in-memory engine.
+   */
+  static async open(options: OpenOptions): Promise<Engine> {
+    const engine = new Engine(options);
+    const started = performance.now();
+    const walDir = join(resolve(options.dataDir), 'wal');
+    const wal = openWal(walDir, {
+      fsync: options.fsync ?? 'always',
+      ...(options.batchDelayMs === undefined ? {} : { batchDelayMs: options.batchDelayMs }),
+      ...(options.walIo === undefined ? {} : { io: options.walIo }),
+    });
+    try {
+      for (const record of wal.records) engine.replay(record);
+    } catch (err) {
+      await wal.writer.close();
+      await engine.close();
+      const message = err instanceof Error ? err.message : String(err);
+      throw new Error(`recovery of ${walDir} failed at LSN ${engine.lsn}: ${message}`);
+    }
+    engine.journal.attach(wal.writer);
+    engine.recovery = { records: wal.records.length, lsn: engine.lsn, ms: performance.now() - started, damage: wal.damage };
+    return engine;
+  }
 
   constructor(options: EngineOptions = {}) {
     this.clock = options.clock ?? Date.now;
@@ -118,10 +176,24 @@ export class Engine {
    * timer (freshet serve --tick-ms).
    */
   async tick(nowMs?: number): Promise<void> {
-    const now = nowMs === undefined ? this.clockMicros() : Math.max(this.scheduler.time, msToMicros(nowMs));
-    if (!this.scheduler.dueAt(now)) return;
-    const produced = this.scheduler.propagate(new Map(), now);
-    this.sinkManager.afterCommit(this.scheduler.lsn, produced);
+    this.advanceClock(nowMs === undefined ? this.clockMicros() : Math.max(this.scheduler.time, msToMicros(nowMs)));
+    await this.journal.durable();
+  }
+
+  private advanceClock(now: number): void {
+    const before = this.scheduler.lsn;
+    this.journal.logged(
+      () => {
+        if (!this.scheduler.dueAt(now)) {
+          // Nothing moves, but time did: later statements must not run before it.
+          this.scheduler.time = Math.max(this.scheduler.time, now);
+          return;
+        }
+        const produced = this.scheduler.propagate(new Map(), now);
+        this.sinkManager.afterCommit(this.scheduler.lsn, produced);
+      },
+      () => (this.scheduler.lsn === before ? null : { kind: 'tick', lsn: before, micros: now }),
+    );
   }
 
   /** The log sequence number of the last commit. */
@@ -131,7 +203,7 @@ export class Engine {
 
   /** Runs one or more `;`-separated statements; returns the last statement's result. */
   async sql(text: string, params: readonly unknown[] = []): Promise<QueryResult> {
-    const results = this.execute(text, params);
+    const results = await this.executeDurably(text, params);
     return results[results.length - 1] ?? commandResult('EMPTY');
   }
 
@@ -139,14 +211,16 @@ export class Engine {
    *  Each statement commits on its own: when statement k fails, 1..k-1 stay committed
    *  and the EngineError thrown carries `statementIndex` = k - 1 (0-based). */
   async sqlAll(text: string, params: readonly unknown[] = []): Promise<QueryResult[]> {
-    return this.execute(text, params);
+    return this.executeDurably(text, params);
   }
 
   /** Inserts row objects (column name -> value) into a table as one commit. */
   async insert(table: string, rows: readonly Record<string, unknown>[]): Promise<QueryResult> {
     const entry = this.requireTable(table);
     const { targets, columns } = objectsToColumns(entry, rows);
-    return this.insertColumns(entry, widenToTable(entry, targets, columns, rows.length));
+    const result = this.insertColumns(entry, widenToTable(entry, targets, columns, rows.length));
+    await this.journal.durable();
+    return result;
   }
 
   /** Bulk insert of an apache-arrow Table whose column names match the table's
@@ -155,7 +229,9 @@ export class Engine {
   async insertArrow(table: string, data: ArrowTable): Promise<QueryResult> {
     const entry = this.requireTable(table);
     const { targets, columns } = arrowToColumns(entry, data);
-    return this.insertColumns(entry, widenToTable(entry, targets, columns, data.numRows));
+    const result = this.insertColumns(entry, widenToTable(entry, targets, columns, data.numRows));
+    await this.journal.durable();
+    return result;
   }
 
   /**
@@ -175,6 +251,7 @@ export class Engine {
   /** Stops sink delivery: requests in flight are awaited; changes still queued stay in memory, unsent. */
   async close(): Promise<void> {
     await this.sinkManager.close();
+    await this.journal.close();
   }
 
   private insertColumns(entry: TableEntry, batch: ZBatch): QueryResult {
@@ -183,21 +260,32 @@ export class Engine {
     return commandResult('INSERT', batch.length);
   }
 
+  /** Runs statements, then waits until what they committed is durable — also when one of them failed, since the ones before it stay committed. */
+  private async executeDurably(text: string, params: readonly unknown[]): Promise<QueryResult[]> {
+    let results: QueryResult[];
+    try {
+      results = this.execute(text, params);
+    } catch (err) {
+      await this.journal.durable();
+      throw err;
+    }
+    await this.journal.durable();
+    return results;
+  }
+
   private execute(text: string, params: readonly unknown[]): QueryResult[] {
     const statements = tooComplexGuard(() => parseSql(text));
     const results: QueryResult[] = [];
     statements.forEach((stmt, index) => {
       try {
-        // now() is the clock's time when the statement starts, as in PostgreSQL;
-        // in a view definition it stays symbolic (a temporal filter moves with the clock).
+        // now() is the clock's time when the statement starts, as in PostgreSQL.
         const now = this.clockMicros();
-        this.statementMicros = now;
-        const definesView = stmt.kind === 'createView' || (stmt.kind === 'explain' && stmt.target.kind === 'createView');
-        try {
-          results.push(tooComplexGuard(() => withStatementTime(definesView ? null : now, () => this.executeStatement(stmt, params))));
-        } finally {
-          this.statementMicros = null;
-        }
+        const before = this.scheduler.lsn;
+        results.push(
+          DDL_KINDS.has(stmt.kind)
+            ? this.journal.logged(() => this.runStatement(stmt, params, now), () => ({ kind: 'statement', lsn: before, micros: now, sql: text, index, params }))
+            : this.runStatement(stmt, params, now),
+        );
       } catch (err) {
         if (err instanceof EngineError && statements.length > 1) {
           err.statementIndex = index;
@@ -207,6 +295,46 @@ export class Engine {
       }
     });
     return results;
+  }
+
+  /** Re-applies one logged operation during recovery; it must find the engine at the LSN it was logged at. */
+  private replay(record: WalRecord): void {
+    if (record.lsn !== this.scheduler.lsn) {
+      throw new Error(`the log's ${record.kind} record follows LSN ${record.lsn}, but replay reached LSN ${this.scheduler.lsn}`);
+    }
+    switch (record.kind) {
+      case 'statement': {
+        const stmt = parseSql(record.sql)[record.index];
+        assert(stmt !== undefined, `logged statement ${record.index} is missing from its text`);
+        this.runStatement(stmt, record.params, record.micros);
+        return;
+      }
+      case 'delta': {
+        const store = this.tables.get(record.table);
+        assert(store !== undefined, `logged rows for table ${record.table}, which does not exist at that point`);
+        this.statementMicros = record.micros;
+        try {
+          this.commit(record.table, store, record.batch);
+        } finally {
+          this.statementMicros = null;
+        }
+        return;
+      }
+      case 'tick':
+        this.advanceClock(record.micros);
+        return;
+    }
+  }
+
+  /** One statement at statement time `now` (µs); in a view definition now() stays symbolic (a temporal filter moves with the clock). */
+  private runStatement(stmt: Statement, params: readonly unknown[], now: number): QueryResult {
+    this.statementMicros = now;
+    const definesView = stmt.kind === 'createView' || (stmt.kind === 'explain' && stmt.target.kind === 'createView');
+    try {
+      return tooComplexGuard(() => withStatementTime(definesView ? null : now, () => this.executeStatement(stmt, params)));
+    } finally {
+      this.statementMicros = null;
+    }
   }
 
   private executeStatement(stmt: Statement, params: readonly unknown[]): QueryResult {
@@ -276,6 +404,22 @@ export class Engine {
    */
   /** Returns the delta the table took (a watermarked table's late inserts are not in it). */
   private commit(table: string, store: TableStore, delta: ZBatch): ZBatch {
+    // The time this commit runs at is logged with it, so replay runs it at the same time.
+    const micros = this.statementMicros ?? this.clockMicros();
+    const outer = this.statementMicros;
+    const before = this.scheduler.lsn;
+    this.statementMicros = micros;
+    try {
+      return this.journal.logged(
+        () => this.commitTable(table, store, delta),
+        () => ({ kind: 'delta', lsn: before, micros, table, batch: delta }),
+      );
+    } finally {
+      this.statementMicros = outer;
+    }
+  }
+
+  private commitTable(table: string, store: TableStore, delta: ZBatch): ZBatch {
     const entry = this.catalog.get(table);
     let changes: [string, ZBatch][] = [[table, delta]];
     let undoEventTime = (): void => {};

@@ -49,6 +49,8 @@ export const SqlState = {
   invalidRequest: '08P01',
   programLimitExceeded: '54000',
   statementTooComplex: '54001',
+  diskFull: '53100',
+  ioError: '58030',
   internalError: 'XX000',
 } as const;
 export type SqlStateCode = (typeof SqlState)[keyof typeof SqlState];

@@ -9,7 +9,9 @@
 // session's last one) or the event-time column of a table with a WATERMARK
 // (final when ts < close point). Every table the view reads
 // must have a WATERMARK, and it reads no views: a change from anywhere else
-// could alter a row already emitted.
+// could alter a row already emitted. The lineage passes top-N and window
+// functions only when they partition by the column, and a window over a
+// window_start adds the inner window's size (the inner window closes later).
 
 import { EngineError, SqlState } from '../common/errors.js';
 import type { SourcePosition } from '../common/errors.js';
@@ -48,25 +50,31 @@ function lineage(plan: LogicalPlan, col: number, catalog: Catalog): Lineage | nu
       // The window's bounds follow its timestamp, whose table closes them.
       const source = lineage(plan.input, plan.spec.tsColumn, catalog);
       if (source === null) return null;
-      return { table: source.table, offset: col === width ? plan.spec.size : 0, strict: false };
+      // Future source values v have v + source.offset >= close (> when not strict), and a
+      // window holds only v < window_end: it is final once window_end + source.offset <= close.
+      // (The source's offset is not 0 when it is itself a window_start, e.g. a rollup of a rollup.)
+      return { table: source.table, offset: (col === width ? plan.spec.size : 0) + source.offset, strict: false };
     }
     case 'sessionWindow': {
       // Only window_end decides: a row's session (and so every column of the
       // row) may still grow until the close point passes the session's end.
       if (col !== plan.input.columns.length + 1) return null;
       const source = lineage(plan.input, plan.spec.tsColumn, catalog);
-      return source === null ? null : { table: source.table, offset: 0, strict: false };
+      // As for the aligned windows: a future row joins the session only if v < window_end.
+      return source === null ? null : { table: source.table, offset: source.offset, strict: false };
     }
     case 'project': {
       const e = plan.exprs[col];
       return e?.kind === 'column' ? lineage(plan.input, e.index, catalog) : null;
     }
     case 'filter':
-    case 'topN':
     case 'assertSingle':
       return lineage(plan.input, col, catalog);
+    case 'topN':
     case 'window':
-      return col < plan.input.columns.length ? lineage(plan.input, col, catalog) : null;
+      // Only when partitioned by the column: a ranking or window function across
+      // partitions lets a row of an open window change (or push out) an emitted one.
+      return plan.partitionBy.includes(col) ? lineage(plan.input, col, catalog) : null;
     case 'unnest':
       // The columns beside the unnested arrays are the input row's, repeated.
       return plan.arrayColumns.includes(col) ? null : lineage(plan.input, col, catalog);
@@ -101,7 +109,7 @@ export function closeColumnOf(plan: LogicalPlan, visible: number, catalog: Catal
   }
   throw new EngineError(
     SqlState.featureNotSupported,
-    'EMIT ON WINDOW CLOSE needs a column in the view that says when a row is final: window_start or window_end of TUMBLE/HOP/CUMULATE, window_end of SESSION, or the WATERMARK column of the table, selected unchanged (in GROUP BY when the view aggregates)',
+    'EMIT ON WINDOW CLOSE needs a column in the view that says when a row is final: window_start or window_end of TUMBLE/HOP/CUMULATE, window_end of SESSION, or the WATERMARK column of the table, selected unchanged (in GROUP BY when the view aggregates, and in PARTITION BY of its window functions or per-group top-N)',
     pos,
   );
 }

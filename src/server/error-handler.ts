@@ -27,6 +27,8 @@ const HTTP_NOT_FOUND = 404;
 const HTTP_PAYLOAD_TOO_LARGE = 413;
 const HTTP_UNSUPPORTED_MEDIA_TYPE = 415;
 const HTTP_INTERNAL_ERROR = 500;
+const HTTP_SERVICE_UNAVAILABLE = 503;
+const HTTP_INSUFFICIENT_STORAGE = 507;
 
 /** Media types a request body may have; named in the 415 message. */
 export const ACCEPTED_CONTENT_TYPES = ['application/json'] as const;
@@ -35,8 +37,12 @@ export const ACCEPTED_CONTENT_TYPES = ['application/json'] as const;
 export function errorReply(error: unknown, request?: FastifyRequest): ErrorReply {
   if (error instanceof EngineError) {
     // Every EngineError is the user's (SQL, parameters, protocol) except an
-    // explicit internal error, which is ours.
-    const status = error.code === SqlState.internalError ? HTTP_INTERNAL_ERROR : HTTP_BAD_REQUEST;
+    // explicit internal error, which is ours, and storage faults (disk full:
+    // 507, I/O error: 503), where the request was fine but not made durable.
+    const status = error.code === SqlState.internalError ? HTTP_INTERNAL_ERROR
+      : error.code === SqlState.diskFull ? HTTP_INSUFFICIENT_STORAGE
+      : error.code === SqlState.ioError ? HTTP_SERVICE_UNAVAILABLE
+      : HTTP_BAD_REQUEST;
     return { status, body: { error: engineErrorBody(error) } };
   }
   if (isFastifyError(error)) {

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { Engine } from '../engine.js';
 import { buildServer } from './build-server.js';
+import type { FsyncPolicy } from '../storage/wal-writer.js';
 
 export interface ServeOptions {
   readonly host: string;
@@ -17,6 +18,9 @@ export interface ServeOptions {
   readonly tickMs?: number;
   /** The engine clock (ms since the epoch); injectable for tests. Default Date.now. */
   readonly clock?: () => number;
+  /** WAL fsync policy (storage/wal-writer.ts). Default 'always'. */
+  readonly fsync?: FsyncPolicy;
+  readonly batchDelayMs?: number;
 }
 
 export const DEFAULT_TICK_MS = 1000;
@@ -30,9 +34,16 @@ export interface RunningServer {
 
 export async function serve(options: ServeOptions): Promise<RunningServer> {
   const dataDir = resolve(options.dataDir);
-  // Created now so a bad path fails at start-up, before durability needs it.
   await mkdir(dataDir, { recursive: true });
-  const engine = new Engine(options.clock === undefined ? {} : { clock: options.clock });
+  const engine = await Engine.open({
+    dataDir,
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.fsync === undefined ? {} : { fsync: options.fsync }),
+    ...(options.batchDelayMs === undefined ? {} : { batchDelayMs: options.batchDelayMs }),
+  });
+  const recovery = engine.recovery!;
+  process.stdout.write(`freshet recovered ${recovery.records} log records to LSN ${recovery.lsn} in ${recovery.ms.toFixed(0)} ms\n`);
+  for (const line of recovery.damage) process.stdout.write(`freshet: write-ahead log damage: ${line}\n`);
   const app = buildServer(engine, {
     logger: true,
     ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
@@ -48,7 +59,6 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
   process.stdout.write(`freshet listening on ${url} (data: ${dataDir})\n`);
-  process.stdout.write('note: this version keeps all data in memory; it is lost when the server stops (durability comes later)\n');
 
   // A tick with no row to move returns at once; ticks never overlap (each runs synchronously).
   let lastTickError = '';
