@@ -100,7 +100,15 @@ export class Engine {
       const store = this.tables.get(DEAD_LETTER_TABLE)!;
       this.commit(DEAD_LETTER_TABLE, store, store.insertDelta(deadLetterBatch(letters)));
     },
-    now: () => this.clock(),
+    // A table sink's dead letter is replayed, not logged: its failed_at must come out the same then.
+    now: () => (this.statementMicros === null ? this.clock() : this.statementMicros / 1000),
+    webhookDone: (sink, done) => {
+      try {
+        this.journal.note({ kind: 'sinkDone', lsn: this.scheduler.lsn, micros: this.clockMicros(), sink, done });
+      } catch {
+        // The log is broken; the next commit reports it. At worst the sink resends after a restart.
+      }
+    },
   });
   /** Sink delivery: `await engine.sinks.flush('s')` waits until sink s has delivered (or dead-lettered) what it had queued. */
   readonly sinks: SinkControl = this.sinkManager;
@@ -123,6 +131,7 @@ export class Engine {
       ...(options.batchDelayMs === undefined ? {} : { batchDelayMs: options.batchDelayMs }),
       ...(options.walIo === undefined ? {} : { io: options.walIo }),
     });
+    engine.sinkManager.hold();
     try {
       for (const record of wal.records) engine.replay(record);
     } catch (err) {
@@ -132,6 +141,7 @@ export class Engine {
       throw new Error(`recovery of ${walDir} failed at LSN ${engine.lsn}: ${message}`);
     }
     engine.journal.attach(wal.writer);
+    engine.sinkManager.release();
     engine.recovery = { records: wal.records.length, lsn: engine.lsn, ms: performance.now() - started, damage: wal.damage };
     return engine;
   }
@@ -322,6 +332,9 @@ export class Engine {
       }
       case 'tick':
         this.advanceClock(record.micros);
+        return;
+      case 'sinkDone':
+        this.sinkManager.skipDone(record.sink, record.done);
         return;
     }
   }

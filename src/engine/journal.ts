@@ -45,6 +45,11 @@ export class Journal {
     return result;
   }
 
+  /** Appends a record that is not an operation (a sink's progress); it becomes durable with the next commit's fsync. */
+  note(record: WalRecord): void {
+    if (this.writer !== null && this.depth === 0) this.writer.append(encodeRecord(record));
+  }
+
   /** Resolves once every record logged so far is on disk; rejects with the storage error when it cannot be. */
   durable(): Promise<void> {
     return this.writer === null ? Promise.resolve() : this.writer.sync();

@@ -23,6 +23,8 @@ export interface SinkManagerHooks {
   recordDeadLetters(letters: readonly DeadLetter[]): void;
   /** Milliseconds since the epoch. */
   now(): number;
+  /** Webhook sink `sink` is done with every commit up to `lsn` (for the log). */
+  webhookDone(sink: string, lsn: number): void;
 }
 
 type Columns = readonly { name: string; type: SqlType }[];
@@ -57,19 +59,47 @@ export class SinkManager implements SinkControl {
   private readonly sinks = new Map<string, RunningSink>();
   private readonly pending: { sink: TableSink; lsn: number; changes: ZBatch }[] = [];
   private draining = false;
+  /** Recovery: webhook workers queue but do not send (see hold). */
+  private held = false;
   /** Dead letters whose own commit failed (a view over freshet_dead_letters threw): kept here, counted in SHOW SINKS. */
   readonly unrecorded: DeadLetter[] = [];
 
   constructor(private readonly hooks: SinkManagerHooks) {}
 
   addWebhook(name: string, source: string, url: string, columns: Columns, options: WebhookOptions): WebhookSink {
-    const worker = new WebhookSink(name, url, columns, options, { deadLetter: (l) => this.deadLetter(l), now: this.hooks.now });
+    const worker = new WebhookSink(name, url, columns, options, {
+      deadLetter: (l) => this.deadLetter(l),
+      now: this.hooks.now,
+      done: (lsn) => this.hooks.webhookDone(name, lsn),
+    });
+    if (this.held) worker.hold();
     this.sinks.set(name, { kind: 'webhook', name, source, worker });
     return worker;
   }
 
   addTable(name: string, source: string, table: string, columns: Columns): void {
     this.sinks.set(name, { kind: 'table', name, source, table, columns, appliedLsn: null, deadLetters: 0, skipped: 0 });
+  }
+
+  /**
+   * While the engine recovers, webhook sinks (those that exist and those the
+   * log creates) queue the replayed commits without sending; `skipDone`
+   * then drops what they had finished before the restart, and `release`
+   * sends the rest — the commits whose delivery the restart interrupted.
+   */
+  hold(): void {
+    this.held = true;
+    for (const s of this.sinks.values()) if (s.kind === 'webhook') s.worker.hold();
+  }
+
+  release(): void {
+    this.held = false;
+    for (const s of this.sinks.values()) if (s.kind === 'webhook') s.worker.release();
+  }
+
+  skipDone(name: string, lsn: number): void {
+    const sink = this.sinks.get(name);
+    if (sink?.kind === 'webhook') sink.worker.skipThrough(lsn);
   }
 
   /** Stops and forgets a sink; a webhook's queued changes are discarded (DROP SINK). */

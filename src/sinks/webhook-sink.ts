@@ -22,6 +22,8 @@ export interface WebhookSinkHooks {
   deadLetter(letters: readonly DeadLetter[]): void;
   /** Milliseconds since the epoch, for failed_at. */
   now(): number;
+  /** Commits up to `lsn` are done (delivered or dead-lettered): the engine logs it, so recovery does not send them again. */
+  done(lsn: number): void;
 }
 
 export type WebhookStatus = 'idle' | 'sending' | 'retrying' | 'stopped';
@@ -51,6 +53,8 @@ export class WebhookSink {
   private lastError: string | null = null;
   private status: WebhookStatus = 'idle';
   private stopped = false;
+  /** While recovery replays the log, commits queue up but none is sent. */
+  private held = false;
   private worker: Promise<void> | null = null;
   private waiters: FlushWaiter[] = [];
   /** Ends a backoff wait early (stop). */
@@ -70,6 +74,24 @@ export class WebhookSink {
     if (batch.length === 0) return;
     this.queue.push(encodeCommit(lsn, batch, this.columns));
     this.kick();
+  }
+
+  /** Stops sending (queued commits wait) until `release`. */
+  hold(): void {
+    this.held = true;
+  }
+
+  release(): void {
+    this.held = false;
+    this.kick();
+  }
+
+  /** Forgets queued commits up to `lsn`: the log says they were done before a restart. */
+  skipThrough(lsn: number): void {
+    let n = 0;
+    while (n < this.queue.length && this.queue[n]!.lsn <= lsn) n++;
+    this.queue.splice(0, n);
+    this.deliveredLsn = Math.max(this.deliveredLsn ?? lsn, lsn);
   }
 
   /** Resolves once every commit queued before the call is delivered or dead-lettered. */
@@ -107,7 +129,7 @@ export class WebhookSink {
   }
 
   private kick(): void {
-    if (this.worker !== null || this.stopped || this.queue.length === 0) return;
+    if (this.worker !== null || this.stopped || this.held || this.queue.length === 0) return;
     this.worker = this.run().finally(() => {
       this.worker = null;
       this.kick();
@@ -122,6 +144,7 @@ export class WebhookSink {
       if (outcome === 'stopped') return;
       this.queue.splice(0, count);
       const done = commits[commits.length - 1]!.lsn;
+      this.hooks.done(done);
       this.waiters = this.waiters.filter((w) => {
         if (w.lsn > done) return true;
         w.resolve();

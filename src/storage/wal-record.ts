@@ -5,7 +5,9 @@
 //   sinks), as SQL text + the statement's index in it + its parameters;
 // - delta: rows a DML statement or bulk insert gave one table (before late
 //   rows are sorted out, which replay repeats), as a columnar batch;
-// - tick: the clock moving views with temporal filters.
+// - tick: the clock moving views with temporal filters;
+// - sinkDone: a webhook sink finished (delivered or dead-lettered) every
+//   commit up to an LSN, so recovery does not send those again.
 //
 // Work these cause (views, table sinks, watermark rows) is not logged: replay
 // derives it again. Every record carries the LSN before it (`lsn`) and the
@@ -20,9 +22,10 @@ import { decodeBatch, encodeBatch } from './batch-codec.js';
 export type WalRecord =
   | { readonly kind: 'statement'; readonly lsn: number; readonly micros: number; readonly sql: string; readonly index: number; readonly params: readonly unknown[] }
   | { readonly kind: 'delta'; readonly lsn: number; readonly micros: number; readonly table: string; readonly batch: ZBatch }
-  | { readonly kind: 'tick'; readonly lsn: number; readonly micros: number };
+  | { readonly kind: 'tick'; readonly lsn: number; readonly micros: number }
+  | { readonly kind: 'sinkDone'; readonly lsn: number; readonly micros: number; readonly sink: string; readonly done: number };
 
-const KIND_CODES = { statement: 1, delta: 2, tick: 3 } as const;
+const KIND_CODES = { statement: 1, delta: 2, tick: 3, sinkDone: 4 } as const;
 
 export function encodeRecord(record: WalRecord): Uint8Array {
   const { kind, ...rest } = record;
@@ -55,6 +58,8 @@ export function decodeRecord(payload: Uint8Array): WalRecord {
     }
     case KIND_CODES.tick:
       return { kind: 'tick', lsn, micros };
+    case KIND_CODES.sinkDone:
+      return { kind: 'sinkDone', lsn, micros, sink: header['sink'] as string, done: header['done'] as number };
     default:
       throw new Error(`unknown WAL record kind ${payload[0]}`);
   }
