@@ -37,15 +37,18 @@ const processIo: CliIo = {
 const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
 const DEFAULT_TICK_MS = 1000;
 const DEFAULT_FSYNC_DELAY_MS = 4;
+const DEFAULT_CHECKPOINT_MS = 60_000;
 
 const USAGE = `Usage:
   freshet serve [--host 127.0.0.1] [--port 8787] [--data ./freshet-data] [--body-limit BYTES] [--tick-ms 1000]
-                [--fsync always|batch] [--fsync-delay-ms 4]
+                [--fsync always|batch] [--fsync-delay-ms 4] [--checkpoint-ms 60000]
       Run the HTTP server (POST /v1/sql, GET /healthz). Everything acknowledged is
       in the write-ahead log under --data and recovered at the next start.
       --fsync always: each commit is fsynced before its reply; batch: commits
       arriving within --fsync-delay-ms share one fsync (more throughput, a few
       ms more latency; still nothing acknowledged before it is on disk).
+      --checkpoint-ms: how often the state is checkpointed (and at shutdown),
+      which bounds how much log the next start replays.
       --tick-ms: how often the clock advances views with conditions on now()
       (temporal filters).
   freshet sql [--server URL] "<statements>"
@@ -96,6 +99,7 @@ async function serveCommand(args: readonly string[], io: CliIo): Promise<number>
       'body-limit': { type: 'string', default: String(DEFAULT_BODY_LIMIT) },
       'tick-ms': { type: 'string', default: String(DEFAULT_TICK_MS) },
       fsync: { type: 'string', default: 'always' },
+      'checkpoint-ms': { type: 'string', default: String(DEFAULT_CHECKPOINT_MS) },
       'fsync-delay-ms': { type: 'string', default: String(DEFAULT_FSYNC_DELAY_MS) },
       help: { type: 'boolean', short: 'h' },
     },
@@ -110,11 +114,12 @@ async function serveCommand(args: readonly string[], io: CliIo): Promise<number>
   const fsync = values.fsync;
   if (fsync !== 'always' && fsync !== 'batch') throw new UsageError(`--fsync must be 'always' or 'batch', got '${fsync}'`);
   const batchDelayMs = integerFlag('--fsync-delay-ms', values['fsync-delay-ms'], 1, 1000);
+  const checkpointMs = integerFlag('--checkpoint-ms', values['checkpoint-ms'], 100, 2_147_483_647);
   // Loaded on demand: the engine takes seconds to initialise, and --help,
   // --version and usage errors should answer at once.
   const { serve } = await import('./server/serve.js');
   try {
-    await serve({ host: values.host, port, dataDir: values.data, bodyLimit, tickMs, fsync, batchDelayMs });
+    await serve({ host: values.host, port, dataDir: values.data, bodyLimit, tickMs, fsync, batchDelayMs, checkpointMs });
   } catch (error) {
     io.err(`freshet: cannot serve on ${values.host}:${port}: ${error instanceof Error ? error.message : String(error)}\n`);
     return EXIT_SQL_ERROR;

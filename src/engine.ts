@@ -38,8 +38,14 @@ import type { SinkControl } from './sinks/sink-manager.js';
 import { tableSinkDelta } from './sinks/table-sink-delta.js';
 import { join, resolve } from 'node:path';
 import { Journal } from './engine/journal.js';
-import { openWal } from './storage/wal.js';
+import { Wal } from './storage/wal.js';
+import { checkpointSeqs, pruneCheckpoints, readNewestCheckpoint, writeCheckpoint } from './storage/checkpoint-file.js';
+import type { LoadedCheckpoint } from './storage/checkpoint-file.js';
+import { Definitions } from './engine/definitions.js';
+import type { Definition, StatementRecord } from './engine/definitions.js';
+import type { SavedSinkState } from './sinks/sink-manager.js';
 import type { WalRecord } from './storage/wal-record.js';
+import { storageError } from './storage/wal-writer.js';
 import type { FsyncPolicy, WalIo } from './storage/wal-writer.js';
 
 /**
@@ -75,14 +81,27 @@ export interface OpenOptions extends EngineOptions {
   readonly batchDelayMs?: number;
   /** Tests only: failing write/fsync calls for the log. */
   readonly walIo?: WalIo;
+  /** Tests only: false makes close() skip its checkpoint, so the next open replays the log. */
+  readonly checkpointOnClose?: boolean;
+}
+
+/** What a checkpoint's manifest holds besides the table rows. */
+interface CheckpointState {
+  /** The clock time of the last commit (µs). */
+  readonly time: number;
+  readonly definitions: readonly Definition[];
+  readonly eventTime: ReturnType<EventTime['exportState']>;
+  readonly sinks: Record<string, SavedSinkState>;
 }
 
 export interface RecoveryReport {
-  /** Log records replayed, and the LSN they brought the engine to. */
+  /** The LSN of the checkpoint recovery started from; null without one. */
+  readonly checkpointLsn: number | null;
+  /** Log records replayed after it, and the LSN they brought the engine to. */
   readonly records: number;
   readonly lsn: number;
   readonly ms: number;
-  /** What was cut from the log (a torn tail after a crash, damage); empty when it was clean. */
+  /** What was cut from the log (a torn tail after a crash, damage) or skipped (a damaged checkpoint); empty when all was clean. */
   readonly damage: readonly string[];
 }
 
@@ -116,6 +135,13 @@ export class Engine {
   private readonly journal = new Journal();
   /** What recovery found and did (Engine.open); null for an in-memory engine. */
   recovery: RecoveryReport | null = null;
+  /** A durable engine's data directory; null in memory. */
+  private dataDir: string | null = null;
+  private checkpointOnClose = false;
+  /** The DDL that recreates the catalog, for checkpoints (engine/definitions.ts). */
+  private readonly definitions = new Definitions();
+  /** True while recovery rebuilds the catalog from a checkpoint: sinks then send no snapshot. */
+  private restoring = false;
 
   /**
    * A durable engine: recovers what `dataDir` holds (replaying its
@@ -125,25 +151,109 @@ export class Engine {
   static async open(options: OpenOptions): Promise<Engine> {
     const engine = new Engine(options);
     const started = performance.now();
-    const walDir = join(resolve(options.dataDir), 'wal');
-    const wal = openWal(walDir, {
-      fsync: options.fsync ?? 'always',
-      ...(options.batchDelayMs === undefined ? {} : { batchDelayMs: options.batchDelayMs }),
-      ...(options.walIo === undefined ? {} : { io: options.walIo }),
-    });
+    const dataDir = resolve(options.dataDir);
+    const { checkpoint, skipped } = readNewestCheckpoint(join(dataDir, 'checkpoints'));
     engine.sinkManager.hold();
+    let opened: ReturnType<typeof Wal.open>;
     try {
-      for (const record of wal.records) engine.replay(record);
+      if (checkpoint !== null) engine.restore(checkpoint);
+      opened = Wal.open(join(dataDir, 'wal'), checkpoint?.manifest.walSegment ?? 0, {
+        fsync: options.fsync ?? 'always',
+        ...(options.batchDelayMs === undefined ? {} : { batchDelayMs: options.batchDelayMs }),
+        ...(options.walIo === undefined ? {} : { io: options.walIo }),
+      });
+      try {
+        for (const record of opened.records) engine.replay(record);
+      } catch (err) {
+        await opened.wal.writer.close();
+        throw err;
+      }
     } catch (err) {
-      await wal.writer.close();
       await engine.close();
       const message = err instanceof Error ? err.message : String(err);
-      throw new Error(`recovery of ${walDir} failed at LSN ${engine.lsn}: ${message}`);
+      throw new Error(`recovery of ${dataDir} failed at LSN ${engine.lsn}: ${message}`);
     }
-    engine.journal.attach(wal.writer);
+    engine.dataDir = dataDir;
+    engine.checkpointOnClose = options.checkpointOnClose ?? true;
+    engine.journal.attach(opened.wal);
     engine.sinkManager.release();
-    engine.recovery = { records: wal.records.length, lsn: engine.lsn, ms: performance.now() - started, damage: wal.damage };
+    engine.recovery = {
+      checkpointLsn: checkpoint?.manifest.lsn ?? null,
+      records: opened.records.length,
+      lsn: engine.lsn,
+      ms: performance.now() - started,
+      damage: [...skipped, ...opened.damage],
+    };
     return engine;
+  }
+
+  /**
+   * Writes the engine's state (catalog definitions, every table's rows,
+   * watermarks, sink progress and queues) as a checkpoint and starts a new
+   * log segment, so recovery replays only what follows. The previous
+   * checkpoint and the log since it stay, in case the new file is damaged;
+   * older ones are deleted. Views are not saved: recovery rebuilds them from
+   * the tables (see docs/ARCHITECTURE.md). Does nothing in memory, when
+   * nothing was logged since the last checkpoint, or after a storage fault
+   * (memory may then hold a commit the log lacks).
+   */
+  async checkpoint(): Promise<void> {
+    if (this.dataDir === null || this.journal.appendedSinceRotation === 0 || !this.journal.healthy) return;
+    const names = [...this.tables.keys()];
+    const rows = names.map((n) => this.tables.get(n)!.rowsSnapshot());
+    const state: CheckpointState = {
+      time: this.scheduler.time,
+      definitions: this.definitions.all(),
+      eventTime: this.eventTime.exportState(),
+      sinks: this.sinkManager.exportState(),
+    };
+    const lsn = this.scheduler.lsn;
+    const seq = this.journal.rotate();
+    const dir = join(this.dataDir, 'checkpoints');
+    try {
+      writeCheckpoint(dir, seq, { version: 1, walSegment: seq, lsn, tables: names, state }, rows);
+      // Keep the previous checkpoint and the log from it on (from the start while there is none).
+      const seqs = checkpointSeqs(dir);
+      const keepFrom = seqs.length >= 2 ? seqs[seqs.length - 2]! : 0;
+      pruneCheckpoints(dir, keepFrom);
+      this.journal.prune(keepFrom);
+    } catch (err) {
+      // The log still holds everything (it was not pruned): only recovery time suffers.
+      throw storageError('writing a checkpoint', err);
+    }
+    await this.journal.durable();
+  }
+
+  /** Rebuilds the state a checkpoint saved: tables first, their rows, then views, indexes and sinks. */
+  private restore(checkpoint: LoadedCheckpoint): void {
+    const state = checkpoint.manifest.state as CheckpointState;
+    this.restoring = true;
+    try {
+      for (const d of state.definitions) if (d.kind === 'table') this.runRecord(d.record, d.record.micros);
+      for (const [name, rows] of checkpoint.tables) {
+        const store = this.tables.get(name);
+        if (store === undefined) throw new Error(`the checkpoint holds rows of table ${name}, which its definitions do not create`);
+        store.apply(negateBatch(store.rowsSnapshot()));
+        store.apply(rows);
+      }
+      this.eventTime.importState(state.eventTime);
+      this.scheduler.lsn = checkpoint.manifest.lsn;
+      this.scheduler.time = state.time;
+      // Views are built from the restored tables at the checkpoint's time.
+      for (const d of state.definitions) if (d.kind !== 'table') this.runRecord(d.record, state.time);
+      this.sinkManager.importState(state.sinks);
+      this.definitions.reset(state.definitions);
+      assert(this.scheduler.lsn === checkpoint.manifest.lsn, 'restoring a checkpoint committed something');
+    } finally {
+      this.restoring = false;
+    }
+  }
+
+  /** Runs a logged DDL statement again at statement time `micros`. */
+  private runRecord(record: StatementRecord, micros: number): QueryResult {
+    const stmt = parseSql(record.sql)[record.index];
+    assert(stmt !== undefined, `logged statement ${record.index} is missing from its text`);
+    return this.runStatement(stmt, record.params, micros);
   }
 
   constructor(options: EngineOptions = {}) {
@@ -259,8 +369,16 @@ export class Engine {
   }
 
   /** Stops sink delivery: requests in flight are awaited; changes still queued stay in memory, unsent. */
+  /** Stops sink delivery (requests in flight are awaited); a durable engine then takes a checkpoint and closes its log. */
   async close(): Promise<void> {
     await this.sinkManager.close();
+    if (this.checkpointOnClose) {
+      try {
+        await this.checkpoint();
+      } catch {
+        // Everything is in the log; the next start replays more of it.
+      }
+    }
     await this.journal.close();
   }
 
@@ -293,7 +411,7 @@ export class Engine {
         const before = this.scheduler.lsn;
         results.push(
           DDL_KINDS.has(stmt.kind)
-            ? this.journal.logged(() => this.runStatement(stmt, params, now), () => ({ kind: 'statement', lsn: before, micros: now, sql: text, index, params }))
+            ? this.runDdl(stmt, { kind: 'statement', lsn: before, micros: now, sql: text, index, params })
             : this.runStatement(stmt, params, now),
         );
       } catch (err) {
@@ -316,7 +434,7 @@ export class Engine {
       case 'statement': {
         const stmt = parseSql(record.sql)[record.index];
         assert(stmt !== undefined, `logged statement ${record.index} is missing from its text`);
-        this.runStatement(stmt, record.params, record.micros);
+        this.runDdl(stmt, record);
         return;
       }
       case 'delta': {
@@ -337,6 +455,14 @@ export class Engine {
         this.sinkManager.skipDone(record.sink, record.done);
         return;
     }
+  }
+
+  /** A DDL statement, logged as `record` (when logging) and kept in the definitions a checkpoint saves. */
+  private runDdl(stmt: Statement, record: StatementRecord): QueryResult {
+    const indexesBefore = Definitions.indexNames(this.catalog);
+    const result = this.journal.logged(() => this.runStatement(stmt, record.params, record.micros), () => record);
+    this.definitions.afterStatement(stmt, record, this.catalog, indexesBefore);
+    return result;
   }
 
   /** One statement at statement time `now` (µs); in a view definition now() stays symbolic (a temporal filter moves with the clock). */
@@ -498,7 +624,7 @@ export class Engine {
   }
 
   private sinkContext(): Parameters<typeof createSink>[0] {
-    return { catalog: this.catalog, sinks: this.sinkManager, snapshot: (r) => this.snapshot(r), lsn: this.scheduler.lsn };
+    return { catalog: this.catalog, sinks: this.sinkManager, snapshot: (r) => this.snapshot(r), lsn: this.scheduler.lsn, restoring: this.restoring };
   }
 }
 

@@ -166,6 +166,16 @@ export class EventTime {
     return s === undefined || entry.eventTime === undefined ? -Infinity : s.value - entry.eventTime.lateness;
   }
 
+  /** Every table's watermark and late count, for a checkpoint. */
+  exportState(): { table: string; value: number; lateRows: number }[] {
+    return [...this.state].map(([table, s]) => ({ table, value: s.value, lateRows: s.lateRows }));
+  }
+
+  /** Restores what exportState saved (after the tables were recreated). */
+  importState(saved: readonly { table: string; value: number; lateRows: number }[]): void {
+    for (const s of saved) this.state.set(s.table, { value: s.value, lateRows: s.lateRows });
+  }
+
   register(entry: TableEntry): ZBatch {
     this.state.set(entry.name, { value: -Infinity, lateRows: 0 });
     return this.watermarkRow(entry, 1);

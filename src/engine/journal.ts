@@ -11,16 +11,40 @@
 
 import { encodeRecord } from '../storage/wal-record.js';
 import type { WalRecord } from '../storage/wal-record.js';
-import type { WalWriter } from '../storage/wal-writer.js';
+import type { Wal } from '../storage/wal.js';
 
 export class Journal {
   /** > 0 while a logged operation runs: commits inside it are derived, not logged. */
   private depth = 0;
-  private writer: WalWriter | null = null;
+  private wal: Wal | null = null;
+  /** Segments replaced by `rotate` finish their last fsync here; commits logged to them wait for it. */
+  private retiring: Promise<void> = Promise.resolve();
+  /** Records appended since the last rotation: 0 means a checkpoint now would change nothing. */
+  appendedSinceRotation = 0;
 
   /** Starts logging (after recovery replayed the old log; an engine without a data directory never calls it). */
-  attach(writer: WalWriter): void {
-    this.writer = writer;
+  attach(wal: Wal): void {
+    this.wal = wal;
+  }
+
+  /** False after a write or fsync failed (memory may hold a commit the log lacks). */
+  get healthy(): boolean {
+    return this.wal !== null && !this.wal.writer.failed;
+  }
+
+  /** Starts a new log segment (a checkpoint was just taken); returns its number. */
+  rotate(): number {
+    const wal = this.wal!;
+    const old = wal.rotate();
+    const closing = old.close();
+    this.retiring = Promise.all([this.retiring, closing]).then(() => undefined);
+    this.appendedSinceRotation = 0;
+    return wal.seq;
+  }
+
+  /** Deletes segments before `seq`. */
+  prune(seq: number): void {
+    this.wal?.prune(seq);
   }
 
   /**
@@ -38,24 +62,31 @@ export class Journal {
     } finally {
       this.depth--;
     }
-    if (root && this.writer !== null) {
+    if (root && this.wal !== null) {
       const record = describe(result);
-      if (record !== null) this.writer.append(encodeRecord(record));
+      if (record !== null) this.append(record);
     }
     return result;
   }
 
   /** Appends a record that is not an operation (a sink's progress); it becomes durable with the next commit's fsync. */
   note(record: WalRecord): void {
-    if (this.writer !== null && this.depth === 0) this.writer.append(encodeRecord(record));
+    if (this.wal !== null && this.depth === 0) this.append(record);
   }
 
   /** Resolves once every record logged so far is on disk; rejects with the storage error when it cannot be. */
   durable(): Promise<void> {
-    return this.writer === null ? Promise.resolve() : this.writer.sync();
+    if (this.wal === null) return Promise.resolve();
+    return Promise.all([this.retiring, this.wal.writer.sync()]).then(() => undefined);
   }
 
   async close(): Promise<void> {
-    await this.writer?.close();
+    await this.retiring;
+    await this.wal?.writer.close();
+  }
+
+  private append(record: WalRecord): void {
+    this.wal!.writer.append(encodeRecord(record));
+    this.appendedSinceRotation++;
   }
 }

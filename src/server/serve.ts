@@ -18,12 +18,15 @@ export interface ServeOptions {
   readonly tickMs?: number;
   /** The engine clock (ms since the epoch); injectable for tests. Default Date.now. */
   readonly clock?: () => number;
+  /** How often a checkpoint is taken (when something was logged since the last), in ms. Default 60 s. */
+  readonly checkpointMs?: number;
   /** WAL fsync policy (storage/wal-writer.ts). Default 'always'. */
   readonly fsync?: FsyncPolicy;
   readonly batchDelayMs?: number;
 }
 
 export const DEFAULT_TICK_MS = 1000;
+export const DEFAULT_CHECKPOINT_MS = 60_000;
 
 export interface RunningServer {
   /** The base URL clients use, e.g. http://127.0.0.1:8787. */
@@ -42,7 +45,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     ...(options.batchDelayMs === undefined ? {} : { batchDelayMs: options.batchDelayMs }),
   });
   const recovery = engine.recovery!;
-  process.stdout.write(`freshet recovered ${recovery.records} log records to LSN ${recovery.lsn} in ${recovery.ms.toFixed(0)} ms\n`);
+  const fromCheckpoint = recovery.checkpointLsn === null ? '' : ` after the checkpoint at LSN ${recovery.checkpointLsn}`;
+  process.stdout.write(`freshet recovered ${recovery.records} log records to LSN ${recovery.lsn} in ${recovery.ms.toFixed(0)} ms${fromCheckpoint}\n`);
   for (const line of recovery.damage) process.stdout.write(`freshet: write-ahead log damage: ${line}\n`);
   const app = buildServer(engine, {
     logger: true,
@@ -75,10 +79,25 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   }, options.tickMs ?? DEFAULT_TICK_MS);
   ticker.unref();
 
+  // Checkpoints bound what the next start replays; one also runs at shutdown (engine.close).
+  let lastCheckpointError = '';
+  const checkpointer = setInterval(() => {
+    engine.checkpoint().then(
+      () => { lastCheckpointError = ''; },
+      (error: unknown) => {
+        const message = error instanceof Error ? error.message : String(error);
+        if (message !== lastCheckpointError) process.stderr.write(`freshet: checkpoint failed (the log still holds everything): ${message}\n`);
+        lastCheckpointError = message;
+      },
+    );
+  }, options.checkpointMs ?? DEFAULT_CHECKPOINT_MS);
+  checkpointer.unref();
+
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
       clearInterval(ticker);
+      clearInterval(checkpointer);
       await app.close();
       await engine.close();
       process.off('SIGINT', onSignal);

@@ -25,6 +25,8 @@ export interface SinkDdlContext {
   snapshot(relation: string): ZBatch;
   /** The last committed LSN: a snapshot holds the rows as of it. */
   readonly lsn: number;
+  /** Recovery recreating a sink from a checkpoint: its target already holds the snapshot (or its queue does), so none is sent. */
+  readonly restoring?: boolean;
 }
 
 function describeKind(entry: CatalogEntry): string {
@@ -104,7 +106,7 @@ export function createSink(ctx: SinkDdlContext, stmt: CreateSinkStmt): QueryResu
   });
   if (target.kind === 'webhook') ctx.sinks.addWebhook(stmt.name, source.name, target.url, columns, webhook!);
   else ctx.sinks.addTable(stmt.name, source.name, tableName!, columns);
-  if (snapshot) ctx.sinks.deliverTo(stmt.name, ctx.lsn, ctx.snapshot(source.name));
+  if (snapshot && ctx.restoring !== true) ctx.sinks.deliverTo(stmt.name, ctx.lsn, ctx.snapshot(source.name));
   return commandResult('CREATE SINK');
 }
 

@@ -14,7 +14,7 @@ import type { DeadLetter } from './dead-letter-table.js';
 import type { WebhookOptions } from './sink-options.js';
 import { encodeCommit, payloadOf } from './sink-payload.js';
 import { WebhookSink } from './webhook-sink.js';
-import type { WebhookSinkState } from './webhook-sink.js';
+import type { WebhookSavedState, WebhookSinkState } from './webhook-sink.js';
 
 export interface SinkManagerHooks {
   /** Commits `changes` (consolidated) of sink `sink` to `table`; returns retractions skipped. Throws EngineError when the table refuses them. */
@@ -41,6 +41,10 @@ interface TableSink {
 }
 
 type RunningSink = TableSink | { readonly kind: 'webhook'; readonly name: string; readonly source: string; readonly worker: WebhookSink };
+
+export type SavedSinkState =
+  | ({ readonly kind: 'webhook' } & WebhookSavedState)
+  | { readonly kind: 'table'; readonly appliedLsn: number | null; readonly deadLetters: number; readonly skipped: number };
 
 export interface SinkState extends WebhookSinkState {
   /** Table sinks: retractions of rows the target no longer held. */
@@ -95,6 +99,28 @@ export class SinkManager implements SinkControl {
   release(): void {
     this.held = false;
     for (const s of this.sinks.values()) if (s.kind === 'webhook') s.worker.release();
+  }
+
+  /** Every sink's progress, counters and (webhooks) undelivered commits, for a checkpoint. */
+  exportState(): Record<string, SavedSinkState> {
+    const out: Record<string, SavedSinkState> = {};
+    for (const s of this.sinks.values()) {
+      out[s.name] = s.kind === 'webhook' ? { kind: 'webhook', ...s.worker.exportState() } : { kind: 'table', appliedLsn: s.appliedLsn, deadLetters: s.deadLetters, skipped: s.skipped };
+    }
+    return out;
+  }
+
+  /** Restores what exportState saved, into the sinks recovery recreated. */
+  importState(saved: Readonly<Record<string, SavedSinkState>>): void {
+    for (const [name, state] of Object.entries(saved)) {
+      const sink = this.sinks.get(name);
+      if (sink?.kind === 'webhook' && state.kind === 'webhook') sink.worker.importState(state);
+      else if (sink?.kind === 'table' && state.kind === 'table') {
+        sink.appliedLsn = state.appliedLsn;
+        sink.deadLetters = state.deadLetters;
+        sink.skipped = state.skipped;
+      }
+    }
   }
 
   skipDone(name: string, lsn: number): void {

@@ -26,6 +26,12 @@ export interface WebhookSinkHooks {
   done(lsn: number): void;
 }
 
+export interface WebhookSavedState {
+  readonly deliveredLsn: number | null;
+  readonly deadLetters: number;
+  readonly queue: readonly EncodedCommit[];
+}
+
 export type WebhookStatus = 'idle' | 'sending' | 'retrying' | 'stopped';
 
 export interface WebhookSinkState {
@@ -83,6 +89,18 @@ export class WebhookSink {
 
   release(): void {
     this.held = false;
+    this.kick();
+  }
+
+  /** What a checkpoint keeps: progress, counters and the commits not yet done. */
+  exportState(): WebhookSavedState {
+    return { deliveredLsn: this.deliveredLsn, deadLetters: this.deadLetters, queue: [...this.queue] };
+  }
+
+  importState(saved: WebhookSavedState): void {
+    this.deliveredLsn = saved.deliveredLsn;
+    this.deadLetters = saved.deadLetters;
+    this.queue.splice(0, this.queue.length, ...saved.queue);
     this.kick();
   }
 

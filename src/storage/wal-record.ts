@@ -18,6 +18,7 @@
 
 import type { ZBatch } from '../columnar/z-batch.js';
 import { decodeBatch, encodeBatch } from './batch-codec.js';
+import { decodeNumbers, encodeNumbers } from './json-numbers.js';
 
 export type WalRecord =
   | { readonly kind: 'statement'; readonly lsn: number; readonly micros: number; readonly sql: string; readonly index: number; readonly params: readonly unknown[] }
@@ -30,7 +31,7 @@ const KIND_CODES = { statement: 1, delta: 2, tick: 3, sinkDone: 4 } as const;
 export function encodeRecord(record: WalRecord): Uint8Array {
   const { kind, ...rest } = record;
   const header = record.kind === 'delta' ? { lsn: record.lsn, micros: record.micros, table: record.table } : rest;
-  const json = Buffer.from(JSON.stringify(header, encodeParam), 'utf8');
+  const json = Buffer.from(JSON.stringify(header, encodeNumbers), 'utf8');
   const body = record.kind === 'delta' ? encodeBatch(record.batch) : new Uint8Array(0);
   const out = new Uint8Array(5 + json.length + body.length);
   out[0] = KIND_CODES[kind];
@@ -46,7 +47,7 @@ export function decodeRecord(payload: Uint8Array): WalRecord {
   const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
   const jsonLength = view.getUint32(1, true);
   if (5 + jsonLength > payload.length) throw new Error('WAL record header runs past the record');
-  const header = JSON.parse(Buffer.from(payload.buffer, payload.byteOffset + 5, jsonLength).toString('utf8'), decodeParam) as Record<string, unknown>;
+  const header = JSON.parse(Buffer.from(payload.buffer, payload.byteOffset + 5, jsonLength).toString('utf8'), decodeNumbers) as Record<string, unknown>;
   const lsn = header['lsn'] as number;
   const micros = header['micros'] as number;
   switch (payload[0]) {
@@ -63,19 +64,4 @@ export function decodeRecord(payload: Uint8Array): WalRecord {
     default:
       throw new Error(`unknown WAL record kind ${payload[0]}`);
   }
-}
-
-// Parameters are JSON values, but a number may be NaN or ±Infinity, which JSON
-// cannot spell: those travel as {"$number": "NaN"}.
-function encodeParam(_key: string, value: unknown): unknown {
-  if (typeof value === 'number' && !Number.isFinite(value)) return { $number: String(value) };
-  return value;
-}
-
-function decodeParam(_key: string, value: unknown): unknown {
-  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-    const tagged = (value as { $number?: unknown }).$number;
-    if (typeof tagged === 'string' && Object.keys(value).length === 1) return Number(tagged);
-  }
-  return value;
 }

@@ -95,6 +95,11 @@ export class WalWriter {
     }
   }
 
+  /** True after a write or fsync failed. */
+  get failed(): boolean {
+    return this.broken !== null;
+  }
+
   /** The segment's length in bytes. */
   get size(): number {
     return this.written;

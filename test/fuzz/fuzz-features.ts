@@ -32,6 +32,8 @@ export const allFeatures = [
   'inSubquery',
   'existsSubquery',
   'scalarSubquery',
+  /** Whole cases (a share of seeds, see fuzz-case.ts) over TUMBLE/HOP/CUMULATE views. */
+  'timeWindow',
 ] as const;
 
 export type Feature = (typeof allFeatures)[number];

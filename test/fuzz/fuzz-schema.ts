@@ -9,6 +9,7 @@ import { baseBound, sqlString } from '../differential/literal-gen.js';
 import type { Prng } from '../differential/prng.js';
 import { anyJoin, type FeatureSet } from './fuzz-features.js';
 import type { RelationInfo } from './relation-info.js';
+import { shapeTimeChange } from './time-column.js';
 
 const allTypes: readonly ColType[] = ['integer', 'bigint', 'double', 'text', 'boolean', 'timestamp', 'date'];
 const numberTypes: readonly ColType[] = ['integer', 'bigint', 'double'];
@@ -65,9 +66,15 @@ const maxInsertRows = 12;
  * Shapes a generated change for the fuzzer: an INSERT is cut to `maxInsertRows`
  * rows and its non-NULL `k` values are drawn from the tiny key domain; half the
  * DELETEs are narrowed to one key value, because random predicates delete most
- * rows and views over emptied tables compare nothing.
+ * rows and views over emptied tables compare nothing. A `ts` column (window
+ * cases) is shaped by shapeTimeChange.
  */
 export function shapeChange(rng: Prng, table: TableSpec, s: ChangeStmt): ChangeStmt {
+  // Draws for `ts` only on window cases' tables, so other cases' streams stay as they were.
+  return shapeTimeChange(rng, table, shapeKeyChange(rng, table, s));
+}
+
+function shapeKeyChange(rng: Prng, table: TableSpec, s: ChangeStmt): ChangeStmt {
   const at = table.columns.findIndex((c) => c.name === joinKey);
   const col = table.columns[at];
   const domain = col?.type === 'text' ? textKeys : intKeys;

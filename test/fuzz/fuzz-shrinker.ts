@@ -1,8 +1,9 @@
 // Greedy shrinking of a failing fuzz case: drop steps, tables, statements and
 // inserted rows, and simplify view ASTs (drop WHERE, HAVING, DISTINCT, top-N,
 // select items, grouping keys, joined items, the right operand of a set
-// operation, extra ON conditions), keeping a change only while the case still
-// fails the same way. Candidates DuckDB rejects count as not failing.
+// operation, extra ON conditions) and time windows (drop the offset, HOP or
+// CUMULATE to TUMBLE), keeping a change only while the case still fails the
+// same way. Candidates DuckDB rejects count as not failing.
 
 import type { ChangeStmt } from '../differential/case-model.js';
 import type { CaseOutcome } from '../differential/case-runner.js';
@@ -73,6 +74,10 @@ function* shrinkStatement(s: ChangeStmt): Generator<ChangeStmt> {
 
 function* shrinkView(v: FuzzView): Generator<FuzzView> {
   const withAst = (ast: AstNode, columns = v.columns): FuzzView => ({ ...v, ast, columns });
+  const w = v.timeWindow;
+  // A time window without its offset, and HOP or CUMULATE as a TUMBLE of the same size.
+  if (w !== undefined && w.offset !== 0) yield { ...v, timeWindow: { ...w, offset: 0, offsetText: null } };
+  if (w !== undefined && w.kind !== 'tumble') yield { ...v, timeWindow: { ...w, kind: 'tumble', slide: w.size, slideText: w.sizeText } };
   for (const ast of shrinkSelect(v.ast)) yield withAst(ast);
   // Select items: only outside set operations, whose operands must stay the same width.
   const items = v.ast['columns'] as readonly unknown[];

@@ -7,13 +7,13 @@
 // LIMIT or row_number over ties that could pick different rows), and every
 // output column has an alias unique across the case.
 
-import type { GenType } from '../differential/case-model.js';
 import type { Prng } from '../differential/prng.js';
+import { genAggregateCall, maxRows, scalarOf } from './aggregate-gen.js';
 import { FromGen, type Scope } from './from-gen.js';
 import { SubqueryGen } from './subquery-gen.js';
 import type { Feature, FeatureSet } from './fuzz-features.js';
 import type { OutColumn, RelationInfo } from './relation-info.js';
-import { ScalarGen, isExact, isNumberType, type Scalar, type ValueInfo } from './scalar-gen.js';
+import { ScalarGen, isExact, type Scalar, type ValueInfo } from './scalar-gen.js';
 import {
   aggregate,
   binary,
@@ -37,9 +37,6 @@ export interface GeneratedQuery {
   /** Estimated rows relative to a base table (see RelationInfo.fanout). */
   readonly fanout: number;
 }
-
-/** An upper bound of the rows a join of the case's small tables can produce (bounds sums). */
-const maxRows = 1_000_000;
 
 const setOps: readonly (readonly [Feature, SetOp])[] = [
   ['union', 'union'],
@@ -194,51 +191,9 @@ export class QueryGen {
     return keys;
   }
 
-  /** An aggregate call typed as PostgreSQL types it; arguments are exact, so sums do not depend on order. */
+  /** An aggregate call (see aggregate-gen.ts). */
   private aggregateCall(columns: readonly Scalar[]): Scalar {
-    const g = new ScalarGen(this.rng, columns, { exactOnly: true, leafChance: 0.6 });
-    const distinctOk = this.features.has('distinctAggregate');
-    const fn = this.rng.weighted<'count*' | 'count' | 'sum' | 'avg' | 'min' | 'max' | 'countDistinct' | 'sumDistinct'>([
-      [3, 'count*'],
-      [2, 'count'],
-      [3, 'sum'],
-      [2, 'avg'],
-      [2, 'min'],
-      [2, 'max'],
-      [distinctOk ? 1 : 0, 'countDistinct'],
-      [distinctOk ? 1 : 0, 'sumDistinct'],
-    ]);
-    const depth = this.rng.chance(0.7) ? 0 : 1;
-    switch (fn) {
-      case 'count*':
-        return scalarOf(aggregate('COUNT', null), 'bigint', maxRows);
-      case 'count':
-        return scalarOf(aggregate('COUNT', g.gen(g.pickColumnType(), depth).node), 'bigint', maxRows);
-      case 'sum':
-      case 'avg': {
-        const t = g.pickColumnType(isNumberType);
-        const x = g.gen(isNumberType(t) ? t : 'integer', depth);
-        // avg is numeric for integers in PostgreSQL, double in Freshet and DuckDB: compared within tolerance.
-        if (fn === 'avg') return { node: aggregate('AVG', x.node), type: 'double', bound: x.bound, halfSafe: false, exact: false };
-        return sumOf(x, false);
-      }
-      case 'countDistinct': {
-        const t = g.pickColumnType((ct) => ct === 'integer' || ct === 'bigint' || ct === 'text');
-        const x = g.gen(t === 'bigint' || t === 'text' ? t : 'integer', depth);
-        return scalarOf(aggregate('COUNT', x.node, true), 'bigint', maxRows);
-      }
-      case 'sumDistinct': {
-        const t = g.pickColumnType((ct) => ct === 'integer' || ct === 'bigint');
-        return sumOf(g.gen(t === 'bigint' ? t : 'integer', depth), true);
-      }
-      case 'min':
-      case 'max': {
-        // No min/max of booleans: PostgreSQL has bool_and/bool_or instead.
-        const t = g.pickColumnType((ct) => ct !== 'boolean');
-        const x = g.gen(t === 'boolean' ? 'integer' : t, depth);
-        return { ...x, node: aggregate(fn === 'min' ? 'MIN' : 'MAX', x.node) };
-      }
-    }
+    return genAggregateCall(this.rng, this.features, columns);
   }
 
   /**
@@ -333,23 +288,13 @@ function info(s: ValueInfo): ValueInfo {
   return { type: s.type, bound: s.bound, halfSafe: s.halfSafe, exact: s.exact };
 }
 
-function scalarOf(node: AstNode, type: GenType, bound: number): Scalar {
-  return { node, type, bound, halfSafe: false, exact: true };
-}
-
-/** sum(int4) is int8; sum(int8) is numeric in PostgreSQL (HUGEINT in DuckDB); sum(float8) is float8. */
-function sumOf(x: Scalar, distinct: boolean): Scalar {
-  const type: GenType = x.type === 'integer' ? 'bigint' : x.type === 'double' ? 'double' : 'numeric';
-  return { node: aggregate('SUM', x.node, distinct), type, bound: x.bound * maxRows, halfSafe: false, exact: x.exact };
-}
-
 function referencesColumn(node: unknown): boolean {
   if (node === null || typeof node !== 'object') return false;
   if ((node as { type?: unknown }).type === 'column_ref') return true;
   return Object.values(node).some(referencesColumn);
 }
 
-function shuffle<T>(rng: Prng, xs: T[]): void {
+export function shuffle<T>(rng: Prng, xs: T[]): void {
   for (let i = xs.length - 1; i > 0; i--) {
     const j = rng.int(0, i);
     const t = xs[i] as T;

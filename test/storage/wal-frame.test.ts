@@ -5,7 +5,12 @@
 
 import { describe, expect, test } from 'vitest';
 import { WAL_MAGIC, frameRecord, scanFrames } from '../../src/storage/wal-frame.js';
-import { seededRandom } from './seeded-random.js';
+import { SeededRandom } from '../seeded-random.js';
+
+function seeded(seed: number): () => number {
+  const random = new SeededRandom(seed);
+  return () => random.next();
+}
 
 function segment(payloads: Uint8Array[]): { bytes: Uint8Array; ends: number[] } {
   const ends: number[] = [];
@@ -58,7 +63,7 @@ describe('scanFrames', () => {
   });
 
   test('1,000 truncations at random offsets keep exactly the complete frames', () => {
-    const next = seededRandom(42);
+    const next = seeded(42);
     for (let c = 0; c < 1000; c++) {
       const payloads = randomPayloads(next, 1 + Math.floor(next() * 12));
       const { bytes, ends } = segment(payloads);
@@ -76,7 +81,7 @@ describe('scanFrames', () => {
   });
 
   test('1,000 random byte corruptions stop the scan at the damaged frame', () => {
-    const next = seededRandom(7);
+    const next = seeded(7);
     for (let c = 0; c < 1000; c++) {
       const payloads = randomPayloads(next, 1 + Math.floor(next() * 12));
       const { bytes, ends } = segment(payloads);

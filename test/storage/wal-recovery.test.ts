@@ -13,7 +13,12 @@ import { EngineError } from '../../src/common/errors.js';
 import { buildServer } from '../../src/server/build-server.js';
 import { segmentName } from '../../src/storage/wal.js';
 import type { WalIo } from '../../src/storage/wal-writer.js';
-import { seededRandom } from './seeded-random.js';
+import { SeededRandom } from '../seeded-random.js';
+
+function seeded(seed: number): () => number {
+  const random = new SeededRandom(seed);
+  return () => random.next();
+}
 
 type Row = [id: number, g: string, v: number, tags: string];
 const SCHEMA = [
@@ -52,7 +57,7 @@ describe('recovery from a torn or corrupt log', () => {
   let log: Uint8Array;
 
   beforeAll(async () => {
-    const next = seededRandom(1234);
+    const next = seeded(1234);
     const engine = await Engine.open({ dataDir: source });
     const walFile = join(source, 'wal', segmentName(0));
     for (const stmt of SCHEMA) await engine.sql(stmt);
@@ -114,7 +119,7 @@ describe('recovery from a torn or corrupt log', () => {
   const cases = Number(process.env['FRESHET_TORN_CASES'] ?? 300);
 
   test(`${cases} cuts and corruptions of the log each recover to the last valid commit`, async () => {
-    const next = seededRandom(99);
+    const next = seeded(99);
     const start = sizes[0]!;
     for (let c = 0; c < cases; c++) {
       const truncate = c % 2 === 0;
