@@ -277,6 +277,12 @@ export class Engine {
     snapshot: (r) => this.snapshot(r),
     statementTime: () => this.statementMicros ?? this.clockMicros(),
     sinkContext: () => this.sinkContext(),
+    replaceView: (name, difference, swap) => {
+      const produced = this.scheduler.propagate(new Map([[name, difference]]), this.statementMicros ?? this.clockMicros(), name);
+      swap();
+      produced.set(name, difference);
+      this.sinkManager.afterCommit(this.scheduler.lsn, produced);
+    },
   };
 
   /** now() of the running statement (µs); null between statements. */

@@ -48,6 +48,17 @@ export class Scheduler {
     this.nodes.push(node);
   }
 
+  /** Puts `node` in the place of the node of the same name (dependents stay after it). */
+  replace(node: DataflowNode): void {
+    const i = this.nodes.findIndex((n) => n.name === node.name);
+    this.nodes[i] = node;
+  }
+
+  /** Position in the propagation order (-1 for a table or unknown name). */
+  position(name: string): number {
+    return this.nodes.findIndex((n) => n.name === name);
+  }
+
   remove(name: string): void {
     const i = this.nodes.findIndex((n) => n.name === name);
     if (i >= 0) this.nodes.splice(i, 1);
@@ -67,15 +78,18 @@ export class Scheduler {
    * Propagates `deltas` (relation name -> delta) through all views at clock
    * time `now` (µs; an earlier time than the last commit's counts as that
    * one). On error, undoes everything this call did and rethrows; the caller
-   * undoes its tables. Returns each view's output delta.
+   * undoes its tables. Returns each view's output delta. `skip` names a
+   * view whose change is given in `deltas` instead of computed (a view being
+   * replaced: its dependents take the difference between its versions).
    */
-  propagate(deltas: ReadonlyMap<string, ZBatch>, now: number = this.time): Map<string, ZBatch> {
+  propagate(deltas: ReadonlyMap<string, ZBatch>, now: number = this.time, skip?: string): Map<string, ZBatch> {
     const t = Math.max(this.time, now);
     const pending = new Map(deltas);
     const produced = new Map<string, ZBatch>();
     const log: SchedulerUndo[] = [];
     try {
       for (const node of this.nodes) {
+        if (node.name === skip) continue;
         if (!node.relations.some((r) => (pending.get(r)?.length ?? 0) > 0) && !node.circuit.dueAt(t)) continue;
         const output = node.circuit.step((r) => {
           const d = r === null ? undefined : pending.get(r);

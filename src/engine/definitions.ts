@@ -41,9 +41,10 @@ export class Definitions {
    */
   afterStatement(stmt: Statement, record: StatementRecord, catalog: Catalog, indexesBefore: ReadonlySet<string>): void {
     const created = createdName(stmt, catalog, indexesBefore);
-    if (created !== null && !this.list.some((d) => d.name === created)) {
-      this.list.push({ name: created, kind: stmt.kind === 'createTable' ? 'table' : 'other', record });
-    }
+    const at = this.list.findIndex((d) => d.name === created);
+    if (created !== null && at < 0) this.list.push({ name: created, kind: stmt.kind === 'createTable' ? 'table' : 'other', record });
+    // A replaced view keeps its place (what it reads is older, what reads it newer).
+    if (at >= 0 && stmt.kind === 'createView' && stmt.orReplace) this.list[at] = { name: created!, kind: 'other', record };
     this.list = this.list.filter((d) => catalog.nameTaken(d.name));
   }
 }

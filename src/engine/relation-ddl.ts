@@ -6,6 +6,11 @@
 import { assert } from '../common/assert.js';
 import { EngineError, SqlState, unsupported } from '../common/errors.js';
 import type { ZBatch } from '../columnar/z-batch.js';
+import { concatBatches, negateBatch } from '../columnar/z-batch.js';
+import { consolidateBatch } from '../columnar/consolidate.js';
+import type { SqlType } from '../common/sql-type.js';
+import { typeInfo } from '../common/sql-type.js';
+import type { DataflowNode } from '../dataflow/scheduler.js';
 import { MaterializedRows } from '../dataflow/materialized-rows.js';
 import type { Scheduler } from '../dataflow/scheduler.js';
 import { bindQuery } from '../plan/bind-query.js';
@@ -40,6 +45,12 @@ export interface RelationDdlContext {
   /** now() of the running statement, in µs. */
   statementTime(): number;
   sinkContext(): SinkDdlContext;
+  /**
+   * Commits the replacement of view `name`: its dependents and sinks take
+   * `difference` as its change, `swap` puts the new version in place; all or
+   * nothing (on failure nothing is swapped).
+   */
+  replaceView(name: string, difference: ZBatch, swap: () => void): void;
 }
 
 export function createTable(ctx: RelationDdlContext, stmt: CreateTableStmt): QueryResult {
@@ -96,11 +107,28 @@ export function createView(ctx: RelationDdlContext, stmt: CreateViewStmt, params
   if (!stmt.materialized) {
     throw unsupported('a plain CREATE VIEW (write CREATE MATERIALIZED VIEW: every Freshet view is maintained incrementally)', stmt.pos);
   }
-  if (stmt.orReplace) throw unsupported('CREATE OR REPLACE MATERIALIZED VIEW (online view replacement)', stmt.pos);
-  if (ctx.catalog.get(stmt.name) !== undefined) {
+  const existing = ctx.catalog.get(stmt.name);
+  if (existing !== undefined && stmt.orReplace) {
+    if (existing.kind !== 'view') throw new EngineError(SqlState.wrongObjectType, `"${stmt.name}" is a table, not a materialized view; CREATE OR REPLACE cannot replace it`, stmt.pos);
+    return replaceView(ctx, stmt, existing, buildView(ctx, stmt, params));
+  }
+  if (existing !== undefined) {
     if (stmt.ifNotExists) return commandResult('CREATE MATERIALIZED VIEW');
     throw new EngineError(SqlState.duplicateTable, `relation "${stmt.name}" already exists`, stmt.pos);
   }
+  const built = buildView(ctx, stmt, params);
+  ctx.catalog.add(built.entry);
+  ctx.scheduler.add(built.node);
+  return commandResult('CREATE MATERIALIZED VIEW');
+}
+
+interface BuiltView {
+  readonly entry: ViewEntry;
+  readonly node: DataflowNode;
+}
+
+/** Binds, lowers and backfills a view (the current contents of its inputs flow through as one delta); changes nothing outside. */
+function buildView(ctx: RelationDdlContext, stmt: CreateViewStmt, params: readonly unknown[]): BuiltView {
   const plan = bindQuery(stmt.query, { catalog: ctx.catalog, params, forView: true });
   let columns = plan.root.columns.slice(0, plan.visibleColumns);
   if (stmt.columns !== null) {
@@ -120,7 +148,6 @@ export function createView(ctx: RelationDdlContext, stmt: CreateViewStmt, params
   const circuit = lowerPlan(plan.root, cleanupPlan(ctx, plan.root));
   if (stmt.emitOnWindowClose === true) addEmitOnClose(circuit, plan, ctx.catalog, ctx.eventTime, stmt.pos);
   const sink = new MaterializedRows(columns.map((c) => c.type), uniqueKeyColumns(plan.root, plan.visibleColumns));
-  // Backfill: the current contents of the inputs flow through as one delta.
   sink.apply(circuit.step((r) => (r === null ? SINGLE_ROW : ctx.snapshot(r)), undefined, undefined, ctx.statementTime()));
   const entry: ViewEntry = {
     kind: 'view',
@@ -129,8 +156,43 @@ export function createView(ctx: RelationDdlContext, stmt: CreateViewStmt, params
     definition: stmt.queryText,
     plan,
   };
-  ctx.catalog.add(entry);
-  ctx.scheduler.add({ name: stmt.name, circuit, relations: circuit.relations(), sink });
+  return { entry, node: { name: stmt.name, circuit, relations: circuit.relations(), sink } };
+}
+
+/**
+ * CREATE OR REPLACE MATERIALIZED VIEW: the new version is built beside the
+ * old one (readers see the old rows until the switch), then one commit
+ * switches to it and hands views and sinks reading it the difference between
+ * the two versions — retractions of old rows, insertions of new ones — so
+ * they stay correct without a rebuild. Those readers were bound to the old
+ * columns, so while any exist the columns must keep their names and types.
+ */
+function replaceView(ctx: RelationDdlContext, stmt: CreateViewStmt, old: ViewEntry, built: BuiltView): QueryResult {
+  const readers = [...ctx.catalog.directDependents(old.name).map((v) => `materialized view ${v.name}`), ...ctx.catalog.sinksOn(new Set([old.name])).map((s) => `sink ${s.name}`)];
+  const sameColumns = old.columns.length === built.entry.columns.length && old.columns.every((c, i) => c.name === built.entry.columns[i]!.name && c.type === built.entry.columns[i]!.type);
+  if (readers.length > 0 && !sameColumns) {
+    const show = (cols: readonly { name: string; type: SqlType }[]): string => cols.map((c) => `${c.name} ${typeInfo[c.type].sqlName.toLowerCase()}`).join(', ');
+    throw new EngineError(
+      SqlState.invalidTableDefinition,
+      `cannot replace materialized view "${old.name}" with different columns (${show(built.entry.columns)} instead of ${show(old.columns)}) while ${readers.join(', ')} read${readers.length === 1 ? 's' : ''} it; keep the columns, or drop the readers first`,
+      stmt.pos,
+    );
+  }
+  // The propagation order stays topological only if every view the new version reads is older than it.
+  const position = ctx.scheduler.position(old.name);
+  for (const input of built.entry.plan.dependsOn) {
+    if (input === old.name || ctx.catalog.allDependents(old.name).some((d) => d.name === input)) {
+      throw new EngineError(SqlState.invalidRecursion, `materialized view "${old.name}" cannot read "${input}", which reads it`, stmt.pos);
+    }
+    if (ctx.scheduler.position(input) > position) {
+      throw new EngineError(SqlState.featureNotSupported, `the new version of "${old.name}" reads materialized view "${input}", created after it; drop and recreate "${old.name}" instead`, stmt.pos);
+    }
+  }
+  const difference = consolidateBatch(concatBatches(built.entry.columns.map((c) => c.type), [built.node.sink.snapshot(), negateBatch(ctx.scheduler.node(old.name)!.sink.snapshot())]));
+  ctx.replaceView(old.name, difference, () => {
+    ctx.catalog.replaceView(built.entry);
+    ctx.scheduler.replace(built.node);
+  });
   return commandResult('CREATE MATERIALIZED VIEW');
 }
 

@@ -3,6 +3,7 @@
 // Metadata only; the engine owns the data. As in PostgreSQL, tables, views and
 // indexes share one namespace (sinks too, as in RisingWave).
 
+import { assert } from '../common/assert.js';
 import type { NumericTypmod } from './numeric-typmod.js';
 import { EngineError, SqlState } from '../common/errors.js';
 import type { SqlType } from '../common/sql-type.js';
@@ -90,6 +91,12 @@ export class Catalog {
 
   add(entry: CatalogEntry): void {
     this.requireFreeName(entry.name);
+    this.entries.set(entry.name, entry);
+  }
+
+  /** Puts a new version of view `entry.name` in the old one's place (its creation position stays). */
+  replaceView(entry: ViewEntry): void {
+    assert(this.entries.get(entry.name)?.kind === 'view', `no view ${entry.name} to replace`);
     this.entries.set(entry.name, entry);
   }
 
