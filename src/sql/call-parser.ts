@@ -3,8 +3,8 @@
 // items, type names and list rules shared by every layer. The layers build on
 // one another: CallParser <- ExprParser <- QueryParser <- SqlParser (parser.ts).
 
-import { EmbeddedActionsParser, tokenMatcher } from 'chevrotain';
 import type { IToken, ParserMethod } from 'chevrotain';
+import { EmbeddedActionsParser, tokenMatcher } from './chevrotain-bundle.js';
 import { EngineError, SqlState } from '../common/errors.js';
 import type { CallExpr, CaseWhen, Expr, OrderItem, Query, TypeName, WindowSpec } from './ast.js';
 import { Level, atLevel } from './precedence.js';

@@ -4,8 +4,8 @@
 // CONCURRENTLY, INCLUDE, INDEXES, SINK(S) and WEBHOOK have no keyword tokens: they are read as words (`isWord`), so
 // they stay usable as names wherever no statement needs them.
 
-import { EOF } from 'chevrotain';
 import type { IToken } from 'chevrotain';
+import { EOF, tokenMatcher } from './chevrotain-bundle.js';
 import { EngineError, SqlState } from '../common/errors.js';
 import type {
   ColumnDef,
@@ -106,46 +106,88 @@ export abstract class DdlParser extends QueryParser {
     };
   });
 
+  /**
+   * For start-up time, one token of lookahead and gates: every alternative but
+   * PRIMARY KEY starts with a name, and chevrotain's default three-token analysis
+   * expands each name position into every non-reserved keyword (some 50^3 paths),
+   * which took most of the time building the parser. `tableElementAhead` makes
+   * the choice that analysis made, so the same inputs parse (and fail) alike.
+   */
   private readonly tableElement = this.RULE('tableElement', (): TableElement =>
-    this.OR([
-      {
-        // WATERMARK FOR column AS expression
-        GATE: () => this.isWord(1, 'watermark'),
-        ALT: () => {
-          const token = this.CONSUME5(Ident);
-          this.CONSUME(Kw.For);
-          const column = identifierName(this.CONSUME6(Ident));
-          this.CONSUME(Kw.As);
-          const expr = this.SUBRULE(this.expr);
-          return { kind: 'watermark', def: { column, expr, pos: tokenPosition(token) } } satisfies TableElement;
+    this.OR({
+      MAX_LOOKAHEAD: 1,
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        {
+          // WATERMARK FOR column AS expression
+          GATE: () => this.tableElementAhead() === 'watermark',
+          ALT: () => {
+            const token = this.CONSUME5(Ident);
+            this.CONSUME(Kw.For);
+            const column = identifierName(this.CONSUME6(Ident));
+            this.CONSUME(Kw.As);
+            const expr = this.SUBRULE(this.expr);
+            return { kind: 'watermark', def: { column, expr, pos: tokenPosition(token) } } satisfies TableElement;
+          },
         },
-      },
-      {
-        GATE: () => this.isWord(1, 'constraint') || this.isWord(1, 'unique'),
-        IGNORE_AMBIGUITIES: true,
-        ALT: () => {
-          const name = this.SUBRULE(this.constraintName);
-          const body = this.SUBRULE(this.tableConstraintBody);
-          return this.ACTION((): TableElement => {
-            if (body.kind === 'primaryKey') return { kind: 'primaryKey', columns: body.columns, token: body.token, name };
-            const constraint = { name, columns: body.columns, nullsNotDistinct: body.nullsNotDistinct, pos: tokenPosition(body.token) };
-            return { kind: 'unique', constraint };
-          });
+        {
+          GATE: () => this.tableElementAhead() === 'constraint',
+          ALT: () => {
+            const name = this.SUBRULE(this.constraintName);
+            const body = this.SUBRULE(this.tableConstraintBody);
+            return this.ACTION((): TableElement => {
+              if (body.kind === 'primaryKey') return { kind: 'primaryKey', columns: body.columns, token: body.token, name };
+              const constraint = { name, columns: body.columns, nullsNotDistinct: body.nullsNotDistinct, pos: tokenPosition(body.token) };
+              return { kind: 'unique', constraint };
+            });
+          },
         },
-      },
-      {
-        ALT: () => {
-          const token = this.CONSUME(Kw.Primary);
-          this.CONSUME(Kw.Key);
-          this.CONSUME(LParen);
-          const columns = this.SUBRULE(this.identList);
-          this.CONSUME(RParen);
-          return { kind: 'primaryKey', columns, token, name: null } satisfies TableElement;
+        {
+          GATE: () => this.tableElementAhead() === 'primaryKey',
+          ALT: () => {
+            const token = this.CONSUME(Kw.Primary);
+            this.CONSUME(Kw.Key);
+            this.CONSUME(LParen);
+            const columns = this.SUBRULE(this.identList);
+            this.CONSUME(RParen);
+            return { kind: 'primaryKey', columns, token, name: null } satisfies TableElement;
+          },
         },
-      },
-      { ALT: () => ({ kind: 'column', element: this.SUBRULE(this.columnDef) }) satisfies TableElement },
-    ]),
+        {
+          GATE: () => this.tableElementAhead() === 'column',
+          ALT: () => ({ kind: 'column', element: this.SUBRULE(this.columnDef) }) satisfies TableElement,
+        },
+      ],
+    }),
   );
+
+  /**
+   * The table element the next three tokens start, or null for none (a syntax
+   * error): the three-token prefixes each alternative of tableElement can start
+   * with, tried in the alternatives' order.
+   */
+  private tableElementAhead(): 'watermark' | 'constraint' | 'primaryKey' | 'column' | null {
+    const second = this.LA(2);
+    if (this.isWord(1, 'watermark') && second.tokenType === Kw.For) return 'watermark';
+    if ((this.isWord(1, 'constraint') || this.isWord(1, 'unique')) && this.startsConstraintAfterWord()) return 'constraint';
+    const first = this.LA(1);
+    if (first.tokenType === Kw.Primary) {
+      return second.tokenType === Kw.Key && this.LA(3).tokenType === LParen ? 'primaryKey' : null;
+    }
+    return tokenMatcher(first, Ident) && tokenMatcher(second, Ident) ? 'column' : null;
+  }
+
+  /**
+   * After a leading CONSTRAINT or UNIQUE: `UNIQUE (`, `UNIQUE NULLS [NOT] DISTINCT`,
+   * or `CONSTRAINT name` followed by PRIMARY or a word (UNIQUE).
+   */
+  private startsConstraintAfterWord(): boolean {
+    const second = this.LA(2);
+    if (second.tokenType === LParen) return true;
+    const third = this.LA(3).tokenType;
+    if (second.tokenType === Kw.Nulls && (third === Kw.Not || third === Kw.Distinct)) return true;
+    return tokenMatcher(second, Ident) && (third === Kw.Primary || tokenMatcher(this.LA(3), Ident));
+  }
 
   /** [CONSTRAINT name]: null when absent. */
   private readonly constraintName = this.RULE('constraintName', (): string | null => {

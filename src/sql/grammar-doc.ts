@@ -3,8 +3,8 @@
 // railroad diagrams (HTML, via chevrotain) and a one-rule-per-line EBNF text.
 // grammar/generate.ts writes both to grammar/; a test checks they are current.
 
-import { createSyntaxDiagramsCode } from 'chevrotain';
 import type { ISerializedGast } from 'chevrotain';
+import { createSyntaxDiagramsCode } from './chevrotain-bundle.js';
 import { assert } from '../common/assert.js';
 import { sqlParser } from './parser.js';
 import { Kw, isReservedWord } from './tokens.js';

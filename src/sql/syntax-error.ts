@@ -3,8 +3,8 @@
 //   syntax error at or near "FROMM" (line 1, column 10): expected one of FROM, WHERE, ...
 // Only runs on failure, so it may afford chevrotain's content assist.
 
-import { EOF, tokenMatcher } from 'chevrotain';
 import type { IParserErrorMessageProvider, IRecognitionException, IToken, TokenType } from 'chevrotain';
+import { EOF, tokenMatcher } from './chevrotain-bundle.js';
 import { EngineError, SqlState, unsupported } from '../common/errors.js';
 import { unsupportedConstructAt } from './unsupported-constructs.js';
 import type { SourcePosition } from '../common/errors.js';

@@ -6,8 +6,8 @@
 // PostgreSQL does. Parsing uses the hand-written scanner in scan-tokens.ts; the
 // chevrotain lexer here is its specification and test oracle.
 
-import { createToken, Lexer } from 'chevrotain';
-import type { CustomPatternMatcherReturn, IToken, TokenType } from 'chevrotain';
+import type { CustomPatternMatcherReturn, IToken, Lexer as ChevrotainLexer, TokenType } from 'chevrotain';
+import { Lexer, createToken } from './chevrotain-bundle.js';
 import { EngineError, SqlState } from '../common/errors.js';
 import type { SourcePosition } from '../common/errors.js';
 
@@ -328,7 +328,7 @@ export const allTokens: TokenType[] = [Ident, ...lexerTokens, ...Object.values(K
 
 // Built on first use: only the differential tests need it, and building it
 // costs start-up time the parse path should not pay.
-let sqlLexer: Lexer | null = null;
+let sqlLexer: ChevrotainLexer | null = null;
 
 export interface LexResult {
   readonly tokens: IToken[];
