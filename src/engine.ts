@@ -231,10 +231,14 @@ export class Engine {
     try {
       for (const d of state.definitions) if (d.kind === 'table') this.runRecord(d.record, d.record.micros);
       for (const [name, rows] of checkpoint.tables) {
-        const store = this.tables.get(name);
+        let store = this.tables.get(name);
         if (store === undefined) throw new Error(`the checkpoint holds rows of table ${name}, which its definitions do not create`);
-        store.apply(negateBatch(store.rowsSnapshot()));
-        store.apply(rows);
+        if (store.rowCount > 0) {
+          // A system table its CREATE TABLE wrote to (a watermark row): start it afresh.
+          store = store.emptyCopy();
+          this.tables.set(name, store);
+        }
+        store.load(rows);
       }
       this.eventTime.importState(state.eventTime);
       this.scheduler.lsn = checkpoint.manifest.lsn;

@@ -67,6 +67,29 @@ export class GrowableColumn {
     }
   }
 
+  /** Copies rows 0..n-1 of `src` into slots at..at+n-1 (capacity must suffice): whole typed ranges at once. */
+  setRange(at: number, src: Column, n: number): void {
+    const dst = this.values;
+    if (dst instanceof IntervalValues) copyIntervalRange(dst, at, src.values as IntervalValues, n);
+    else if (dst instanceof NumericValues) {
+      const from = src.values as NumericValues;
+      for (let i = 0; i < n; i++) dst[at + i] = from[i]!;
+      dst.scales.set(from.scales.subarray(0, n), at);
+    } else if (Array.isArray(dst)) {
+      const from = src.values as string[];
+      for (let i = 0; i < n; i++) dst[at + i] = from[i]!;
+    } else (dst as Float64Array).set((src.values as Float64Array).subarray(0, n), at);
+    if (src.validity === null) {
+      for (let i = 0; i < n; i++) setValid(this.validity, at + i);
+      return;
+    }
+    // NULL rows get the placeholders setFrom writes.
+    for (let i = 0; i < n; i++) {
+      if (isValid(src.validity, i)) setValid(this.validity, at + i);
+      else this.setFrom(at + i, src, i);
+    }
+  }
+
   isNull(slot: number): boolean {
     return !isValid(this.validity, slot);
   }

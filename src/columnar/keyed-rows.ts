@@ -409,6 +409,26 @@ export class KeyedRows {
     index[hole] = 0;
   }
 
+  /**
+   * Appends every row of a batch whose keys are distinct and absent (an
+   * empty store loading a checkpoint), with counts `weights`: column ranges
+   * copied whole, no probing. Returns the first slot.
+   */
+  appendDistinct(batchColumns: readonly Column[], weights: Int32Array, n: number): number {
+    assert(this.free.length === 0, 'appendDistinct needs a store without released slots');
+    const first = this.size;
+    this.reserve(n);
+    const hashes = this.hashKeys(batchColumns, n);
+    for (let c = 0; c < this.columns.length; c++) this.columns[c]!.setRange(first, batchColumns[c]!, n);
+    this.hashes.set(hashes, first);
+    this.size += n;
+    for (let i = 0; i < n; i++) {
+      this.insertIndex(first + i, hashes[i]!);
+      this.addCount(first + i, weights[i]!);
+    }
+    return first;
+  }
+
   /** findOrAdd for the single row `row` of a batch whose key hashes to `hash`. */
   findOrAddRow(batchColumns: readonly Column[], row: number, hash: number): number {
     const slot = this.probe(batchColumns, row, hash);

@@ -76,12 +76,20 @@ describe.each([
     await engine.sql('INSERT INTO copy VALUES ($1, $2)', [10, Number.POSITIVE_INFINITY]);
     await engine.insert('copy', [{ id: 11, d: 0.25 }]);
     await engine.insertArrow('copy', tableFromArrays({ id: Int32Array.of(12, 13), d: Float64Array.of(1e300, -2) }));
+    await engine.sql('INSERT INTO copy VALUES (50, 1), (50, 1), (NULL, NULL)');
+    await engine.sql("CREATE TABLE u (id INT PRIMARY KEY, email TEXT UNIQUE); INSERT INTO u VALUES (1, 'a@x'), (2, NULL), (3, 'c@x')");
     await engine.sql('CREATE MATERIALIZED VIEW agg AS SELECT count(*) AS c, sum(n) AS s, max(txt) AS m, array_agg(id ORDER BY id) AS ids FROM t');
     const before = await everything(engine);
     engine = await restart(engine, dir, clock.now);
     expect(await everything(engine)).toEqual(before);
+    // Keys and unique constraints hold on the recovered rows.
+    await expect(engine.sql("INSERT INTO u VALUES (4, 'c@x')")).rejects.toThrow(/duplicate key/);
+    await engine.sql("INSERT INTO u VALUES (1, 'z@x')");
+    expect((await engine.sql('SELECT email FROM u WHERE id = 1')).rows).toEqual([['z@x']]);
+    await engine.sql('DELETE FROM copy WHERE id = 50');
+    expect((await engine.sql('SELECT count(*) FROM copy WHERE id = 50')).rows).toEqual([[0]]);
     // It keeps logging after recovery.
-    await engine.sql('INSERT INTO copy VALUES (99, 9)');
+    await engine.sql("INSERT INTO copy VALUES (99, 9), (50, 1); INSERT INTO u VALUES (5, 'a@y')");
     const again = await everything(engine);
     engine = await restart(engine, dir, clock.now);
     expect(await everything(engine)).toEqual(again);
