@@ -39,13 +39,12 @@ import { tableSinkDelta } from './sinks/table-sink-delta.js';
 import { join, resolve } from 'node:path';
 import { Journal } from './engine/journal.js';
 import { Wal } from './storage/wal.js';
-import { checkpointSeqs, pruneCheckpoints, readNewestCheckpoint, writeCheckpoint } from './storage/checkpoint-file.js';
-import type { LoadedCheckpoint } from './storage/checkpoint-file.js';
+import { readNewestCheckpoint } from './storage/checkpoint-file.js';
+import { restoreCheckpoint, takeCheckpoint } from './engine/checkpoint.js';
+import type { CheckpointContext } from './engine/checkpoint.js';
 import { Definitions } from './engine/definitions.js';
-import type { Definition, StatementRecord } from './engine/definitions.js';
-import type { SavedSinkState } from './sinks/sink-manager.js';
+import type { StatementRecord } from './engine/definitions.js';
 import type { WalRecord } from './storage/wal-record.js';
-import { storageError } from './storage/wal-writer.js';
 import type { FsyncPolicy, WalIo } from './storage/wal-writer.js';
 
 /**
@@ -83,15 +82,6 @@ export interface OpenOptions extends EngineOptions {
   readonly walIo?: WalIo;
   /** Tests only: false makes close() skip its checkpoint, so the next open replays the log. */
   readonly checkpointOnClose?: boolean;
-}
-
-/** What a checkpoint's manifest holds besides the table rows. */
-interface CheckpointState {
-  /** The clock time of the last commit (µs). */
-  readonly time: number;
-  readonly definitions: readonly Definition[];
-  readonly eventTime: ReturnType<EventTime['exportState']>;
-  readonly sinks: Record<string, SavedSinkState>;
 }
 
 export interface RecoveryReport {
@@ -156,7 +146,7 @@ export class Engine {
     engine.sinkManager.hold();
     let opened: ReturnType<typeof Wal.open>;
     try {
-      if (checkpoint !== null) engine.restore(checkpoint);
+      if (checkpoint !== null) restoreCheckpoint(engine.checkpointContext(), checkpoint);
       opened = Wal.open(join(dataDir, 'wal'), checkpoint?.manifest.walSegment ?? 0, {
         fsync: options.fsync ?? 'always',
         ...(options.batchDelayMs === undefined ? {} : { batchDelayMs: options.batchDelayMs }),
@@ -199,58 +189,27 @@ export class Engine {
    */
   async checkpoint(): Promise<void> {
     if (this.dataDir === null || this.journal.appendedSinceRotation === 0 || !this.journal.healthy) return;
-    const names = [...this.tables.keys()];
-    const rows = names.map((n) => this.tables.get(n)!.rowsSnapshot());
-    const state: CheckpointState = {
-      time: this.scheduler.time,
-      definitions: this.definitions.all(),
-      eventTime: this.eventTime.exportState(),
-      sinks: this.sinkManager.exportState(),
-    };
-    const lsn = this.scheduler.lsn;
-    const seq = this.journal.rotate();
-    const dir = join(this.dataDir, 'checkpoints');
-    try {
-      writeCheckpoint(dir, seq, { version: 1, walSegment: seq, lsn, tables: names, state }, rows);
-      // Keep the previous checkpoint and the log from it on (from the start while there is none).
-      const seqs = checkpointSeqs(dir);
-      const keepFrom = seqs.length >= 2 ? seqs[seqs.length - 2]! : 0;
-      pruneCheckpoints(dir, keepFrom);
-      this.journal.prune(keepFrom);
-    } catch (err) {
-      // The log still holds everything (it was not pruned): only recovery time suffers.
-      throw storageError('writing a checkpoint', err);
-    }
+    takeCheckpoint(this.checkpointContext(), join(this.dataDir, 'checkpoints'));
     await this.journal.durable();
   }
 
-  /** Rebuilds the state a checkpoint saved: tables first, their rows, then views, indexes and sinks. */
-  private restore(checkpoint: LoadedCheckpoint): void {
-    const state = checkpoint.manifest.state as CheckpointState;
-    this.restoring = true;
-    try {
-      for (const d of state.definitions) if (d.kind === 'table') this.runRecord(d.record, d.record.micros);
-      for (const [name, rows] of checkpoint.tables) {
-        let store = this.tables.get(name);
-        if (store === undefined) throw new Error(`the checkpoint holds rows of table ${name}, which its definitions do not create`);
-        if (store.rowCount > 0) {
-          // A system table its CREATE TABLE wrote to (a watermark row): start it afresh.
-          store = store.emptyCopy();
-          this.tables.set(name, store);
+  private checkpointContext(): CheckpointContext {
+    return {
+      tables: this.tables,
+      scheduler: this.scheduler,
+      eventTime: this.eventTime,
+      sinkManager: this.sinkManager,
+      definitions: this.definitions,
+      journal: this.journal,
+      rerun: (record, micros) => {
+        this.restoring = true;
+        try {
+          this.runRecord(record, micros);
+        } finally {
+          this.restoring = false;
         }
-        store.load(rows);
-      }
-      this.eventTime.importState(state.eventTime);
-      this.scheduler.lsn = checkpoint.manifest.lsn;
-      this.scheduler.time = state.time;
-      // Views are built from the restored tables at the checkpoint's time.
-      for (const d of state.definitions) if (d.kind !== 'table') this.runRecord(d.record, state.time);
-      this.sinkManager.importState(state.sinks);
-      this.definitions.reset(state.definitions);
-      assert(this.scheduler.lsn === checkpoint.manifest.lsn, 'restoring a checkpoint committed something');
-    } finally {
-      this.restoring = false;
-    }
+      },
+    };
   }
 
   /** Runs a logged DDL statement again at statement time `micros`. */
