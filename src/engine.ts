@@ -2,8 +2,8 @@
 // (sql/), bind and plan (plan/), lower to operators (engine/), commit through
 // the scheduler (dataflow/) — and owns the catalog, the table stores and the
 // view dataflows. Every statement runs to completion synchronously, so a
-// commit is atomic with respect to every reader; the async API leaves room
-// for durable commits (WAL fsync) later.
+// commit is atomic with respect to every reader; a durable engine
+// (Engine.open) then awaits the write-ahead log's fsync before answering.
 
 import { returningResult } from './engine/returning.js';
 import { circuitState } from './dataflow/circuit.js';
@@ -47,15 +47,15 @@ import type { StatementRecord } from './engine/definitions.js';
 import type { WalRecord } from './storage/wal-record.js';
 import type { FsyncPolicy, WalIo } from './storage/wal-writer.js';
 
+/** Statements that change the catalog: logged as SQL text (the rest either reads or commits table deltas, which are logged as rows). */
+const DDL_KINDS: ReadonlySet<Statement['kind']> = new Set(['createTable', 'createView', 'createIndex', 'createSink', 'dropSink', 'dropIndex', 'drop']);
+
 /**
  * Parsing, binding and compiling recurse over the expression tree, so an
  * absurdly deep or long expression can exhaust the stack. That is the user's
  * input, not a bug: report it as PostgreSQL does (54001), not as an internal
  * error. A failing statement changes nothing: a commit in flight is rolled back.
  */
-/** Statements that change the catalog: logged as SQL text (the rest either reads or commits table deltas, which are logged as rows). */
-const DDL_KINDS: ReadonlySet<Statement['kind']> = new Set(['createTable', 'createView', 'createIndex', 'createSink', 'dropSink', 'dropIndex', 'drop']);
-
 function tooComplexGuard<T>(run: () => T): T {
   try {
     return run();
