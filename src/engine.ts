@@ -36,10 +36,14 @@ import { createSink, dropSink, fitToTable, showSinks } from './sinks/sink-ddl.js
 import { SinkManager } from './sinks/sink-manager.js';
 import type { SinkControl } from './sinks/sink-manager.js';
 import { tableSinkDelta } from './sinks/table-sink-delta.js';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { lockDataDir } from './storage/data-dir-lock.js';
+import type { DataDirLock } from './storage/data-dir-lock.js';
 import { Journal } from './engine/journal.js';
 import { Wal } from './storage/wal.js';
 import { readNewestCheckpoint } from './storage/checkpoint-file.js';
+import type { LoadedCheckpoint } from './storage/checkpoint-file.js';
 import { restoreCheckpoint, takeCheckpoint } from './engine/checkpoint.js';
 import type { CheckpointContext } from './engine/checkpoint.js';
 import { Definitions } from './engine/definitions.js';
@@ -128,6 +132,8 @@ export class Engine {
   /** A durable engine's data directory; null in memory. */
   private dataDir: string | null = null;
   private checkpointOnClose = false;
+  /** Keeps a second process (or engine) off the data directory until close. */
+  private lock: DataDirLock | null = null;
   /** The DDL that recreates the catalog, for checkpoints (engine/definitions.ts). */
   private readonly definitions = new Definitions();
   /** True while recovery rebuilds the catalog from a checkpoint: sinks then send no snapshot. */
@@ -142,10 +148,14 @@ export class Engine {
     const engine = new Engine(options);
     const started = performance.now();
     const dataDir = resolve(options.dataDir);
-    const { checkpoint, skipped } = readNewestCheckpoint(join(dataDir, 'checkpoints'));
+    mkdirSync(dataDir, { recursive: true });
+    const lock = lockDataDir(dataDir);
     engine.sinkManager.hold();
     let opened: ReturnType<typeof Wal.open>;
+    let checkpoint: LoadedCheckpoint | null;
+    let skipped: string[];
     try {
+      ({ checkpoint, skipped } = readNewestCheckpoint(join(dataDir, 'checkpoints')));
       if (checkpoint !== null) restoreCheckpoint(engine.checkpointContext(), checkpoint);
       opened = Wal.open(join(dataDir, 'wal'), checkpoint?.manifest.walSegment ?? 0, {
         fsync: options.fsync ?? 'always',
@@ -160,10 +170,12 @@ export class Engine {
       }
     } catch (err) {
       await engine.close();
+      lock.release();
       const message = err instanceof Error ? err.message : String(err);
       throw new Error(`recovery of ${dataDir} failed at LSN ${engine.lsn}: ${message}`);
     }
     engine.dataDir = dataDir;
+    engine.lock = lock;
     engine.checkpointOnClose = options.checkpointOnClose ?? true;
     engine.journal.attach(opened.wal);
     engine.sinkManager.release();
@@ -349,6 +361,8 @@ export class Engine {
       }
     }
     await this.journal.close();
+    this.lock?.release();
+    this.lock = null;
   }
 
   private insertColumns(entry: TableEntry, batch: ZBatch): QueryResult {

@@ -31,6 +31,7 @@ export const SqlState = {
   wrongObjectType: '42809',
   featureNotSupported: '0A000',
   objectNotInPrerequisiteState: '55000',
+  objectInUse: '55006',
   divisionByZero: '22012',
   numericValueOutOfRange: '22003',
   invalidTextRepresentation: '22P02',

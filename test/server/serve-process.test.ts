@@ -59,6 +59,15 @@ describe('freshet serve', () => {
     expect(existsSync(join(tempDir, 'data', 'wal'))).toBe(true);
   });
 
+  test('a second server on the same data directory is refused, naming the process that holds it', async () => {
+    const second = spawn(process.execPath, [BIN, 'serve', '--host', '127.0.0.1', '--port', '0', '--data', join(tempDir, 'data')]);
+    let err = '';
+    second.stderr.setEncoding('utf8').on('data', (chunk: string) => { err += chunk; });
+    const code = await new Promise<number | null>((resolve) => second.once('exit', resolve));
+    expect(code).not.toBe(0);
+    expect(err).toContain(`is in use by process ${child.pid}`);
+  });
+
   test('GET /healthz over real TCP', async () => {
     const response = await fetch(`${baseUrl}/healthz`);
     expect(response.status).toBe(200);

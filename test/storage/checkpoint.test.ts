@@ -102,3 +102,26 @@ describe('checkpoints', () => {
     await engine.close();
   });
 });
+
+describe('one engine per data directory', () => {
+  test('a second open of a directory in use is refused with 55006; after close it opens', async () => {
+    const dir = join(root, 'lock');
+    const first = await open(dir);
+    await expect(open(dir)).rejects.toThrow(/data directory .* is in use by this process/);
+    await first.close();
+    const second = await open(dir);
+    await second.close();
+  });
+
+  test('a lock left by a process that is gone is taken over', async () => {
+    const dir = join(root, 'stale');
+    const engine = await open(dir);
+    await engine.close();
+    // A pid no process has (Linux pids stay below 2^22).
+    writeFileSync(join(dir, 'freshet.lock'), '4194304999\n');
+    const reopened = await open(dir);
+    expect(readFileSync(join(dir, 'freshet.lock'), 'utf8').trim()).toBe(String(process.pid));
+    await reopened.close();
+    expect(existsSync(join(dir, 'freshet.lock'))).toBe(false);
+  });
+});
