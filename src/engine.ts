@@ -52,6 +52,9 @@ import type { WalRecord } from './storage/wal-record.js';
 import type { FsyncPolicy, WalIo } from './storage/wal-writer.js';
 
 /** Statements that change the catalog: logged as SQL text (the rest either reads or commits table deltas, which are logged as rows). */
+/** Log written since the last checkpoint that triggers the next one (recovery replays at most about this much). */
+const DEFAULT_CHECKPOINT_BYTES = 64 * 1024 * 1024;
+
 const DDL_KINDS: ReadonlySet<Statement['kind']> = new Set(['createTable', 'createView', 'createIndex', 'createSink', 'dropSink', 'dropIndex', 'drop']);
 
 /**
@@ -86,6 +89,8 @@ export interface OpenOptions extends EngineOptions {
   readonly walIo?: WalIo;
   /** Tests only: false makes close() skip its checkpoint, so the next open replays the log. */
   readonly checkpointOnClose?: boolean;
+  /** A checkpoint is taken once this much log was written since the last one (default 64 MiB), besides the server's timer. */
+  readonly checkpointBytes?: number;
 }
 
 export interface RecoveryReport {
@@ -132,6 +137,7 @@ export class Engine {
   /** A durable engine's data directory; null in memory. */
   private dataDir: string | null = null;
   private checkpointOnClose = false;
+  private checkpointBytes = Number.POSITIVE_INFINITY;
   /** Keeps a second process (or engine) off the data directory until close. */
   private lock: DataDirLock | null = null;
   /** The DDL that recreates the catalog, for checkpoints (engine/definitions.ts). */
@@ -177,6 +183,7 @@ export class Engine {
     engine.dataDir = dataDir;
     engine.lock = lock;
     engine.checkpointOnClose = options.checkpointOnClose ?? true;
+    engine.checkpointBytes = options.checkpointBytes ?? DEFAULT_CHECKPOINT_BYTES;
     engine.journal.attach(opened.wal);
     engine.sinkManager.release();
     engine.recovery = {
@@ -320,7 +327,7 @@ export class Engine {
     const entry = this.requireTable(table);
     const { targets, columns } = objectsToColumns(entry, rows);
     const result = this.insertColumns(entry, widenToTable(entry, targets, columns, rows.length));
-    await this.journal.durable();
+    await this.afterCommit();
     return result;
   }
 
@@ -331,7 +338,7 @@ export class Engine {
     const entry = this.requireTable(table);
     const { targets, columns } = arrowToColumns(entry, data);
     const result = this.insertColumns(entry, widenToTable(entry, targets, columns, data.numRows));
-    await this.journal.durable();
+    await this.afterCommit();
     return result;
   }
 
@@ -380,8 +387,19 @@ export class Engine {
       await this.journal.durable();
       throw err;
     }
-    await this.journal.durable();
+    await this.afterCommit();
     return results;
+  }
+
+  /** Waits until what was logged is durable; then, when the log since the last checkpoint outgrew checkpointBytes, takes one. */
+  private async afterCommit(): Promise<void> {
+    await this.journal.durable();
+    if (this.journal.bytesSinceRotation < this.checkpointBytes) return;
+    try {
+      await this.checkpoint();
+    } catch {
+      // The log still holds everything; the server's periodic checkpoint reports the failure.
+    }
   }
 
   private execute(text: string, params: readonly unknown[]): QueryResult[] {

@@ -21,6 +21,8 @@ export class Journal {
   private retiring: Promise<void> = Promise.resolve();
   /** Records appended since the last rotation: 0 means a checkpoint now would change nothing. */
   appendedSinceRotation = 0;
+  /** Bytes of those records: what the next recovery would replay. */
+  bytesSinceRotation = 0;
 
   /** Starts logging (after recovery replayed the old log; an engine without a data directory never calls it). */
   attach(wal: Wal): void {
@@ -39,6 +41,7 @@ export class Journal {
     const closing = old.close();
     this.retiring = Promise.all([this.retiring, closing]).then(() => undefined);
     this.appendedSinceRotation = 0;
+    this.bytesSinceRotation = 0;
     return wal.seq;
   }
 
@@ -86,7 +89,9 @@ export class Journal {
   }
 
   private append(record: WalRecord): void {
-    this.wal!.writer.append(encodeRecord(record));
+    const bytes = encodeRecord(record);
+    this.wal!.writer.append(bytes);
     this.appendedSinceRotation++;
+    this.bytesSinceRotation += bytes.length;
   }
 }

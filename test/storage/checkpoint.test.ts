@@ -125,3 +125,22 @@ describe('one engine per data directory', () => {
     expect(existsSync(join(dir, 'freshet.lock'))).toBe(false);
   });
 });
+
+describe('checkpoints by log size', () => {
+  test('once the log since the last checkpoint passes checkpointBytes, the next commit takes one', async () => {
+    const dir = join(root, 'by-size');
+    let engine = await Engine.open({ dataDir: dir, checkpointOnClose: false, checkpointBytes: 4096 });
+    await engine.sql('CREATE TABLE t (id INT PRIMARY KEY, g INT); CREATE MATERIALIZED VIEW per_g AS SELECT g, count(*) AS n FROM t GROUP BY g');
+    await insertRange(engine, 1, 200);
+    const checkpoints = readdirSync(join(dir, 'checkpoints')).filter((f) => f.endsWith('.ckpt'));
+    expect(checkpoints.length).toBeGreaterThan(0);
+    await engine.close();
+    engine = await Engine.open({ dataDir: dir, checkpointOnClose: false });
+    // Only the log after the newest checkpoint is replayed: far fewer records than commits.
+    expect(engine.recovery!.checkpointLsn).not.toBeNull();
+    expect(engine.recovery!.records).toBeLessThan(100);
+    expect(await ids(engine)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+    expect(await totals(engine)).toEqual(expectedTotals(200));
+    await engine.close();
+  });
+});
