@@ -41,6 +41,7 @@ import { join, resolve } from 'node:path';
 import { lockDataDir } from './storage/data-dir-lock.js';
 import type { DataDirLock } from './storage/data-dir-lock.js';
 import { Journal } from './engine/journal.js';
+import { Retention } from './engine/retention.js';
 import { Wal } from './storage/wal.js';
 import { readNewestCheckpoint } from './storage/checkpoint-file.js';
 import type { LoadedCheckpoint } from './storage/checkpoint-file.js';
@@ -111,6 +112,8 @@ export class Engine {
   readonly clock: () => number;
   /** Watermarks, allowed lateness and late rows of tables with event time. */
   private readonly eventTime = new EventTime();
+  /** WITH (retention = ...): rows past it leave their table after commits (engine/retention.ts). */
+  private readonly retention = new Retention();
   /** CREATE SINK: where each commit's changes go next (src/sinks/). */
   private readonly sinkManager = new SinkManager({
     applyToTable: (_sink, table, changes) => this.applySinkChanges(table, changes),
@@ -572,6 +575,7 @@ export class Engine {
       undoEventTime = admitted.undo;
     }
     this.commitChanges(changes, undoEventTime);
+    if (entry?.kind === 'table' && entry.eventTime?.retention !== undefined) this.retention.expire(entry, store, this.eventTime.watermark(table)!);
     return changes[0]![1];
   }
 

@@ -64,7 +64,7 @@ export const SYSTEM_TABLES: readonly { readonly name: string; readonly columns: 
   },
 ];
 
-const TABLE_OPTIONS = ['allowed_lateness'];
+const TABLE_OPTIONS = ['allowed_lateness', 'retention'];
 
 /** An interval of days and time in µs; months are refused (they have no fixed length). */
 function fixedMicros(text: string, what: string, pos: Expr['pos']): number {
@@ -108,18 +108,25 @@ function watermarkDelay(expr: Expr, column: string, params: readonly unknown[]):
  */
 export function planEventTime(stmt: CreateTableStmt, columns: readonly { name: string; type: SqlType }[], params: readonly unknown[]): TableEventTime | null {
   let lateness: number | null = null;
+  let retention: number | null = null;
   for (const option of stmt.options ?? []) {
     if (!TABLE_OPTIONS.includes(option.key)) {
       throw new EngineError(SqlState.invalidParameterValue, `unrecognized table option "${option.key}"; valid options: ${TABLE_OPTIONS.join(', ')}`, option.pos);
     }
-    lateness = fixedMicros(option.value, 'allowed_lateness', option.pos);
+    if (option.key === 'retention') retention = fixedMicros(option.value, 'retention', option.pos);
+    else lateness = fixedMicros(option.value, 'allowed_lateness', option.pos);
   }
   const wm = stmt.watermark;
   if (wm === undefined) {
-    if (lateness !== null) {
-      throw new EngineError(SqlState.invalidParameterValue, `allowed_lateness needs a WATERMARK FOR <column> AS ... in table "${stmt.name}"`, stmt.options![0]!.pos);
+    if (lateness !== null || retention !== null) {
+      const key = stmt.options![0]!.key;
+      throw new EngineError(SqlState.invalidParameterValue, `${key} needs a WATERMARK FOR <column> AS ... in table "${stmt.name}" (time is measured on the event-time column)`, stmt.options![0]!.pos);
     }
     return null;
+  }
+  if (retention !== null && retention < (lateness ?? 0)) {
+    // Rows still open to late changes must stay in the table, or a later retraction would miss them.
+    throw new EngineError(SqlState.invalidParameterValue, `retention must be at least allowed_lateness in table "${stmt.name}"`, stmt.pos);
   }
   const column = columns.findIndex((c) => c.name === wm.column);
   if (column < 0) throw new EngineError(SqlState.undefinedColumn, `column "${wm.column}" named in WATERMARK does not exist`, wm.pos);
@@ -127,7 +134,7 @@ export function planEventTime(stmt: CreateTableStmt, columns: readonly { name: s
   if (type !== 'timestamp' && type !== 'timestamptz') {
     throw new EngineError(SqlState.datatypeMismatch, `WATERMARK FOR ${wm.column}: the event-time column must be TIMESTAMP or TIMESTAMPTZ, not ${type}`, wm.pos);
   }
-  return { column, delay: watermarkDelay(wm.expr, wm.column, params), lateness: lateness ?? 0 };
+  return { column, delay: watermarkDelay(wm.expr, wm.column, params), lateness: lateness ?? 0, ...(retention === null ? {} : { retention }) };
 }
 
 interface WatermarkState {

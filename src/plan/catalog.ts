@@ -38,6 +38,8 @@ export interface TableEventTime {
   readonly delay: number;
   /** µs: rows older than watermark - lateness are late (quarantined). */
   readonly lateness: number;
+  /** µs: rows older than watermark - retention leave the table (views keep them); absent: kept for ever. */
+  readonly retention?: number;
 }
 
 export interface ViewEntry {

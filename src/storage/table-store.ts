@@ -140,6 +140,18 @@ export class TableStore {
     return delta;
   }
 
+  /** Live slots whose value in timestamp column `column` is below `cutoff` µs (NULLs are never below). */
+  slotsBefore(column: number, cutoff: number): Int32Array {
+    const col = this.rows.columns[column]!;
+    const values = col.values as Float64Array;
+    const counts = this.rows.counts;
+    const out: number[] = [];
+    for (let s = 0; s < this.rows.size; s++) {
+      if (counts[s] !== 0 && values[s]! < cutoff && !(col.hasNulls && col.isNull(s))) out.push(s);
+    }
+    return Int32Array.from(out);
+  }
+
   /** Fails with 23505 if applying `delta` would give two live rows one key. */
   checkUnique(delta: ZBatch): void {
     if (this.primaryKey.length === 0) return;
