@@ -17,11 +17,16 @@ function changesOf(bodies: readonly { changes: { lsn: number; weight: number; ro
   return bodies.flatMap((b) => b.changes.map((c) => [c.lsn, c.weight, c.row['id']] as [number, number, unknown]));
 }
 
-describe('webhook sinks survive a restart', () => {
+describe.each([
+  ['from the log alone', false],
+  ['from a checkpoint taken at close', true],
+] as const)('webhook sinks survive a restart, recovering %s', (_how, checkpointOnClose) => {
+  const open = (dir: string): Promise<Engine> => Engine.open({ dataDir: dir, checkpointOnClose });
+
   test('delivered commits are not resent; new ones are', async () => {
     const receiver = await startReceiver();
-    const dir = join(root, 'delivered');
-    let engine = await Engine.open({ dataDir: dir });
+    const dir = join(root, `delivered-${checkpointOnClose}`);
+    let engine = await open(dir);
     await engine.sql('CREATE TABLE t (id INT)');
     await engine.sql(`CREATE SINK out FROM t INTO WEBHOOK '${receiver.url}'`);
     await engine.sql('INSERT INTO t VALUES (1)');
@@ -33,7 +38,7 @@ describe('webhook sinks survive a restart', () => {
     expect(before.map((c) => c[2])).toEqual([1, 2]);
     await engine.close();
 
-    engine = await Engine.open({ dataDir: dir });
+    engine = await open(dir);
     await engine.sql('INSERT INTO t VALUES (3)');
     await engine.sinks.flush('out');
     const after = changesOf(receiver.accepted());
@@ -46,8 +51,8 @@ describe('webhook sinks survive a restart', () => {
   test('commits still queued when the engine stopped are sent after the restart', async () => {
     let healthy = false;
     const receiver = await startReceiver(() => (healthy ? 200 : 503));
-    const dir = join(root, 'queued');
-    let engine = await Engine.open({ dataDir: dir });
+    const dir = join(root, `queued-${checkpointOnClose}`);
+    let engine = await open(dir);
     await engine.sql('CREATE TABLE t (id INT)');
     await engine.sql(`CREATE SINK out FROM t INTO WEBHOOK '${receiver.url}' WITH (retries = 1000, backoff_ms = 50)`);
     await engine.sql('INSERT INTO t VALUES (1)');
@@ -57,7 +62,7 @@ describe('webhook sinks survive a restart', () => {
     expect(receiver.accepted()).toEqual([]);
 
     healthy = true;
-    engine = await Engine.open({ dataDir: dir });
+    engine = await open(dir);
     await engine.sinks.flush('out');
     const got = changesOf(receiver.accepted());
     expect(got.map((c) => [c[1], c[2]])).toEqual([[1, 1], [1, 2], [1, 3]]);
