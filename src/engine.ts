@@ -415,7 +415,7 @@ export class Engine {
         const before = this.scheduler.lsn;
         results.push(
           DDL_KINDS.has(stmt.kind)
-            ? this.runDdl(stmt, { kind: 'statement', lsn: before, micros: now, sql: text, index, params })
+            ? this.runDdl(stmt, { kind: 'statement', lsn: before, micros: now, sql: stmt.text, index: 0, params })
             : this.runStatement(stmt, params, now),
         );
       } catch (err) {

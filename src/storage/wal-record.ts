@@ -2,7 +2,9 @@
 // which replays deterministically into the same state and the same LSNs.
 //
 // - statement: a DDL statement (CREATE/DROP of tables, views, indexes,
-//   sinks), as SQL text + the statement's index in it + its parameters;
+//   sinks), as its own SQL text (not the whole request's: a schema of 200
+//   statements must not log the request 200 times), the index of the
+//   statement in that text (0 since then) and the request's parameters;
 // - delta: rows a DML statement or bulk insert gave one table (before late
 //   rows are sorted out, which replay repeats), as a columnar batch;
 // - tick: the clock moving views with temporal filters;
