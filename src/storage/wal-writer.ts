@@ -5,8 +5,10 @@
 // `sync` resolves once everything appended before it is fsynced, which is
 // what a commit waits for before it is acknowledged. Concurrent commits share
 // fsyncs (group commit): under `always` a commit's fsync starts as soon as
-// the previous one ends; under `batch` the writer first waits `batchDelayMs`
-// to gather more commits per fsync — more throughput, a few ms more latency.
+// the previous one ends; under `batch`, while commits arrive together (the
+// last fsync covered more than one), the writer first waits `batchDelayMs`
+// to gather more per fsync — more throughput for a few ms more latency; a
+// lone writer is not delayed.
 //
 // After a failed write or fsync the writer is broken: every later append and
 // sync fails. The in-memory state may then hold a commit the log lacks (it was
@@ -60,6 +62,8 @@ export class WalWriter {
   private nextSync: Deferred | null = null;
   private closed = false;
   private readonly io: WalIo;
+  /** How many appends the last fsync made durable: more than one means commits are arriving together. */
+  private lastFsyncCovered = 0;
 
   private constructor(
     private readonly fd: number,
@@ -140,7 +144,9 @@ export class WalWriter {
   }
 
   private scheduleSync(): void {
-    const delay = this.options.fsync === 'batch' ? (this.options.batchDelayMs ?? DEFAULT_BATCH_DELAY_MS) : 0;
+    // Waiting only pays when commits arrive together: a lone writer would just lose the delay each time.
+    const concurrent = this.lastFsyncCovered > 1;
+    const delay = this.options.fsync === 'batch' && concurrent ? (this.options.batchDelayMs ?? DEFAULT_BATCH_DELAY_MS) : 0;
     // Marks the writer busy at once, so syncs asked for meanwhile join nextSync.
     this.inflight = { upTo: -1, done: this.nextSync! };
     this.nextSync = null;
@@ -167,6 +173,7 @@ export class WalWriter {
         this.nextSync = null;
         return;
       }
+      this.lastFsyncCovered = inflight.upTo - this.durable;
       this.durable = Math.max(this.durable, inflight.upTo);
       inflight.done.resolve();
       if (this.nextSync !== null) this.scheduleSync();

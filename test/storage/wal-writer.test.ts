@@ -75,3 +75,17 @@ describe.each(['always', 'batch'] as FsyncPolicy[])('WalWriter with fsync %s', (
     await writer.close();
   });
 });
+
+describe('WalWriter with fsync batch and a lone writer', () => {
+  test('commits one at a time are not held for the batch delay', async () => {
+    const probe = instrumented();
+    // A delay no test could sit out: if a lone commit waited for it, this test would time out.
+    const writer = WalWriter.open(join(root, 'lone.wal'), 0, { fsync: 'batch', batchDelayMs: 600_000, io: probe.io });
+    for (let i = 0; i < 10; i++) {
+      writer.append(Uint8Array.of(i));
+      await writer.sync();
+    }
+    expect(probe.fsyncsDone.length).toBe(10);
+    await writer.close();
+  });
+});
