@@ -94,6 +94,22 @@ export interface OpenOptions extends EngineOptions {
   readonly checkpointBytes?: number;
 }
 
+export interface EngineStatus {
+  /** The last committed LSN. */
+  readonly lsn: number;
+  /** True for Engine.open (a write-ahead log), false in memory. */
+  readonly durable: boolean;
+  readonly dataDir: string | null;
+  /** False after a storage fault: no write is acknowledged until a restart. */
+  readonly healthy: boolean;
+  /** Log written since the last checkpoint: about what the next start replays. */
+  readonly logBytesSinceCheckpoint: number;
+  readonly recovery: RecoveryReport | null;
+  readonly tables: readonly { readonly name: string; readonly rows: number }[];
+  /** Every view's operators and the state each holds. */
+  readonly operators: readonly { readonly view: string; readonly operator: string; readonly entries: number }[];
+}
+
 export interface RecoveryReport {
   /** The LSN of the checkpoint recovery started from; null without one. */
   readonly checkpointLsn: number | null;
@@ -345,6 +361,20 @@ export class Engine {
     return result;
   }
 
+  /** What an operator looks at first (GET /v1/status): where the engine stands, what recovery did, what it holds. */
+  status(): EngineStatus {
+    return {
+      lsn: this.scheduler.lsn,
+      durable: this.dataDir !== null,
+      dataDir: this.dataDir,
+      healthy: this.dataDir === null || this.journal.healthy,
+      logBytesSinceCheckpoint: this.journal.bytesSinceRotation,
+      recovery: this.recovery,
+      tables: this.catalog.tables().map((t) => ({ name: t.name, rows: this.tables.get(t.name)!.rowCount })),
+      operators: this.stateSizes(),
+    };
+  }
+
   /**
    * The operator state each view holds now (entries: rows, groups or values,
    * as each operator counts them), for monitoring and benchmarks. EXPLAIN
@@ -359,7 +389,6 @@ export class Engine {
     });
   }
 
-  /** Stops sink delivery: requests in flight are awaited; changes still queued stay in memory, unsent. */
   /** Stops sink delivery (requests in flight are awaited); a durable engine then takes a checkpoint and closes its log. */
   async close(): Promise<void> {
     await this.sinkManager.close();

@@ -7,6 +7,7 @@ import { registerErrorHandling } from './error-handler.js';
 import { healthRoute } from './health-route.js';
 import type { ServerEngine } from './server-engine.js';
 import { sqlRoute } from './sql-route.js';
+import { statusRoute } from './status-route.js';
 
 export interface ServerOptions {
   /** Largest accepted request body in bytes; larger bodies get 413. Default 10 MiB. */
@@ -27,5 +28,6 @@ export function buildServer(engine: ServerEngine, options: ServerOptions = {}): 
   registerErrorHandling(app);
   void app.register(sqlRoute(engine));
   void app.register(healthRoute);
+  void app.register(statusRoute(engine));
   return app;
 }

@@ -71,7 +71,7 @@ export function errorReply(error: unknown, request?: FastifyRequest): ErrorReply
 /** The reply for a route that does not exist. */
 export function notFoundReply(method: string, url: string): ErrorReply {
   return plain(HTTP_NOT_FOUND, SqlState.invalidRequest,
-    `no route ${method} ${url}; available: POST /v1/sql, GET /healthz`);
+    `no route ${method} ${url}; available: POST /v1/sql, GET /v1/status, GET /healthz`);
 }
 
 /** Installs the error and not-found handlers on the root instance, so every

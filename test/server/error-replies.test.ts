@@ -141,7 +141,7 @@ describe('other routes', () => {
     const reply = await app.inject({ method: 'GET', url: '/v1/nothing?x=1' });
     expect(reply.statusCode).toBe(404);
     expect(reply.json()).toEqual({ error: {
-      code: '08P01', position: null, message: 'no route GET /v1/nothing?x=1; available: POST /v1/sql, GET /healthz',
+      code: '08P01', position: null, message: 'no route GET /v1/nothing?x=1; available: POST /v1/sql, GET /v1/status, GET /healthz',
     } });
   });
 

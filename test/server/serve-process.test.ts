@@ -90,6 +90,20 @@ describe('freshet serve', () => {
     });
   });
 
+  test('GET /v1/status: LSN, durability, recovery, rows per table, state per view operator', async () => {
+    await sql('CREATE MATERIALIZED VIEW per_sensor AS SELECT sensor, count(*) AS n FROM readings GROUP BY sensor');
+    const response = await fetch(`${baseUrl}/v1/status`);
+    expect(response.status).toBe(200);
+    const status = (await response.json()) as Record<string, unknown>;
+    expect(status).toMatchObject({ durable: true, healthy: true, dataDir: join(tempDir, 'data'), recovery: { checkpointLsn: null, records: 0, lsn: 0, damage: [] } });
+    expect(status['lsn']).toBeGreaterThan(0);
+    expect(status['logBytesSinceCheckpoint']).toBeGreaterThan(0);
+    expect(status['tables']).toContainEqual({ name: 'readings', rows: 3 });
+    // Two sensors: the view's aggregate holds two groups.
+    const operators = status['operators'] as { view: string; operator: string; entries: number }[];
+    expect(operators.filter((o) => o.view === 'per_sensor').map((o) => o.entries)).toContain(2);
+  });
+
   test('SIGTERM shuts it down with exit code 0', async () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');

@@ -3,6 +3,7 @@
 // apart from SQL behaviour.
 import type { QueryResult } from '../../src/query-result.js';
 import type { ServerEngine } from '../../src/server/server-engine.js';
+import type { EngineStatus } from '../../src/engine.js';
 
 export interface StubCall {
   readonly text: string;
@@ -21,6 +22,10 @@ export class StubEngine implements ServerEngine {
 
   async close(): Promise<void> {
     this.closed = true;
+  }
+
+  status(): EngineStatus {
+    return { lsn: 0, durable: false, dataDir: null, healthy: true, logBytesSinceCheckpoint: 0, recovery: null, tables: [], operators: [] };
   }
 }
 
