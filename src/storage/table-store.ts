@@ -228,9 +228,15 @@ export class TableStore {
     this.resolved = null;
     if (n === 0) return;
     if (n > 1024) this.rows.reserve(n);
-    const slots = resolved !== null && resolved.delta === delta && resolved.version === this.version
-      ? this.resolvedSlots(delta, resolved.slots, resolved.hashes)
-      : this.rows.findOrAdd(delta.columns, this.rows.hashKeys(delta.columns, n), n);
+    // Rows whose slot was just added hold their values already; only a reused key needs them written.
+    const sizeBefore = this.rows.size;
+    let added: Uint8Array | null = null;
+    let slots: Int32Array;
+    if (resolved !== null && resolved.delta === delta && resolved.version === this.version) {
+      added = new Uint8Array(n);
+      for (let i = 0; i < n; i++) if (resolved.slots[i]! < 0) added[i] = 1;
+      slots = this.resolvedSlots(delta, resolved.slots, resolved.hashes);
+    } else slots = this.rows.findOrAdd(delta.columns, this.rows.hashKeys(delta.columns, n), n);
     this.version++;
     const keyed = this.primaryKey.length > 0;
     for (let i = 0; i < n; i++) {
@@ -245,7 +251,8 @@ export class TableStore {
       const slot = slots[i]!;
       if (keyed) {
         assert(this.rows.counts[slot] === 0, 'table delta inserts a key that is present');
-        this.rows.overwrite(slot, delta.columns, i);
+        const fresh = added !== null ? added[i] === 1 : slot >= sizeBefore;
+        if (!fresh) this.rows.overwrite(slot, delta.columns, i);
       }
       this.rows.addCount(slot, w);
     }
