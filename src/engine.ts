@@ -36,21 +36,17 @@ import { createSink, dropSink, fitToTable, showSinks } from './sinks/sink-ddl.js
 import { SinkManager } from './sinks/sink-manager.js';
 import type { SinkControl } from './sinks/sink-manager.js';
 import { tableSinkDelta } from './sinks/table-sink-delta.js';
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { lockDataDir } from './storage/data-dir-lock.js';
+import { join } from 'node:path';
 import type { DataDirLock } from './storage/data-dir-lock.js';
 import { Journal } from './engine/journal.js';
 import { Retention } from './engine/retention.js';
-import { Wal } from './storage/wal.js';
-import { readNewestCheckpoint } from './storage/checkpoint-file.js';
-import type { LoadedCheckpoint } from './storage/checkpoint-file.js';
 import { restoreCheckpoint, takeCheckpoint } from './engine/checkpoint.js';
+import { recoverDataDir } from './engine/recovery.js';
+import type { OpenOptions, RecoveryReport } from './engine/recovery.js';
 import type { CheckpointContext } from './engine/checkpoint.js';
 import { Definitions } from './engine/definitions.js';
 import type { StatementRecord } from './engine/definitions.js';
 import type { WalRecord } from './storage/wal-record.js';
-import type { FsyncPolicy, WalIo } from './storage/wal-writer.js';
 
 /** Statements that change the catalog: logged as SQL text (the rest either reads or commits table deltas, which are logged as rows). */
 /** Log written since the last checkpoint that triggers the next one (recovery replays at most about this much). */
@@ -75,23 +71,11 @@ function tooComplexGuard<T>(run: () => T): T {
   }
 }
 
+export type { OpenOptions, RecoveryReport } from './engine/recovery.js';
+
 export interface EngineOptions {
   /** Milliseconds since the epoch; injectable for deterministic tests. */
   readonly clock?: () => number;
-}
-
-export interface OpenOptions extends EngineOptions {
-  /** The data directory (created if missing): the write-ahead log lives in its wal/ folder. */
-  readonly dataDir: string;
-  /** `always` (default): every commit waits for its own fsync; `batch`: commits within batchDelayMs share one. */
-  readonly fsync?: FsyncPolicy;
-  readonly batchDelayMs?: number;
-  /** Tests only: failing write/fsync calls for the log. */
-  readonly walIo?: WalIo;
-  /** Tests only: false makes close() skip its checkpoint, so the next open replays the log. */
-  readonly checkpointOnClose?: boolean;
-  /** A checkpoint is taken once this much log was written since the last one (default 64 MiB), besides the server's timer. */
-  readonly checkpointBytes?: number;
 }
 
 export interface EngineStatus {
@@ -108,17 +92,6 @@ export interface EngineStatus {
   readonly tables: readonly { readonly name: string; readonly rows: number }[];
   /** Every view's operators and the state each holds. */
   readonly operators: readonly { readonly view: string; readonly operator: string; readonly entries: number }[];
-}
-
-export interface RecoveryReport {
-  /** The LSN of the checkpoint recovery started from; null without one. */
-  readonly checkpointLsn: number | null;
-  /** Log records replayed after it, and the LSN they brought the engine to. */
-  readonly records: number;
-  readonly lsn: number;
-  readonly ms: number;
-  /** What was cut from the log (a torn tail after a crash, damage) or skipped (a damaged checkpoint); empty when all was clean. */
-  readonly damage: readonly string[];
 }
 
 export class Engine {
@@ -171,47 +144,20 @@ export class Engine {
    */
   static async open(options: OpenOptions): Promise<Engine> {
     const engine = new Engine(options);
-    const started = performance.now();
-    const dataDir = resolve(options.dataDir);
-    mkdirSync(dataDir, { recursive: true });
-    const lock = lockDataDir(dataDir);
-    engine.sinkManager.hold();
-    let opened: ReturnType<typeof Wal.open>;
-    let checkpoint: LoadedCheckpoint | null;
-    let skipped: string[];
-    try {
-      ({ checkpoint, skipped } = readNewestCheckpoint(join(dataDir, 'checkpoints')));
-      if (checkpoint !== null) restoreCheckpoint(engine.checkpointContext(), checkpoint);
-      opened = Wal.open(join(dataDir, 'wal'), checkpoint?.manifest.walSegment ?? 0, {
-        fsync: options.fsync ?? 'always',
-        ...(options.batchDelayMs === undefined ? {} : { batchDelayMs: options.batchDelayMs }),
-        ...(options.walIo === undefined ? {} : { io: options.walIo }),
-      });
-      try {
-        for (const record of opened.records) engine.replay(record);
-      } catch (err) {
-        await opened.wal.writer.close();
-        throw err;
-      }
-    } catch (err) {
-      await engine.close();
-      lock.release();
-      const message = err instanceof Error ? err.message : String(err);
-      throw new Error(`recovery of ${dataDir} failed at LSN ${engine.lsn}: ${message}`);
-    }
-    engine.dataDir = dataDir;
-    engine.lock = lock;
+    const recovered = await recoverDataDir(options, {
+      sinks: engine.sinkManager,
+      restore: (checkpoint) => restoreCheckpoint(engine.checkpointContext(), checkpoint),
+      replay: (record) => engine.replay(record),
+      lsn: () => engine.lsn,
+      close: () => engine.close(),
+    });
+    engine.dataDir = recovered.dataDir;
+    engine.lock = recovered.lock;
     engine.checkpointOnClose = options.checkpointOnClose ?? true;
     engine.checkpointBytes = options.checkpointBytes ?? DEFAULT_CHECKPOINT_BYTES;
-    engine.journal.attach(opened.wal);
+    engine.journal.attach(recovered.wal);
     engine.sinkManager.release();
-    engine.recovery = {
-      checkpointLsn: checkpoint?.manifest.lsn ?? null,
-      records: opened.records.length,
-      lsn: engine.lsn,
-      ms: performance.now() - started,
-      damage: [...skipped, ...opened.damage],
-    };
+    engine.recovery = recovered.report;
     return engine;
   }
 
