@@ -38,10 +38,12 @@ const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
 const DEFAULT_TICK_MS = 1000;
 const DEFAULT_FSYNC_DELAY_MS = 4;
 const DEFAULT_CHECKPOINT_MS = 60_000;
+const DEFAULT_HOT_MEMORY = '1GiB';
 
 const USAGE = `Usage:
   freshet serve [--host 127.0.0.1] [--port 8787] [--data ./freshet-data] [--body-limit BYTES] [--tick-ms 1000]
                 [--fsync always|batch] [--fsync-delay-ms 4] [--checkpoint-ms 60000]
+                [--hot-memory 1GiB] [--hot-age-ms N]
       Run the HTTP server (POST /v1/sql, GET /healthz). Everything acknowledged is
       in the write-ahead log under --data and recovered at the next start.
       --fsync always: each commit is fsynced before its reply; batch: commits
@@ -49,6 +51,10 @@ const USAGE = `Usage:
       ms more latency; still nothing acknowledged before it is on disk).
       --checkpoint-ms: how often the state is checkpointed (and at shutdown),
       which bounds how much log the next start replays.
+      --hot-memory: table rows kept in memory (bytes, or with KB/MB/GB/KiB/
+      MiB/GiB); beyond it the oldest rows of tables without a primary key move
+      to Parquet segments under --data/segments at the next checkpoint.
+      --hot-age-ms: rows inserted longer ago move there too (default: no limit).
       --tick-ms: how often the clock advances views with conditions on now()
       (temporal filters).
   freshet sql [--server URL] "<statements>"
@@ -101,6 +107,8 @@ async function serveCommand(args: readonly string[], io: CliIo): Promise<number>
       fsync: { type: 'string', default: 'always' },
       'checkpoint-ms': { type: 'string', default: String(DEFAULT_CHECKPOINT_MS) },
       'fsync-delay-ms': { type: 'string', default: String(DEFAULT_FSYNC_DELAY_MS) },
+      'hot-memory': { type: 'string', default: DEFAULT_HOT_MEMORY },
+      'hot-age-ms': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     allowPositionals: false,
@@ -115,11 +123,14 @@ async function serveCommand(args: readonly string[], io: CliIo): Promise<number>
   if (fsync !== 'always' && fsync !== 'batch') throw new UsageError(`--fsync must be 'always' or 'batch', got '${fsync}'`);
   const batchDelayMs = integerFlag('--fsync-delay-ms', values['fsync-delay-ms'], 1, 1000);
   const checkpointMs = integerFlag('--checkpoint-ms', values['checkpoint-ms'], 100, 2_147_483_647);
+  const hotMemory = sizeFlag('--hot-memory', values['hot-memory']);
+  const hotAge = values['hot-age-ms'];
+  const hotAgeMs = hotAge === undefined ? undefined : integerFlag('--hot-age-ms', hotAge, 1, Number.MAX_SAFE_INTEGER);
   // Loaded on demand: the engine takes seconds to initialise, and --help,
   // --version and usage errors should answer at once.
   const { serve } = await import('./server/serve.js');
   try {
-    await serve({ host: values.host, port, dataDir: values.data, bodyLimit, tickMs, fsync, batchDelayMs, checkpointMs });
+    await serve({ host: values.host, port, dataDir: values.data, bodyLimit, tickMs, fsync, batchDelayMs, checkpointMs, hotMemory, ...(hotAgeMs === undefined ? {} : { hotAgeMs }) });
   } catch (error) {
     io.err(`freshet: cannot serve on ${values.host}:${port}: ${error instanceof Error ? error.message : String(error)}\n`);
     return EXIT_SQL_ERROR;
@@ -265,6 +276,19 @@ function displayValue(value: ResultValue): string {
 function center(text: string, width: number): string {
   const left = Math.floor((width - text.length) / 2);
   return (' '.repeat(Math.max(0, left)) + text).padEnd(width);
+}
+
+const SIZE_UNITS: Readonly<Record<string, number>> = { '': 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3, tib: 1024 ** 4 };
+
+/** A byte size: digits with an optional unit (KB, MB, GB, TB powers of 1000; KiB, MiB, GiB, TiB powers of 1024). */
+function sizeFlag(name: string, raw: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(raw.trim());
+  const unit = m === null ? undefined : SIZE_UNITS[m[2]!.toLowerCase()];
+  const bytes = m === null || unit === undefined ? Number.NaN : Math.floor(Number(m[1]) * unit);
+  if (!(bytes >= 1) || !Number.isSafeInteger(bytes)) {
+    throw new UsageError(`${name} must be a size such as 512MB or 2GiB (at least 1 byte), got '${raw}'`);
+  }
+  return bytes;
 }
 
 function integerFlag(name: string, raw: string, min: number, max: number): number {

@@ -36,7 +36,7 @@ import { createSink, dropSink, fitToTable, showSinks } from './sinks/sink-ddl.js
 import { SinkManager } from './sinks/sink-manager.js';
 import type { SinkControl } from './sinks/sink-manager.js';
 import { tableSinkDelta } from './sinks/table-sink-delta.js';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { DataDirLock } from './storage/data-dir-lock.js';
 import { Journal } from './engine/journal.js';
 import { Retention } from './engine/retention.js';
@@ -47,10 +47,16 @@ import type { CheckpointContext } from './engine/checkpoint.js';
 import { Definitions } from './engine/definitions.js';
 import type { StatementRecord } from './engine/definitions.js';
 import type { WalRecord } from './storage/wal-record.js';
+import { Tiering } from './engine/tiering.js';
+import { SegmentFiles } from './storage/segment-files.js';
+import { scanBounds, segmentMayMatch } from './plan/scan-bounds.js';
+import type { QueryPlan } from './plan/logical-plan.js';
 
 /** Statements that change the catalog: logged as SQL text (the rest either reads or commits table deltas, which are logged as rows). */
 /** Log written since the last checkpoint that triggers the next one (recovery replays at most about this much). */
 const DEFAULT_CHECKPOINT_BYTES = 64 * 1024 * 1024;
+/** Most rows per cold segment file: parquet-wasm converts a whole file in its (never shrinking) memory. */
+const DEFAULT_SEGMENT_ROWS = 1_048_576;
 
 const DDL_KINDS: ReadonlySet<Statement['kind']> = new Set(['createTable', 'createView', 'createIndex', 'createSink', 'dropSink', 'dropIndex', 'drop']);
 
@@ -78,6 +84,16 @@ export interface EngineOptions {
   readonly clock?: () => number;
 }
 
+/** One table in GET /v1/status: its rows in memory and in cold segments. */
+export interface TableStatus {
+  readonly name: string;
+  /** Rows in both tiers. */
+  readonly rows: number;
+  readonly hot: { readonly rows: number; readonly bytes: number };
+  /** Null while every row is in memory. */
+  readonly cold: { readonly rows: number; readonly segments: number; readonly bytes: number; readonly segmentsRead: number; readonly segmentsSkipped: number } | null;
+}
+
 export interface EngineStatus {
   /** The last committed LSN. */
   readonly lsn: number;
@@ -89,7 +105,7 @@ export interface EngineStatus {
   /** Log written since the last checkpoint: about what the next start replays. */
   readonly logBytesSinceCheckpoint: number;
   readonly recovery: RecoveryReport | null;
-  readonly tables: readonly { readonly name: string; readonly rows: number }[];
+  readonly tables: readonly TableStatus[];
   /** Every view's operators and the state each holds. */
   readonly operators: readonly { readonly view: string; readonly operator: string; readonly entries: number }[];
 }
@@ -130,6 +146,10 @@ export class Engine {
   private dataDir: string | null = null;
   private checkpointOnClose = false;
   private checkpointBytes = Number.POSITIVE_INFINITY;
+  /** Moves old rows to Parquet segments at checkpoints (engine/tiering.ts); null in memory. */
+  private tiering: Tiering | null = null;
+  /** Log size at the last look at the hot tier's size (it is looked at every so much log). */
+  private hotCheckedAt = 0;
   /** Keeps a second process (or engine) off the data directory until close. */
   private lock: DataDirLock | null = null;
   /** The DDL that recreates the catalog, for checkpoints (engine/definitions.ts). */
@@ -144,6 +164,11 @@ export class Engine {
    */
   static async open(options: OpenOptions): Promise<Engine> {
     const engine = new Engine(options);
+    engine.tiering = new Tiering(new SegmentFiles(join(resolve(options.dataDir), 'segments')), {
+      hotMemory: options.hotMemory ?? Number.POSITIVE_INFINITY,
+      hotAgeMicros: options.hotAgeMs === undefined ? null : options.hotAgeMs * 1000,
+      segmentRows: options.segmentRows ?? DEFAULT_SEGMENT_ROWS,
+    });
     const recovered = await recoverDataDir(options, {
       sinks: engine.sinkManager,
       restore: (checkpoint) => restoreCheckpoint(engine.checkpointContext(), checkpoint),
@@ -185,6 +210,7 @@ export class Engine {
       sinkManager: this.sinkManager,
       definitions: this.definitions,
       journal: this.journal,
+      tiering: this.tiering,
       rerun: (record, micros) => {
         this.restoring = true;
         try {
@@ -316,7 +342,7 @@ export class Engine {
       healthy: this.dataDir === null || this.journal.healthy,
       logBytesSinceCheckpoint: this.journal.bytesSinceRotation,
       recovery: this.recovery,
-      tables: this.catalog.tables().map((t) => ({ name: t.name, rows: this.tables.get(t.name)!.rowCount })),
+      tables: this.catalog.tables().map((t) => tableStatus(t.name, this.tables.get(t.name)!)),
       operators: this.stateSizes(),
     };
   }
@@ -372,12 +398,26 @@ export class Engine {
   /** Waits until what was logged is durable; then, when the log since the last checkpoint outgrew checkpointBytes, takes one. */
   private async afterCommit(): Promise<void> {
     await this.journal.durable();
-    if (this.journal.bytesSinceRotation < this.checkpointBytes) return;
+    if (this.journal.bytesSinceRotation < this.checkpointBytes && !this.hotOverBudget()) return;
     try {
       await this.checkpoint();
     } catch {
       // The log still holds everything; the server's periodic checkpoint reports the failure.
     }
+  }
+
+  /**
+   * True when the tables' rows in memory outgrew --hot-memory, so a
+   * checkpoint should move some cold. Looked at once per so much log (rows
+   * reach memory only through logged commits), not after every commit.
+   */
+  private hotOverBudget(): boolean {
+    const tiering = this.tiering;
+    if (tiering === null || !Number.isFinite(tiering.options.hotMemory)) return false;
+    const logged = this.journal.bytesSinceRotation;
+    if (logged >= this.hotCheckedAt && logged - this.hotCheckedAt < Math.min(256 * 1024, tiering.options.hotMemory / 8)) return false;
+    this.hotCheckedAt = logged;
+    return tiering.overBudget(this.tables);
   }
 
   private execute(text: string, params: readonly unknown[]): QueryResult[] {
@@ -475,7 +515,7 @@ export class Engine {
         const { delta, rowCount } = insertDelta(entry, store, stmt, params, (s) => {
           assert(s.source.kind !== 'values', 'INSERT ... SELECT expected');
           const plan = bindQuery(s.source, { catalog: this.catalog, params, forView: false });
-          const out = runOneShot(plan, (r) => this.snapshot(r));
+          const out = runOneShot(plan, this.prunedSnapshot(plan));
           return { columns: out.columns, types: plan.root.columns.slice(0, plan.visibleColumns).map((c) => c.type), rows: out.rows };
         });
         const written = this.commit(entry.name, store, delta);
@@ -508,7 +548,7 @@ export class Engine {
         return explainStatement(this.ddl, stmt, params);
       case 'query': {
         const plan = bindQuery(stmt.query, { catalog: this.catalog, params, forView: false });
-        const out = runOneShot(plan, (r) => this.snapshot(r));
+        const out = runOneShot(plan, this.prunedSnapshot(plan));
         const fields = plan.root.columns.slice(0, plan.visibleColumns);
         return rowsResult('SELECT', fields, out.columns, out.rows);
       }
@@ -561,7 +601,7 @@ export class Engine {
     try {
       for (const [name, delta] of changes) {
         const store = this.tables.get(name)!;
-        store.apply(delta);
+        store.apply(delta, this.scheduler.lsn + 1);
         applied.push([store, delta]);
       }
       produced = this.scheduler.propagate(new Map(changes), this.statementMicros ?? this.clockMicros());
@@ -570,6 +610,7 @@ export class Engine {
       onFailure();
       throw err;
     }
+    this.tiering?.noteCommit(this.scheduler.lsn, this.scheduler.time);
     // After the commit, outside its rollback: a sink's trouble never undoes it.
     this.sinkManager.afterCommit(this.scheduler.lsn, new Map([...changes, ...produced]));
   }
@@ -582,6 +623,22 @@ export class Engine {
     const { delta, skipped } = tableSinkDelta(store, consolidateBatch(fitToTable(entry, changes)));
     if (delta.length > 0) this.commit(table, store, delta);
     return skipped;
+  }
+
+  /**
+   * The snapshot a one-shot query reads: a table's cold segments are read
+   * only when their min/max may satisfy the filters the query puts on that
+   * table (plan/scan-bounds.ts).
+   */
+  private prunedSnapshot(plan: QueryPlan): (relation: string) => ZBatch {
+    if (this.tiering === null) return (r) => this.snapshot(r);
+    const bounds = scanBounds(plan.root);
+    return (r) => {
+      const table = this.tables.get(r);
+      const b = bounds.get(r);
+      if (table === undefined || b === undefined || b.length === 0) return this.snapshot(r);
+      return table.rowsSnapshot((meta) => segmentMayMatch(b, meta.min, meta.max, meta.nonNull));
+    };
   }
 
   private snapshot(relation: string): ZBatch {
@@ -613,4 +670,17 @@ function positiveRows(delta: ZBatch): number {
   let n = 0;
   for (let i = 0; i < delta.length; i++) if (delta.weights[i]! > 0) n += delta.weights[i]!;
   return n;
+}
+
+function tableStatus(name: string, store: TableStore): TableStatus {
+  const cold = store.cold;
+  return {
+    name,
+    rows: store.rowCount,
+    hot: { rows: store.hotRowCount, bytes: store.hotBytes() },
+    cold:
+      cold === null
+        ? null
+        : { rows: cold.rowCount, segments: cold.segmentCount, bytes: cold.bytes, segmentsRead: cold.segmentsRead, segmentsSkipped: cold.segmentsSkipped },
+  };
 }

@@ -53,6 +53,7 @@ export const SqlState = {
   diskFull: '53100',
   ioError: '58030',
   internalError: 'XX000',
+  dataCorrupted: 'XX001',
 } as const;
 export type SqlStateCode = (typeof SqlState)[keyof typeof SqlState];
 

@@ -1,5 +1,6 @@
 // Checkpoints of a durable engine: what one saves (the DDL that recreates the
-// catalog, every table's rows, watermarks, sink progress and queues) and how
+// catalog, every table's rows in memory with the manifest of its cold
+// segments, watermarks, sink progress and queues) and how
 // recovery rebuilds the engine from it. Views are not saved: they are rebuilt
 // from the restored tables, as CREATE builds them (docs/ARCHITECTURE.md says
 // why). The file format is storage/checkpoint-file.ts.
@@ -9,11 +10,15 @@ import type { Scheduler } from '../dataflow/scheduler.js';
 import type { SavedSinkState, SinkManager } from '../sinks/sink-manager.js';
 import { checkpointSeqs, pruneCheckpoints, writeCheckpoint } from '../storage/checkpoint-file.js';
 import type { LoadedCheckpoint } from '../storage/checkpoint-file.js';
+import { f64 } from '../columnar/column.js';
+import type { ZBatch } from '../columnar/z-batch.js';
+import type { ColdState } from '../storage/cold-tier.js';
 import type { TableStore } from '../storage/table-store.js';
 import { storageError } from '../storage/wal-writer.js';
 import type { Definition, Definitions, StatementRecord } from './definitions.js';
 import type { EventTime } from './event-time.js';
 import type { Journal } from './journal.js';
+import type { Tiering } from './tiering.js';
 
 /** What a checkpoint's manifest holds besides the table rows. */
 interface CheckpointState {
@@ -22,6 +27,10 @@ interface CheckpointState {
   readonly definitions: readonly Definition[];
   readonly eventTime: ReturnType<EventTime['exportState']>;
   readonly sinks: Record<string, SavedSinkState>;
+  /** Each table's cold segments (absent in checkpoints written before the cold tier). */
+  readonly cold?: Record<string, ColdState>;
+  /** True when the row frame of each table without a primary key ends with a column of the rows' LSNs. */
+  readonly hotLsns?: boolean;
 }
 
 /** The parts of the Engine a checkpoint reads and recovery rebuilds. */
@@ -32,6 +41,8 @@ export interface CheckpointContext {
   readonly sinkManager: SinkManager;
   readonly definitions: Definitions;
   readonly journal: Journal;
+  /** Moves old rows to the cold tier before a checkpoint and deletes unreferenced segments after it. */
+  readonly tiering: Tiering | null;
   /** Runs a logged DDL statement again at statement time `micros`, as recovery (sinks send no snapshot). */
   rerun(record: StatementRecord, micros: number): void;
 }
@@ -42,13 +53,26 @@ export interface CheckpointContext {
  * since it stay, in case the new file is damaged; older ones are deleted.
  */
 export function takeCheckpoint(ctx: CheckpointContext, dir: string): void {
+  try {
+    ctx.tiering?.tier(ctx.tables, ctx.scheduler.time);
+  } catch (err) {
+    // Rows stay in memory; the checkpoint below still saves them.
+    throw storageError('moving rows to the cold tier', err);
+  }
   const names = [...ctx.tables.keys()];
-  const rows = names.map((n) => ctx.tables.get(n)!.rowsSnapshot());
+  const rows = names.map((n) => hotRows(ctx.tables.get(n)!));
+  const cold: Record<string, ColdState> = {};
+  for (const n of names) {
+    const tier = ctx.tables.get(n)!.cold;
+    if (tier !== null) cold[n] = tier.exportState();
+  }
   const state: CheckpointState = {
     time: ctx.scheduler.time,
     definitions: ctx.definitions.all(),
     eventTime: ctx.eventTime.exportState(),
     sinks: ctx.sinkManager.exportState(),
+    cold,
+    hotLsns: true,
   };
   const lsn = ctx.scheduler.lsn;
   const seq = ctx.journal.rotate();
@@ -59,6 +83,7 @@ export function takeCheckpoint(ctx: CheckpointContext, dir: string): void {
     const keepFrom = seqs.length >= 2 ? seqs[seqs.length - 2]! : 0;
     pruneCheckpoints(dir, keepFrom);
     ctx.journal.prune(keepFrom);
+    ctx.tiering?.afterCheckpoint(ctx.tables);
   } catch (err) {
     // The log still holds everything (it was not pruned): only recovery time suffers.
     throw storageError('writing a checkpoint', err);
@@ -77,7 +102,15 @@ export function restoreCheckpoint(ctx: CheckpointContext, checkpoint: LoadedChec
       store = store.emptyCopy();
       ctx.tables.set(name, store);
     }
-    store.load(rows);
+    const hasLsns = state.hotLsns === true && store.tierable;
+    const columns = hasLsns ? rows.columns.slice(0, -1) : rows.columns;
+    store.load({ columns, weights: rows.weights, length: rows.length }, hasLsns ? f64(rows.columns[rows.columns.length - 1]!) : null);
+    const coldState = state.cold?.[name];
+    if (coldState !== undefined) {
+      if (ctx.tiering === null) throw new Error(`table ${name} has cold segments, which need a data directory`);
+      store.cold = ctx.tiering.coldTier(store);
+      store.cold.importState(coldState);
+    }
   }
   ctx.eventTime.importState(state.eventTime);
   ctx.scheduler.lsn = checkpoint.manifest.lsn;
@@ -86,4 +119,12 @@ export function restoreCheckpoint(ctx: CheckpointContext, checkpoint: LoadedChec
   ctx.sinkManager.importState(state.sinks);
   ctx.definitions.reset(state.definitions);
   assert(ctx.scheduler.lsn === checkpoint.manifest.lsn, 'restoring a checkpoint committed something');
+}
+
+/** A table's rows in memory as a checkpoint frame: for a table without a primary key, with its rows' LSNs as a last column. */
+function hotRows(store: TableStore): ZBatch {
+  const rows = store.hotSnapshot();
+  if (!store.tierable) return rows;
+  const lsns = store.hotLsns();
+  return { ...rows, columns: [...rows.columns, { type: 'double', values: lsns, validity: null, length: lsns.length }] };
 }

@@ -8,7 +8,7 @@ import type { Column, ColumnValues, Scalar } from '../columnar/column.js';
 import { allocValues, columnFromScalars, constantColumn, gatherColumn, makeColumn, storeScalar as storeScalarAt } from '../columnar/column.js';
 import { allValid, setNull } from '../columnar/validity.js';
 import type { ZBatch } from '../columnar/z-batch.js';
-import { concatBatches } from '../columnar/z-batch.js';
+import { concatBatches, gatherBatch } from '../columnar/z-batch.js';
 import type { BoundExpr } from '../expr/bound-expr.js';
 import { castColumn } from '../expr/cast.js';
 import { applyNumericTypmod } from '../expr/functions/numeric-functions.js';
@@ -204,28 +204,44 @@ export function insertDelta(
   return { delta: store.insertDelta(batch), rowCount: batch.length };
 }
 
+/** Rows a DELETE or UPDATE changes: hot slots, and copies of cold rows (weight 1 each). */
+interface MatchedRows {
+  readonly slots: Int32Array;
+  readonly cold: ZBatch | null;
+}
+
 /**
- * Rows of the table matching WHERE, as slots. A predicate `pk = const` or
- * `pk IN (consts)` on a one-column primary key is answered from the key index
+ * Rows of the table matching WHERE. A predicate `pk = const` or `pk IN
+ * (consts)` on a one-column primary key is answered from the key index
  * instead of scanning, so keyed deletes and updates cost O(changed rows).
+ * Rows in the cold tier are read segment by segment.
  */
-function matchingRows(table: TableEntry, store: TableStore, where: Expr | null, params: readonly unknown[], clause: string): Int32Array {
-  if (where !== null) {
-    const literalKeys = keyLiterals(table, where);
-    if (literalKeys !== null) return slotsOfKeys(store, literalKeys);
-    const predicate = requireBoolean(bindExpr(where, tableContext(table, params, clause)), clause, where.pos);
-    const keys = keyLookup(table, predicate);
-    if (keys !== null) return slotsOfKeys(store, keys);
-    const { batch, slots } = store.snapshot();
-    const cond = compileExpr(predicate)(new BatchInput(batch.columns, batch.length));
-    const keep: number[] = [];
-    const v = cond.values as Uint8Array;
-    for (let i = 0; i < batch.length; i++) {
-      if (v[i] === 1 && (cond.validity === null || ((cond.validity[i >>> 3]! >>> (i & 7)) & 1) === 1)) keep.push(i);
-    }
-    return Int32Array.from(keep, (i) => slots[i]!);
+function matchingRows(table: TableEntry, store: TableStore, where: Expr | null, params: readonly unknown[], clause: string): MatchedRows {
+  if (where === null) {
+    const cold = store.cold === null ? [] : store.cold.scan();
+    return { slots: store.snapshot().slots, cold: cold.length === 0 ? null : concatBatches(store.types, cold) };
   }
-  return store.snapshot().slots;
+  const literalKeys = keyLiterals(table, where);
+  if (literalKeys !== null) return { slots: slotsOfKeys(store, literalKeys), cold: null };
+  const predicate = requireBoolean(bindExpr(where, tableContext(table, params, clause)), clause, where.pos);
+  const keys = keyLookup(table, predicate);
+  if (keys !== null) return { slots: slotsOfKeys(store, keys), cold: null };
+  const condition = compileExpr(predicate);
+  const { batch, slots } = store.snapshot();
+  const hot = rowsWhere(condition, batch);
+  const cold = (store.cold?.scan() ?? []).map((b) => gatherBatch(b, rowsWhere(condition, b))).filter((b) => b.length > 0);
+  return { slots: Int32Array.from(hot, (i) => slots[i]!), cold: cold.length === 0 ? null : concatBatches(store.types, cold) };
+}
+
+/** Indexes of the rows of `batch` for which `condition` is true. */
+function rowsWhere(condition: ReturnType<typeof compileExpr>, batch: ZBatch): Int32Array {
+  const cond = condition(new BatchInput(batch.columns, batch.length));
+  const keep: number[] = [];
+  const v = cond.values as Uint8Array;
+  for (let i = 0; i < batch.length; i++) {
+    if (v[i] === 1 && (cond.validity === null || ((cond.validity[i >>> 3]! >>> (i & 7)) & 1) === 1)) keep.push(i);
+  }
+  return Int32Array.from(keep);
 }
 
 /** Live slots holding the given primary-key values (each once). */
@@ -286,8 +302,8 @@ function keyLookup(table: TableEntry, predicate: BoundExpr): Column | null {
 }
 
 export function deleteDelta(table: TableEntry, store: TableStore, stmt: DeleteStmt, params: readonly unknown[]): DmlResult {
-  const slots = matchingRows(table, store, stmt.where, params, 'WHERE');
-  const delta = store.deleteDelta(slots);
+  const matched = matchingRows(table, store, stmt.where, params, 'WHERE');
+  const delta = store.deleteDelta(matched.slots, matched.cold);
   let rowCount = 0;
   for (let i = 0; i < delta.length; i++) rowCount -= delta.weights[i]!;
   return { delta, rowCount };
@@ -302,8 +318,8 @@ export function updateDelta(table: TableEntry, store: TableStore, stmt: UpdateSt
     if (assignments.has(index)) throw new EngineError(SqlState.syntaxError, `multiple assignments to same column "${a.column}"`, a.pos);
     assignments.set(index, assignTo(bindExpr(a.value, ctx), table.columns[index]!.type, a.column, a.value.pos));
   }
-  const slots = matchingRows(table, store, stmt.where, params, 'WHERE');
-  const old = store.deleteDelta(slots);
+  const matched = matchingRows(table, store, stmt.where, params, 'WHERE');
+  const old = store.deleteDelta(matched.slots, matched.cold);
   const source = new BatchInput(old.columns, old.length);
   const columns = table.columns.map((c, i) => {
     const e = assignments.get(i);

@@ -28,6 +28,16 @@ export interface OpenOptions extends EngineOptions {
   readonly checkpointOnClose?: boolean;
   /** A checkpoint is taken once this much log was written since the last one (default 64 MiB), besides the server's timer. */
   readonly checkpointBytes?: number;
+  /**
+   * Bytes (estimated) of table rows kept in memory; beyond it a checkpoint
+   * moves the oldest rows of tables without a primary key to Parquet
+   * segments under `<dataDir>/segments`. Default: no limit.
+   */
+  readonly hotMemory?: number;
+  /** Rows inserted longer ago than this (ms) move to the cold tier at the next checkpoint. Default: no limit. */
+  readonly hotAgeMs?: number;
+  /** Most rows per cold segment file (default 1,048,576). */
+  readonly segmentRows?: number;
 }
 
 export interface RecoveryReport {

@@ -1,6 +1,6 @@
 // Table retention: `WITH (retention = '30 days')` on a table with event time.
 // Rows whose event time is more than `retention` behind the watermark leave
-// the table's store: one-shot queries, and views created later, no longer see
+// the table's store (memory, and cold segments): one-shot queries, and views created later, no longer see
 // them, while views that already hold them keep their state. Such rows are
 // closed (retention is at least the allowed lateness), so no later change can
 // need them. Expiry runs after a commit, when the cutoff has crossed another
@@ -29,5 +29,7 @@ export class Retention {
     const slots = store.slotsBefore(et.column, cutoff);
     // Not a commit: nothing downstream sees it (views keep what they have).
     if (slots.length > 0) store.apply(store.deleteDelta(slots));
+    // Cold segments wholly past the cutoff leave unread; their files go at a later checkpoint.
+    store.cold?.expireBefore(et.column, cutoff);
   }
 }

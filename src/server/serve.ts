@@ -23,6 +23,10 @@ export interface ServeOptions {
   /** WAL fsync policy (storage/wal-writer.ts). Default 'always'. */
   readonly fsync?: FsyncPolicy;
   readonly batchDelayMs?: number;
+  /** Bytes of table rows kept in memory before old rows move to Parquet segments (see OpenOptions.hotMemory). Default: no limit. */
+  readonly hotMemory?: number;
+  /** Rows older than this (ms since their insert) move to the cold tier at checkpoints. */
+  readonly hotAgeMs?: number;
 }
 
 export const DEFAULT_TICK_MS = 1000;
@@ -43,6 +47,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     ...(options.clock === undefined ? {} : { clock: options.clock }),
     ...(options.fsync === undefined ? {} : { fsync: options.fsync }),
     ...(options.batchDelayMs === undefined ? {} : { batchDelayMs: options.batchDelayMs }),
+    ...(options.hotMemory === undefined ? {} : { hotMemory: options.hotMemory }),
+    ...(options.hotAgeMs === undefined ? {} : { hotAgeMs: options.hotAgeMs }),
   });
   const recovery = engine.recovery!;
   const fromCheckpoint = recovery.checkpointLsn === null ? '' : ` after the checkpoint at LSN ${recovery.checkpointLsn}`;

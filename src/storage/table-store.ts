@@ -1,9 +1,11 @@
-// A table's rows in memory (the hot tier; durability and the cold Parquet tier
-// come with the storage issue). Rows live in a KeyedRows store keyed by the
+// A table's rows. The hot tier is in memory: a KeyedRows store keyed by the
 // primary key, or by the whole row when there is none (then a count > 1 means
-// duplicate rows). Every change is expressed as a Z-set delta, so the same
-// delta feeds the views and, negated, rolls the table back. UNIQUE constraints
-// are UniqueIndexes kept in step by `apply`, which checks them all before it
+// duplicate rows). A durable engine moves the oldest rows of tables without a
+// primary key to a cold tier of Parquet segments (cold-tier.ts, engine/
+// tiering.ts); reads see both tiers, and a delete of a cold row marks it in
+// its segment. Every change is expressed as a Z-set delta, so the same delta
+// feeds the views and, negated, rolls the table back. UNIQUE constraints are
+// UniqueIndexes kept in step by `apply`, which checks them all before it
 // changes anything.
 
 import type { SqlType } from '../common/sql-type.js';
@@ -14,8 +16,9 @@ import { getScalar } from '../columnar/column.js';
 import { KeyedRows } from '../columnar/keyed-rows.js';
 import { lastRowPerKey } from '../columnar/last-row-per-key.js';
 import type { ZBatch } from '../columnar/z-batch.js';
-import { concatBatches, gatherBatch } from '../columnar/z-batch.js';
+import { concatBatches, gatherBatch, negateBatch } from '../columnar/z-batch.js';
 import { formatScalar } from '../expr/cast.js';
+import type { ColdTier, SegmentMeta } from './cold-tier.js';
 import type { StagedKeys, UniqueIndex } from './unique-index.js';
 
 export interface TableColumn {
@@ -25,7 +28,16 @@ export interface TableColumn {
 }
 
 export class TableStore {
-  private readonly rows: KeyedRows;
+  private rows: KeyedRows;
+  /**
+   * Tables without a primary key: per slot, the LSN of the commit that last
+   * inserted the row (what tiering moves first, and the segments' LSN range).
+   */
+  private lsns: Float64Array | null;
+  /** The LSN `apply` stamps on inserted rows when its caller gives none. */
+  private lastLsn = 0;
+  /** The rows moved to Parquet segments; null while every row is in memory. */
+  cold: ColdTier | null = null;
   readonly types: readonly SqlType[];
   /** Bumped by every `apply`: a resolved delta from an older version is stale. */
   private version = 0;
@@ -47,6 +59,12 @@ export class TableStore {
   ) {
     this.types = columns.map((c) => c.type);
     this.rows = new KeyedRows(this.types, primaryKey.length > 0 ? primaryKey : columns.map((_, i) => i));
+    this.lsns = primaryKey.length > 0 ? null : new Float64Array(this.rows.counts.length);
+  }
+
+  /** True when old rows may move to the cold tier: tables without a primary key (a keyed table's upserts need every key at hand). */
+  get tierable(): boolean {
+    return this.lsns !== null;
   }
 
   /** A new, empty store with this one's columns and key (unique indexes are not carried over). */
@@ -55,7 +73,13 @@ export class TableStore {
     return new TableStore(this.columns, this.primaryKey, this.primaryKeyName);
   }
 
+  /** Rows in both tiers (duplicates counted). */
   get rowCount(): number {
+    return this.hotRowCount + (this.cold?.rowCount ?? 0);
+  }
+
+  /** Rows in memory (duplicates counted). */
+  get hotRowCount(): number {
     if (this.primaryKey.length > 0) return this.rows.live;
     let total = 0;
     for (let s = 0; s < this.rows.size; s++) total += this.rows.counts[s]!;
@@ -80,9 +104,105 @@ export class TableStore {
     return { batch: { columns: this.rows.gather(slots), weights, length: slots.length }, slots };
   }
 
-  /** The current rows without their slots (what a backfill or a SELECT reads). */
-  rowsSnapshot(): ZBatch {
+  /**
+   * The current rows of both tiers (what a backfill or a SELECT reads), cold
+   * segments first; with `mayMatch`, only the segments it accepts (pruning
+   * by their min/max; the caller filters the rows anyway).
+   */
+  rowsSnapshot(mayMatch?: (meta: SegmentMeta) => boolean): ZBatch {
+    const hot = this.hotSnapshot();
+    if (this.cold === null || this.cold.segmentCount === 0) return hot;
+    return concatBatches(this.types, [...this.cold.scan(mayMatch), hot]);
+  }
+
+  /** The rows in memory (what a checkpoint saves). Same lifetime caveat as `snapshot`. */
+  hotSnapshot(): ZBatch {
     return this.rows.live === this.rows.size ? this.denseView() : this.snapshot().batch;
+  }
+
+  /** Per row of `hotSnapshot()`: its LSN (tables without a primary key; see `lsns`). */
+  hotLsns(): Float64Array {
+    assert(this.lsns !== null, 'hotLsns of a keyed table');
+    const size = this.rows.size;
+    if (this.rows.live === size) return this.lsns.slice(0, size);
+    const slots = this.rows.liveSlots();
+    const out = new Float64Array(slots.length);
+    for (let j = 0; j < slots.length; j++) out[j] = this.lsns[slots[j]!]!;
+    return out;
+  }
+
+  /**
+   * An estimate of the memory the hot tier holds: each allocated slot's
+   * column values (strings from a sample of slots) plus the index, count,
+   * hash and LSN per slot. Used against --hot-memory, so it need only be
+   * proportional, not exact.
+   */
+  hotBytes(): number {
+    const size = this.rows.size;
+    if (size === 0) return 0;
+    let perRow = 25;
+    for (const col of this.rows.columns) {
+      const values = col.view(size).values;
+      if (!Array.isArray(values)) {
+        // Typed arrays; an interval adds its months, days and micros arrays.
+        perRow += (values as Float64Array).BYTES_PER_ELEMENT + (col.type === 'interval' ? 16 : 0);
+        continue;
+      }
+      const step = Math.max(1, Math.floor(size / 64));
+      let chars = 0;
+      let sampled = 0;
+      for (let s = 0; s < size; s += step, sampled++) chars += (values[s] as string).length;
+      // A pointer and a string header per value, two bytes per character.
+      perRow += 24 + (2 * chars) / sampled + (col.type === 'numeric' ? 4 : 0);
+    }
+    return Math.round(perRow * size);
+  }
+
+  /**
+   * Moves the oldest live rows to the cold tier (which must be attached):
+   * every row whose LSN is at most `upToLsn`, and more, oldest first, until
+   * at least `minRows` distinct rows moved. A row with duplicates is written
+   * once per copy. Segments hold at most `segmentRows` rows. Rebuilds the
+   * hot store from what stays, so its memory goes back. Returns the rows moved.
+   */
+  spill(minRows: number, upToLsn: number, segmentRows: number): number {
+    const cold = this.cold;
+    const lsns = this.lsns;
+    assert(cold !== null && lsns !== null && this.resolved === null, 'spill of a table without a cold tier');
+    const live = this.rows.liveSlots();
+    const order = Array.from(live).sort((a, b) => lsns[a]! - lsns[b]! || a - b);
+    let take = 0;
+    while (take < order.length && (take < minRows || lsns[order[take]!]! <= upToLsn)) take++;
+    if (take === 0) return 0;
+    const moving = Int32Array.from(order.slice(0, take));
+    // Write in LSN order, each copy of a duplicated row as its own row.
+    let copies = 0;
+    for (const slot of moving) copies += this.rows.counts[slot]!;
+    const expanded = new Int32Array(copies);
+    let at = 0;
+    for (const slot of moving) for (let k = this.rows.counts[slot]!; k > 0; k--) expanded[at++] = slot;
+    for (let from = 0; from < copies; from += segmentRows) {
+      const part = expanded.subarray(from, Math.min(copies, from + segmentRows));
+      let lo = Number.POSITIVE_INFINITY;
+      let hi = 0;
+      for (const slot of part) {
+        lo = Math.min(lo, lsns[slot]!);
+        hi = Math.max(hi, lsns[slot]!);
+      }
+      cold.add(this.rows.gather(part), part.length, lo, hi);
+    }
+    const staying = Int32Array.from(order.slice(take)).sort();
+    const weights = new Int32Array(staying.length);
+    for (let j = 0; j < staying.length; j++) weights[j] = this.rows.counts[staying[j]!]!;
+    const kept = this.rows.gather(staying);
+    const keptLsns = new Float64Array(staying.length);
+    for (let j = 0; j < staying.length; j++) keptLsns[j] = lsns[staying[j]!]!;
+    this.rows = new KeyedRows(this.types, this.columns.map((_, i) => i));
+    this.lsns = new Float64Array(this.rows.counts.length);
+    this.resolved = null;
+    this.version++;
+    this.load({ columns: kept, weights, length: staying.length }, keptLsns, false);
+    return copies;
   }
 
   private denseView(): ZBatch {
@@ -133,11 +253,18 @@ export class TableStore {
     return delta;
   }
 
-  /** The delta that deletes the rows in `slots` (as returned by `snapshot`). */
-  deleteDelta(slots: Int32Array): ZBatch {
-    const delta = this.rowsAt(slots, null);
-    this.resolved = { delta, slots: Int32Array.from(slots), hashes: null, version: this.version };
-    return delta;
+  /**
+   * The delta that deletes the rows in `slots` (as returned by `snapshot`)
+   * and, from the cold tier, the rows of `coldRows` (weights = copies).
+   */
+  deleteDelta(slots: Int32Array, coldRows: ZBatch | null = null): ZBatch {
+    const hot = this.rowsAt(slots, null);
+    if (coldRows !== null && coldRows.length > 0) {
+      this.resolved = null;
+      return concatBatches(this.types, [hot, negateBatch(coldRows)]);
+    }
+    this.resolved = { delta: hot, slots: Int32Array.from(slots), hashes: null, version: this.version };
+    return hot;
   }
 
   /** Live slots whose value in timestamp column `column` is below `cutoff` µs (NULLs are never below). */
@@ -188,13 +315,14 @@ export class TableStore {
    * with 23505, before changing anything, when the delta would break a UNIQUE
    * constraint.
    */
-  apply(delta: ZBatch): void {
+  apply(delta: ZBatch, lsn = this.lastLsn): void {
+    this.lastLsn = lsn;
     let staged: StagedKeys[] | null = null;
     if (this.uniqueIndexes.size > 0) {
       staged = [];
       for (const index of this.uniqueIndexes.values()) staged.push(index.stage(delta));
     }
-    this.applyRows(delta);
+    this.applyRows(delta, lsn);
     if (staged !== null) {
       let k = 0;
       for (const index of this.uniqueIndexes.values()) index.apply(staged[k++]!);
@@ -206,15 +334,20 @@ export class TableStore {
    * `rowsSnapshot` gave when a checkpoint was taken): a bulk copy instead of
    * apply's per-row probe. Unique indexes take the rows as usual.
    */
-  load(rows: ZBatch): void {
+  load(rows: ZBatch, lsns: Float64Array | null = null, indexes = true): void {
     assert(this.rows.size === 0, 'load needs an empty table');
     let staged: StagedKeys[] | null = null;
-    if (this.uniqueIndexes.size > 0) {
+    if (indexes && this.uniqueIndexes.size > 0) {
       staged = [];
       for (const index of this.uniqueIndexes.values()) staged.push(index.stage(rows));
     }
     this.resolved = null;
     if (rows.length > 0) this.rows.appendDistinct(rows.columns, rows.weights, rows.length);
+    if (this.lsns !== null) {
+      this.lsns = growLsns(this.lsns, this.rows.counts.length);
+      if (lsns !== null) this.lsns.set(lsns.subarray(0, rows.length));
+      else this.lsns.fill(this.lastLsn, 0, rows.length);
+    }
     this.version++;
     if (staged !== null) {
       let k = 0;
@@ -222,7 +355,7 @@ export class TableStore {
     }
   }
 
-  private applyRows(delta: ZBatch): void {
+  private applyRows(delta: ZBatch, lsn: number): void {
     const n = delta.length;
     const resolved = this.resolved;
     this.resolved = null;
@@ -239,12 +372,28 @@ export class TableStore {
     } else slots = this.rows.findOrAdd(delta.columns, this.rows.hashKeys(delta.columns, n), n);
     this.version++;
     const keyed = this.primaryKey.length > 0;
+    // Retractions the hot tier cannot cover are of rows in the cold tier.
+    let coldRows: number[] | null = null;
+    let coldCounts: number[] | null = null;
     for (let i = 0; i < n; i++) {
       const w = delta.weights[i]!;
       if (w >= 0) continue;
+      const have = this.rows.counts[slots[i]!]!;
+      if (have + w < 0 && this.cold !== null) {
+        if (have > 0) this.rows.addCount(slots[i]!, -have);
+        (coldRows ??= []).push(i);
+        (coldCounts ??= []).push(-w - have);
+        continue;
+      }
       const after = this.rows.addCount(slots[i]!, w);
       assert(after >= 0, 'table delta retracts a row the table does not hold');
     }
+    if (coldRows !== null) {
+      const rows = gatherBatch(delta, Int32Array.from(coldRows));
+      this.cold!.retract({ ...rows, weights: Int32Array.from(coldCounts!) });
+    }
+    if (this.lsns !== null) this.lsns = growLsns(this.lsns, this.rows.counts.length);
+    const lsns = this.lsns;
     for (let i = 0; i < n; i++) {
       const w = delta.weights[i]!;
       if (w <= 0) continue;
@@ -255,6 +404,7 @@ export class TableStore {
         if (!fresh) this.rows.overwrite(slot, delta.columns, i);
       }
       this.rows.addCount(slot, w);
+      if (lsns !== null) lsns[slot] = lsn;
     }
     // Deleted rows leave the index; their slots are reused by later inserts.
     this.rows.release(slots);
@@ -306,4 +456,12 @@ export class TableStore {
     });
   }
 
+}
+
+/** `lsns` with room for `capacity` slots (the KeyedRows' own capacity). */
+function growLsns(lsns: Float64Array, capacity: number): Float64Array {
+  if (lsns.length >= capacity) return lsns;
+  const grown = new Float64Array(capacity);
+  grown.set(lsns);
+  return grown;
 }

@@ -3,11 +3,13 @@
 // moments; after each restart on the same data directory, every acknowledged
 // row must be there exactly once, nothing unsent may be, and every view must
 // equal DuckDB's recompute over the recovered tables (verify-recovery.ts).
-// Restarts alternate --fsync always and batch; now and then the server is
-// also killed while it recovers. The seed fixes the workload and kill delays;
+// Restarts alternate --fsync always and batch; two in three run with a tiny
+// --hot-memory, so its checkpoints move event rows to cold Parquet segments
+// that later restarts recover; now and then the server is also killed while
+// it recovers. The seed fixes the workload and kill delays;
 // where in the request stream a kill lands still depends on timing.
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDbOracle } from '../differential/duckdb-oracle.js';
@@ -51,6 +53,8 @@ export interface CrashSummary {
   readonly startupMs: readonly number[];
   readonly lastRecovery: Recovery | null;
   readonly damageLines: number;
+  /** The most cold segment files a restart found (the cold tier took part when > 0). */
+  readonly coldSegmentsMax: number;
   readonly elapsedMs: number;
   /** Empty when every check passed; otherwise what failed first, with the round, seed and kept data directory. */
   readonly failures: readonly string[];
@@ -87,6 +91,7 @@ export async function runCrashHarness(options: CrashOptions): Promise<CrashSumma
   let viewRowsVerified = 0;
   let finalTableRows = 0;
   let damageLines = 0;
+  let coldSegmentsMax = 0;
   let lastRecovery: Recovery | null = null;
   let kills = 0;
   const oracle = await DuckDbOracle.open();
@@ -95,7 +100,7 @@ export async function runCrashHarness(options: CrashOptions): Promise<CrashSumma
   const current: { server: ServerProcess | null } = { server: null };
   const start = async (restart: number): Promise<string> => {
     const fsync = restart % 2 === 0 ? 'always' : 'batch';
-    const server = ServerProcess.spawn({ bin, dataDir, fsync, timeoutMs: startTimeoutMs });
+    const server = ServerProcess.spawn({ bin, dataDir, fsync, timeoutMs: startTimeoutMs, ...(restart % 3 !== 0 ? { hotMemory: '8KB' } : {}) });
     current.server = server;
     let ready;
     try {
@@ -106,6 +111,7 @@ export async function runCrashHarness(options: CrashOptions): Promise<CrashSumma
     startupMs.push(ready.startupMs);
     recoveryMs.push(ready.recovery.ms);
     damageLines += ready.recovery.damage.length;
+    coldSegmentsMax = Math.max(coldSegmentsMax, countSegments(dataDir));
     if (lastRecovery !== null && ready.recovery.lsn < lastRecovery.lsn) {
       throw new Error(`restart ${restart} recovered to LSN ${ready.recovery.lsn}, behind the LSN ${lastRecovery.lsn} an earlier restart recovered`);
     }
@@ -190,6 +196,7 @@ export async function runCrashHarness(options: CrashOptions): Promise<CrashSumma
     startupMs,
     lastRecovery,
     damageLines,
+    coldSegmentsMax,
     elapsedMs: performance.now() - started,
     failures,
     dataDir,
@@ -290,6 +297,14 @@ async function postSql(url: string, query: string, params: readonly unknown[]): 
   return { status: response.status, text: await response.text() };
 }
 
+function countSegments(dataDir: string): number {
+  try {
+    return readdirSync(join(dataDir, 'segments')).filter((f) => f.endsWith('.parquet')).length;
+  } catch {
+    return 0;
+  }
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -305,7 +320,7 @@ export function formatSummary(s: CrashSummary): string {
     `recovery median ${median(s.recoveryMs).toFixed(0)} ms, max ${max(s.recoveryMs).toFixed(0)} ms` +
     (rec === null ? '' : ` (last: ${rec.records} records to LSN ${rec.lsn})`) +
     `; startup median ${(median(s.startupMs) / 1000).toFixed(2)} s, max ${(max(s.startupMs) / 1000).toFixed(2)} s; ` +
-    `${s.damageLines} torn-tail notices; ${(s.elapsedMs / 1000).toFixed(0)} s in all` +
+    `${s.damageLines} torn-tail notices; up to ${s.coldSegmentsMax} cold segments at a restart; ${(s.elapsedMs / 1000).toFixed(0)} s in all` +
     (s.failures.length > 0 ? '; FAILED' : '')
   );
 }

@@ -19,6 +19,8 @@ export interface ServerStart {
   readonly dataDir: string;
   readonly fsync: 'always' | 'batch';
   readonly timeoutMs: number;
+  /** --hot-memory, when the round should move rows to the cold tier. */
+  readonly hotMemory?: string;
 }
 
 export interface Recovery {
@@ -52,6 +54,7 @@ export class ServerProcess {
   static spawn(opts: ServerStart): ServerProcess {
     // Frequent checkpoints, so kills also land while one is written and restarts recover from them.
     const args = [opts.bin, 'serve', '--host', '127.0.0.1', '--port', '0', '--data', opts.dataDir, '--fsync', opts.fsync, '--checkpoint-ms', '150'];
+    if (opts.hotMemory !== undefined) args.push('--hot-memory', opts.hotMemory);
     return new ServerProcess(spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] }), performance.now());
   }
 

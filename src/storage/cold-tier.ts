@@ -1,0 +1,275 @@
+// A table's cold tier: rows moved out of memory into immutable Parquet
+// segments (storage/parquet-codec.ts), each described by a manifest entry
+// (row count, the LSNs of the commits that inserted its rows, per-column
+// min/max for pruning, file size). Rows deleted after they went cold are
+// marked in a per-segment deletion bitmap instead of rewriting the file; a
+// segment whose rows are all deleted (or past retention) leaves the manifest,
+// and its file is removed by a later checkpoint (storage/segment-files.ts).
+//
+// The manifest (with the bitmaps) is saved in every checkpoint, and changes
+// to it between checkpoints come only from commits (deletes, retention),
+// which the log replays: so recovery rebuilds it exactly.
+
+import { crc32 } from 'node:zlib';
+import type { SqlType } from '../common/sql-type.js';
+import { assert } from '../common/assert.js';
+import { EngineError, SqlState } from '../common/errors.js';
+import type { Column } from '../columnar/column.js';
+import { f64 } from '../columnar/column.js';
+import { hashRows } from '../columnar/hash-rows.js';
+import { KeyedRows } from '../columnar/keyed-rows.js';
+import { isValid } from '../columnar/validity.js';
+import type { ZBatch } from '../columnar/z-batch.js';
+import { gatherBatch } from '../columnar/z-batch.js';
+import { compareDoubles, compareText } from '../expr/functions/comparison.js';
+import { decodeSegment, encodeSegment } from './parquet-codec.js';
+import type { SegmentFiles } from './segment-files.js';
+import type { StatValue } from './segment-stats.js';
+import { columnStats } from './segment-stats.js';
+
+/** One segment as the manifest describes it (JSON-safe, saved in checkpoints). */
+export interface SegmentMeta {
+  readonly file: string;
+  /** Rows in the file (deleted ones included). */
+  readonly rows: number;
+  /** The LSNs of the earliest and latest commits that inserted its rows. */
+  readonly lsnMin: number;
+  readonly lsnMax: number;
+  /** The file's size and CRC-32 (Parquet has no checksum of its own by default; a flipped bit could decode to wrong values). */
+  readonly bytes: number;
+  readonly crc: number;
+  /** Per column: smallest and largest non-NULL value (storage/segment-stats.ts) and the non-NULL count. */
+  readonly min: readonly StatValue[];
+  readonly max: readonly StatValue[];
+  readonly nonNull: readonly number[];
+}
+
+/** A segment in memory: its manifest entry and which of its rows are deleted. */
+interface Segment {
+  readonly meta: SegmentMeta;
+  /** Bit i set = row i deleted; null while none is. */
+  deleted: Uint8Array | null;
+  deletedRows: number;
+}
+
+/** What a checkpoint saves of a cold tier. */
+export interface ColdState {
+  readonly segments: readonly (SegmentMeta & { readonly deleted: string | null })[];
+}
+
+export class ColdTier {
+  private segments: Segment[] = [];
+  /** Segments read and skipped by pruning since the tier was made (GET /v1/status shows them). */
+  segmentsRead = 0;
+  segmentsSkipped = 0;
+
+  constructor(
+    private readonly files: SegmentFiles,
+    private readonly names: readonly string[],
+    private readonly types: readonly SqlType[],
+  ) {}
+
+  /** Rows in the tier, deleted ones excluded. */
+  get rowCount(): number {
+    let n = 0;
+    for (const s of this.segments) n += s.meta.rows - s.deletedRows;
+    return n;
+  }
+
+  get segmentCount(): number {
+    return this.segments.length;
+  }
+
+  /** Bytes of the tier's files. */
+  get bytes(): number {
+    let n = 0;
+    for (const s of this.segments) n += s.meta.bytes;
+    return n;
+  }
+
+  /** The segments' manifest entries, oldest first. */
+  metas(): SegmentMeta[] {
+    return this.segments.map((s) => s.meta);
+  }
+
+  /** File names the tier refers to. */
+  fileNames(): string[] {
+    return this.segments.map((s) => s.meta.file);
+  }
+
+  /** Writes `length` rows as a new segment file (durably) and adds it to the manifest. */
+  add(columns: readonly Column[], length: number, lsnMin: number, lsnMax: number): SegmentMeta {
+    const bytes = encodeSegment(this.names, this.types, columns, length);
+    const file = this.files.write(bytes);
+    const stats = columns.map((c) => columnStats(c, length));
+    const meta: SegmentMeta = {
+      file,
+      rows: length,
+      lsnMin,
+      lsnMax,
+      bytes: bytes.length,
+      crc: crc32(bytes),
+      min: stats.map((s) => s.min),
+      max: stats.map((s) => s.max),
+      nonNull: stats.map((s) => s.nonNull),
+    };
+    this.segments.push({ meta, deleted: null, deletedRows: 0 });
+    return meta;
+  }
+
+  /**
+   * The live rows (weight 1 each) of every segment `mayMatch` accepts, one
+   * batch per segment, oldest first. Without `mayMatch`, every segment.
+   */
+  scan(mayMatch?: (meta: SegmentMeta) => boolean): ZBatch[] {
+    const out: ZBatch[] = [];
+    for (const s of this.segments) {
+      if (s.deletedRows === s.meta.rows) continue;
+      if (mayMatch !== undefined && !mayMatch(s.meta)) {
+        this.segmentsSkipped++;
+        continue;
+      }
+      out.push(this.liveRows(s));
+    }
+    return out;
+  }
+
+  private decode(s: Segment): ZBatch {
+    this.segmentsRead++;
+    const bytes = this.files.read(s.meta.file);
+    if (bytes.length !== s.meta.bytes || crc32(bytes) !== s.meta.crc) {
+      throw new EngineError(SqlState.dataCorrupted, `cold segment ${this.files.path(s.meta.file)} is damaged: its size or checksum differs from the manifest's`);
+    }
+    const { columns, length } = decodeSegment(bytes, this.types);
+    assert(length === s.meta.rows, `segment ${s.meta.file} holds ${length} rows; its manifest says ${s.meta.rows}`);
+    return { columns, weights: new Int32Array(length).fill(1), length };
+  }
+
+  private liveRows(s: Segment): ZBatch {
+    const all = this.decode(s);
+    if (s.deleted === null) return all;
+    const keep = new Int32Array(s.meta.rows - s.deletedRows);
+    let j = 0;
+    for (let i = 0; i < s.meta.rows; i++) if (!isDeleted(s.deleted, i)) keep[j++] = i;
+    return gatherBatch(all, keep);
+  }
+
+  /**
+   * Deletes rows from the tier: `rows` with positive weights, each weight the
+   * number of copies to delete (a table without a primary key is a multiset,
+   * so any copy will do). Only segments whose min/max admit the rows are
+   * read. Every row must be present: the caller found it in the table.
+   */
+  retract(rows: ZBatch): void {
+    const wanted = new KeyedRows(this.types, this.types.map((_, i) => i));
+    const slots = wanted.findOrAdd(rows.columns, hashRows(rows.columns, rows.length), rows.length);
+    let remaining = 0;
+    for (let i = 0; i < rows.length; i++) {
+      const w = rows.weights[i]!;
+      assert(w > 0, 'cold retraction with a non-positive count');
+      wanted.addCount(slots[i]!, w);
+      remaining += w;
+    }
+    const range = rows.columns.map((c) => columnStats(c, rows.length));
+    for (const s of this.segments) {
+      if (remaining === 0) break;
+      if (s.deletedRows === s.meta.rows || !rangesMeet(s.meta, range, rows.length)) continue;
+      const batch = this.decode(s);
+      const found = wanted.find(batch.columns, hashRows(batch.columns, batch.length), batch.length);
+      for (let i = 0; i < batch.length && remaining > 0; i++) {
+        const slot = found[i]!;
+        if (slot < 0 || wanted.counts[slot] === 0 || (s.deleted !== null && isDeleted(s.deleted, i))) continue;
+        this.markDeleted(s, i);
+        wanted.addCount(slot, -1);
+        remaining--;
+      }
+    }
+    assert(remaining === 0, `a delete of ${remaining} row(s) found no such row in the cold tier`);
+    this.dropEmpty();
+  }
+
+  /**
+   * Retention: deletes rows whose value in timestamp column `column` is below
+   * `cutoff` (NULLs never are). Segments wholly below it leave without being
+   * read; only segments straddling it are read. Returns the rows deleted.
+   */
+  expireBefore(column: number, cutoff: number): number {
+    let removed = 0;
+    for (const s of this.segments) {
+      const min = s.meta.min[column];
+      const max = s.meta.max[column];
+      if (typeof min !== 'number' || typeof max !== 'number' || !(min < cutoff)) continue;
+      if (max < cutoff && s.meta.nonNull[column] === s.meta.rows) {
+        removed += s.meta.rows - s.deletedRows;
+        s.deletedRows = s.meta.rows;
+        continue;
+      }
+      const col = this.decode(s).columns[column]!;
+      const values = f64(col);
+      for (let i = 0; i < s.meta.rows; i++) {
+        if (values[i]! < cutoff && isValid(col.validity, i) && !(s.deleted !== null && isDeleted(s.deleted, i))) {
+          this.markDeleted(s, i);
+          removed++;
+        }
+      }
+    }
+    this.dropEmpty();
+    return removed;
+  }
+
+  private markDeleted(s: Segment, row: number): void {
+    s.deleted ??= new Uint8Array((s.meta.rows + 7) >>> 3);
+    s.deleted[row >>> 3]! |= 1 << (row & 7);
+    s.deletedRows++;
+  }
+
+  /** Segments with no live row leave the manifest (their files go at a later checkpoint). */
+  private dropEmpty(): void {
+    this.segments = this.segments.filter((s) => s.deletedRows < s.meta.rows);
+  }
+
+  exportState(): ColdState {
+    return {
+      segments: this.segments.map((s) => ({ ...s.meta, deleted: s.deleted === null ? null : Buffer.from(s.deleted).toString('base64') })),
+    };
+  }
+
+  /** Restores the manifest a checkpoint saved; fails when a segment file it names is missing. */
+  importState(state: ColdState): void {
+    this.segments = state.segments.map(({ deleted, ...meta }) => {
+      if (!this.files.exists(meta.file)) {
+        throw new Error(`cold segment ${this.files.path(meta.file)} named by the checkpoint is missing; the data directory is damaged`);
+      }
+      const bits = deleted === null ? null : new Uint8Array(Buffer.from(deleted, 'base64'));
+      let deletedRows = 0;
+      if (bits !== null) for (let i = 0; i < meta.rows; i++) if (isDeleted(bits, i)) deletedRows++;
+      return { meta, deleted: bits, deletedRows };
+    });
+  }
+}
+
+function isDeleted(bits: Uint8Array, row: number): boolean {
+  return ((bits[row >>> 3]! >>> (row & 7)) & 1) === 1;
+}
+
+/**
+ * False when some column proves no row of a batch (with the given per-column
+ * ranges over `length` rows) can be in the segment: the batch's values there
+ * are all non-NULL and lie outside the segment's [min, max].
+ */
+function rangesMeet(meta: SegmentMeta, range: readonly { min: StatValue; max: StatValue; nonNull: number }[], length: number): boolean {
+  for (let c = 0; c < range.length; c++) {
+    const r = range[c]!;
+    if (r.nonNull !== length || r.min === null || r.max === null) continue;
+    const lo = meta.min[c];
+    const hi = meta.max[c];
+    if (meta.nonNull[c] === 0) return false;
+    if (lo === null || hi === null || lo === undefined || hi === undefined) continue;
+    if (compareStat(r.max, lo) < 0 || compareStat(r.min, hi) > 0) return false;
+  }
+  return true;
+}
+
+function compareStat(a: number | string, b: number | string): number {
+  return typeof a === 'number' ? compareDoubles(a, b as number) : compareText(a, b as string);
+}
