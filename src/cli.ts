@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { EngineError, SqlState } from './common/errors.js';
 import type { QueryResult, ResultValue } from './query-result.js';
+import { watchProgress } from './cli-progress.js';
+import type { BackfillProgress } from './engine/backfill.js';
 
 export const EXIT_OK = 0;
 export const EXIT_SQL_ERROR = 1;
@@ -19,11 +21,16 @@ export interface CliIo {
   readonly err: (text: string) => void;
   /** The whole of standard input, or undefined when it is a terminal. */
   readonly readStdin: () => Promise<string | undefined>;
+  /** Draw a progress bar on `err` while a view is built in the background (on a terminal). */
+  readonly progress?: boolean;
+  /** How often the progress bar is redrawn (ms; default 250). */
+  readonly progressEveryMs?: number;
 }
 
 const processIo: CliIo = {
   out: (text) => { process.stdout.write(text); },
   err: (text) => { process.stderr.write(text); },
+  progress: process.stderr.isTTY === true,
   readStdin: async () => {
     if (process.stdin.isTTY) return undefined;
     process.stdin.setEncoding('utf8');
@@ -162,8 +169,9 @@ async function sqlCommand(args: readonly string[], io: CliIo): Promise<number> {
 async function runLocal(text: string, io: CliIo): Promise<number> {
   const { Engine } = await import('./engine.js');
   const engine = new Engine();
+  const stopProgress = io.progress === true ? watchProgress(async () => engine.progress(), io.err, io.progressEveryMs) : () => {};
   try {
-    const results = await engine.sqlAll(text);
+    const results = await engine.sqlAll(text).finally(stopProgress);
     io.out(results.map(formatResult).join(''));
     return EXIT_OK;
   } catch (error) {
@@ -191,12 +199,16 @@ async function runRemote(server: string, text: string, io: CliIo): Promise<numbe
     throw new UsageError(`--server must be a URL like http://127.0.0.1:8787, got '${server}'`);
   }
   let response: Response;
+  const progressUrl = new URL('/v1/progress', server);
+  const stopProgress = io.progress === true
+    ? watchProgress(async () => ((await (await fetch(progressUrl)).json()) as { backfills: BackfillProgress[] }).backfills, io.err, io.progressEveryMs)
+    : () => {};
   try {
     response = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query: text }),
-    });
+    }).finally(stopProgress);
   } catch (error) {
     const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
     io.err(`freshet: could not reach the server at ${url.origin}${cause}\n`);

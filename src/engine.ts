@@ -25,7 +25,7 @@ import { arrowToColumns, objectsToColumns } from './engine/ingest-values.js';
 import { runOneShot } from './engine/one-shot.js';
 import { bindQuery } from './plan/bind-query.js';
 import { Catalog } from './plan/catalog.js';
-import type { TableEntry } from './plan/catalog.js';
+import type { TableEntry, ViewEntry } from './plan/catalog.js';
 import type { QueryResult } from './query-result.js';
 import type { Statement } from './sql/ast.js';
 import { parseSql } from './sql/parse-sql.js';
@@ -48,6 +48,13 @@ import { Definitions } from './engine/definitions.js';
 import type { StatementRecord } from './engine/definitions.js';
 import type { WalRecord } from './storage/wal-record.js';
 import { Tiering } from './engine/tiering.js';
+import { BACKGROUND_MIN_ROWS, Backfill, Backfills, chunkable } from './engine/backfill.js';
+import type { BackfillProgress } from './engine/backfill.js';
+import { PROGRESS_COLUMNS, PROGRESS_TABLE, progressBatch } from './engine/progress-table.js';
+import { installView, prepareView, replaceTarget } from './engine/relation-ddl.js';
+import type { BuiltView } from './engine/relation-ddl.js';
+import { deriveStateBounds } from './plan/state-bounds.js';
+import type { CreateViewStmt } from './sql/ast.js';
 import { SegmentFiles } from './storage/segment-files.js';
 import { scanBounds, segmentMayMatch } from './plan/scan-bounds.js';
 import type { QueryPlan } from './plan/logical-plan.js';
@@ -106,6 +113,8 @@ export interface EngineStatus {
   readonly logBytesSinceCheckpoint: number;
   readonly recovery: RecoveryReport | null;
   readonly tables: readonly TableStatus[];
+  /** Views being built in the background (freshet_progress). */
+  readonly backfills: readonly BackfillProgress[];
   /** Every view's operators and the state each holds. */
   readonly operators: readonly { readonly view: string; readonly operator: string; readonly entries: number }[];
 }
@@ -146,6 +155,8 @@ export class Engine {
   private dataDir: string | null = null;
   private checkpointOnClose = false;
   private checkpointBytes = Number.POSITIVE_INFINITY;
+  /** Views being built in the background (engine/backfill.ts). */
+  private readonly backfills = new Backfills();
   /** Moves old rows to Parquet segments at checkpoints (engine/tiering.ts); null in memory. */
   private tiering: Tiering | null = null;
   /** Log size at the last look at the hot tier's size (it is looked at every so much log). */
@@ -238,6 +249,13 @@ export class Engine {
       this.catalog.add(entry);
       this.tables.set(t.name, new TableStore(t.columns, t.primaryKey));
     }
+    this.catalog.add({ kind: 'table', name: PROGRESS_TABLE, columns: PROGRESS_COLUMNS, primaryKey: [], system: true, virtual: true });
+    this.tables.set(PROGRESS_TABLE, new TableStore(PROGRESS_COLUMNS, []));
+  }
+
+  /** The views being built in the background, with their progress (what freshet_progress shows). */
+  progress(): BackfillProgress[] {
+    return this.backfills.all();
   }
 
   /** What CREATE/DROP/SHOW/EXPLAIN of tables and views use (engine/relation-ddl.ts). */
@@ -256,6 +274,7 @@ export class Engine {
       produced.set(name, difference);
       this.sinkManager.afterCommit(this.scheduler.lsn, produced);
     },
+    requireBuilt: (name, action) => this.backfills.requireBuilt(name, action),
   };
 
   /** now() of the running statement (µs); null between statements. */
@@ -343,6 +362,7 @@ export class Engine {
       logBytesSinceCheckpoint: this.journal.bytesSinceRotation,
       recovery: this.recovery,
       tables: this.catalog.tables().map((t) => tableStatus(t.name, this.tables.get(t.name)!)),
+      backfills: this.backfills.all(),
       operators: this.stateSizes(),
     };
   }
@@ -353,7 +373,7 @@ export class Engine {
    * VIEW shows the same per operator with its cost.
    */
   stateSizes(view?: string): { readonly view: string; readonly operator: string; readonly entries: number }[] {
-    const names = view === undefined ? this.catalog.views().map((v) => v.name) : [view];
+    const names = view === undefined ? this.catalog.views().map((v) => v.name).filter((n) => this.scheduler.node(n) !== undefined) : [view];
     return names.flatMap((name) => {
       const node = this.scheduler.node(name);
       if (node === undefined) throw new EngineError(SqlState.undefinedTable, `materialized view "${name}" does not exist`);
@@ -363,6 +383,7 @@ export class Engine {
 
   /** Stops sink delivery (requests in flight are awaited); a durable engine then takes a checkpoint and closes its log. */
   async close(): Promise<void> {
+    this.backfills.abortAll();
     await this.sinkManager.close();
     if (this.checkpointOnClose) {
       try {
@@ -386,7 +407,7 @@ export class Engine {
   private async executeDurably(text: string, params: readonly unknown[]): Promise<QueryResult[]> {
     let results: QueryResult[];
     try {
-      results = this.execute(text, params);
+      results = await this.execute(text, params);
     } catch (err) {
       await this.journal.durable();
       throw err;
@@ -420,18 +441,21 @@ export class Engine {
     return tiering.overBudget(this.tables);
   }
 
-  private execute(text: string, params: readonly unknown[]): QueryResult[] {
+  private async execute(text: string, params: readonly unknown[]): Promise<QueryResult[]> {
     const statements = tooComplexGuard(() => parseSql(text));
     const results: QueryResult[] = [];
-    statements.forEach((stmt, index) => {
+    for (const [index, stmt] of statements.entries()) {
       try {
         // now() is the clock's time when the statement starts, as in PostgreSQL.
         const now = this.clockMicros();
         const before = this.scheduler.lsn;
+        const background = stmt.kind === 'createView' ? this.createViewInBackground(stmt, params, now) : null;
         results.push(
-          DDL_KINDS.has(stmt.kind)
-            ? this.runDdl(stmt, { kind: 'statement', lsn: before, micros: now, sql: stmt.text, index: 0, params })
-            : this.runStatement(stmt, params, now),
+          background !== null
+            ? await background
+            : DDL_KINDS.has(stmt.kind)
+              ? this.runDdl(stmt, { kind: 'statement', lsn: before, micros: now, sql: stmt.text, index: 0, params })
+              : this.runStatement(stmt, params, now),
         );
       } catch (err) {
         if (err instanceof EngineError && statements.length > 1) {
@@ -440,8 +464,82 @@ export class Engine {
         }
         throw err;
       }
-    });
+    }
     return results;
+  }
+
+  /**
+   * CREATE [OR REPLACE] MATERIALIZED VIEW over large inputs, built in the
+   * background (engine/backfill.ts): other requests run while it hydrates,
+   * and it is logged and installed when it ends, as if created then. Null
+   * when the view is built in one step instead (small inputs, a view whose
+   * result depends on time, or during recovery); the usual path then runs.
+   */
+  private createViewInBackground(stmt: CreateViewStmt, params: readonly unknown[], now: number): Promise<QueryResult> | null {
+    if (this.restoring || !stmt.materialized) return null;
+    const old = replaceTarget(this.ddl, stmt);
+    if (old === 'exists') return null;
+    const plan = bindQuery(stmt.query, { catalog: this.catalog, params, forView: true });
+    const cleanup = [...deriveStateBounds(plan.root, this.catalog).values()].some((b) => b.kind !== 'none');
+    if (!chunkable(plan.root, cleanup, stmt.emitOnWindowClose === true)) return null;
+    let rows = 0;
+    let cold = false;
+    for (const input of plan.dependsOn) {
+      const store = this.tables.get(input);
+      if (store !== undefined) {
+        rows += store.rowCount;
+        cold ||= (store.cold?.segmentCount ?? 0) > 0;
+      } else rows += this.scheduler.node(input)?.sink.distinctRows ?? 0;
+    }
+    if (rows < BACKGROUND_MIN_ROWS && !cold) return null;
+    const built = withStatementTime(null, () => prepareView(this.ddl, stmt, params));
+    const inputs = new Map(built.entry.plan.dependsOn.map((r) => [r, this.catalog.get(r)]));
+    const backfill = new Backfill(stmt.name, old !== null, built.node.circuit, built.node.sink, this.scheduler, (r) => {
+      const store = this.tables.get(r);
+      return store !== undefined ? { store } : { rows: this.snapshot(r) };
+    });
+    // A new view's name (and its inputs, against DROP) is taken at once; it becomes readable when built.
+    if (old === null) this.catalog.add(built.entry);
+    return this.finishInBackground(stmt, params, old, built, inputs, backfill, now);
+  }
+
+  private async finishInBackground(
+    stmt: CreateViewStmt,
+    params: readonly unknown[],
+    old: ViewEntry | null,
+    built: BuiltView,
+    inputs: ReadonlyMap<string, unknown>,
+    backfill: Backfill,
+    now: number,
+  ): Promise<QueryResult> {
+    try {
+      await this.backfills.track(backfill, () => backfill.run(now));
+      // From here on nothing yields: the view is current, and is installed before any other commit.
+      for (const [name, entry] of inputs) {
+        if (this.catalog.get(name) !== entry) {
+          throw new EngineError(SqlState.objectNotInPrerequisiteState, `"${name}", which the new version of materialized view "${stmt.name}" reads, was dropped or replaced while it was being built; run the statement again`);
+        }
+      }
+      if (old !== null && this.catalog.get(stmt.name) !== old) {
+        throw new EngineError(SqlState.objectNotInPrerequisiteState, `materialized view "${stmt.name}" was dropped or replaced while its new version was being built`);
+      }
+      // Logged now, at the time it takes effect: replay creates it over the tables as they are at this LSN.
+      const record: StatementRecord = { kind: 'statement', lsn: this.scheduler.lsn, micros: this.clockMicros(), sql: stmt.text, index: 0, params };
+      const indexesBefore = Definitions.indexNames(this.catalog);
+      const result = this.journal.logged(() => {
+        this.statementMicros = record.micros;
+        try {
+          return installView(this.ddl, stmt, old, built, old === null);
+        } finally {
+          this.statementMicros = null;
+        }
+      }, () => record);
+      this.definitions.afterStatement(stmt, record, this.catalog, indexesBefore);
+      return result;
+    } catch (err) {
+      if (old === null && this.catalog.get(stmt.name) === built.entry && this.scheduler.node(stmt.name) === undefined) this.catalog.remove(stmt.name);
+      throw err;
+    }
   }
 
   /** Re-applies one logged operation during recovery; it must find the engine at the LSN it was logged at. */
@@ -642,8 +740,10 @@ export class Engine {
   }
 
   private snapshot(relation: string): ZBatch {
+    if (relation === PROGRESS_TABLE) return progressBatch(this.backfills.all());
     const table = this.tables.get(relation);
     if (table !== undefined) return table.rowsSnapshot();
+    this.backfills.requireBuilt(relation, 'read');
     const node = this.scheduler.node(relation);
     assert(node !== undefined, `no data for relation ${relation}`);
     return node.sink.snapshot();

@@ -50,6 +50,7 @@ export const SqlState = {
   invalidRequest: '08P01',
   programLimitExceeded: '54000',
   statementTooComplex: '54001',
+  adminShutdown: '57P01',
   diskFull: '53100',
   ioError: '58030',
   internalError: 'XX000',

@@ -32,8 +32,13 @@ function undo(entry: SchedulerUndo): void {
   else undoStep(entry);
 }
 
+/** Sees every successful commit: the tables' deltas and the views' output deltas, and the commit's clock time. */
+export type CommitTap = (changes: ReadonlyMap<string, ZBatch>, time: number) => void;
+
 export class Scheduler {
   private readonly nodes: DataflowNode[] = [];
+  /** Observers of commits (a view being built in the background buffers what its inputs receive meanwhile). */
+  readonly taps = new Set<CommitTap>();
   /** The last committed log sequence number. */
   lsn = 0;
   /** The clock time of the last commit, µs since the epoch (-Infinity before any). */
@@ -106,6 +111,10 @@ export class Scheduler {
     }
     this.lsn++;
     this.time = t;
+    if (this.taps.size > 0) {
+      const all = new Map([...deltas, ...produced]);
+      for (const tap of this.taps) tap(all, t);
+    }
     return produced;
   }
 }

@@ -135,6 +135,7 @@ export function explainStatement(ctx: RelationDdlContext, stmt: ExplainStmt, par
   if (target.kind === 'viewName') {
     const entry = ctx.catalog.require(target.name);
     if (entry.kind !== 'view') throw new EngineError(SqlState.wrongObjectType, `"${target.name}" is a table, not a materialized view`, target.pos);
+    ctx.requireBuilt(entry.name, 'explain');
     const node = ctx.scheduler.node(entry.name)!;
     lines = explainLines({ plan: entry.plan, circuit: node.circuit, view: { name: entry.name, distinctRows: node.sink.distinctRows } });
   } else {

@@ -51,6 +51,8 @@ export interface RelationDdlContext {
    * nothing (on failure nothing is swapped).
    */
   replaceView(name: string, difference: ZBatch, swap: () => void): void;
+  /** Fails with 55000 when view `name` is still being built in the background (engine/backfill.ts). */
+  requireBuilt(name: string, action: string): void;
 }
 
 export function createTable(ctx: RelationDdlContext, stmt: CreateTableStmt): QueryResult {
@@ -107,29 +109,60 @@ export function createView(ctx: RelationDdlContext, stmt: CreateViewStmt, params
   if (!stmt.materialized) {
     throw unsupported('a plain CREATE VIEW (write CREATE MATERIALIZED VIEW: every Freshet view is maintained incrementally)', stmt.pos);
   }
+  const existing = replaceTarget(ctx, stmt);
+  if (existing === 'exists') return commandResult('CREATE MATERIALIZED VIEW');
+  const built = prepareView(ctx, stmt, params);
+  built.node.sink.apply(built.node.circuit.step((r) => (r === null ? SINGLE_ROW : ctx.snapshot(r)), undefined, undefined, ctx.statementTime()));
+  return installView(ctx, stmt, existing, built);
+}
+
+/**
+ * What CREATE [OR REPLACE] MATERIALIZED VIEW would replace: the existing
+ * view, null when the name is free, or 'exists' for IF NOT EXISTS on a taken
+ * name (nothing to do). Fails when the name is taken otherwise.
+ */
+export function replaceTarget(ctx: RelationDdlContext, stmt: CreateViewStmt): ViewEntry | null | 'exists' {
+  if (!stmt.materialized) {
+    throw unsupported('a plain CREATE VIEW (write CREATE MATERIALIZED VIEW: every Freshet view is maintained incrementally)', stmt.pos);
+  }
   const existing = ctx.catalog.get(stmt.name);
-  if (existing !== undefined && stmt.orReplace) {
+  if (existing === undefined) return null;
+  if (stmt.orReplace) {
     if (existing.kind !== 'view') throw new EngineError(SqlState.wrongObjectType, `"${stmt.name}" is a table, not a materialized view; CREATE OR REPLACE cannot replace it`, stmt.pos);
-    return replaceView(ctx, stmt, existing, buildView(ctx, stmt, params));
+    ctx.requireBuilt(stmt.name, 'replace');
+    return existing;
   }
-  if (existing !== undefined) {
-    if (stmt.ifNotExists) return commandResult('CREATE MATERIALIZED VIEW');
-    throw new EngineError(SqlState.duplicateTable, `relation "${stmt.name}" already exists`, stmt.pos);
-  }
-  const built = buildView(ctx, stmt, params);
-  ctx.catalog.add(built.entry);
+  if (stmt.ifNotExists) return 'exists';
+  throw new EngineError(SqlState.duplicateTable, `relation "${stmt.name}" already exists`, stmt.pos);
+}
+
+/**
+ * Puts a built view in place: a new one into the catalog (unless `reserved`:
+ * a background build added its entry at the start) and the scheduler, or the
+ * new version of `old` in its place.
+ */
+export function installView(ctx: RelationDdlContext, stmt: CreateViewStmt, old: ViewEntry | null, built: BuiltView, reserved = false): QueryResult {
+  if (old !== null) return replaceView(ctx, stmt, old, built);
+  if (!reserved) ctx.catalog.add(built.entry);
   ctx.scheduler.add(built.node);
   return commandResult('CREATE MATERIALIZED VIEW');
 }
 
-interface BuiltView {
+/** A view bound and lowered, its rows not computed yet. */
+export interface BuiltView {
   readonly entry: ViewEntry;
   readonly node: DataflowNode;
 }
 
-/** Binds, lowers and backfills a view (the current contents of its inputs flow through as one delta); changes nothing outside. */
-function buildView(ctx: RelationDdlContext, stmt: CreateViewStmt, params: readonly unknown[]): BuiltView {
+/** Binds and lowers a view (no rows flow yet); changes nothing outside. */
+export function prepareView(ctx: RelationDdlContext, stmt: CreateViewStmt, params: readonly unknown[]): BuiltView {
   const plan = bindQuery(stmt.query, { catalog: ctx.catalog, params, forView: true });
+  for (const input of plan.dependsOn) {
+    const entry = ctx.catalog.get(input);
+    if (entry?.kind === 'table' && entry.virtual === true) {
+      throw unsupported(`a materialized view over ${input} (it changes without commits, so a view could not follow it; query it directly)`, stmt.pos);
+    }
+  }
   let columns = plan.root.columns.slice(0, plan.visibleColumns);
   if (stmt.columns !== null) {
     const names = stmt.columns;
@@ -148,7 +181,6 @@ function buildView(ctx: RelationDdlContext, stmt: CreateViewStmt, params: readon
   const circuit = lowerPlan(plan.root, cleanupPlan(ctx, plan.root));
   if (stmt.emitOnWindowClose === true) addEmitOnClose(circuit, plan, ctx.catalog, ctx.eventTime, stmt.pos);
   const sink = new MaterializedRows(columns.map((c) => c.type), uniqueKeyColumns(plan.root, plan.visibleColumns));
-  sink.apply(circuit.step((r) => (r === null ? SINGLE_ROW : ctx.snapshot(r)), undefined, undefined, ctx.statementTime()));
   const entry: ViewEntry = {
     kind: 'view',
     name: stmt.name,
@@ -224,6 +256,7 @@ export function dropRelations(ctx: RelationDdlContext, stmt: DropStmt): QueryRes
     if (entry.kind !== stmt.objectKind) {
       throw new EngineError(SqlState.wrongObjectType, `"${name}" is not a ${kindWord}; it is a ${entry.kind === 'table' ? 'table' : 'materialized view'}`, stmt.pos);
     }
+    for (const target of [name, ...ctx.catalog.allDependents(name).map((d) => d.name)]) ctx.requireBuilt(target, 'drop');
     const dependents = ctx.catalog.allDependents(name).filter((d) => !stmt.names.includes(d.name));
     // Sinks reading the relation or a dependent view, or writing into the table.
     const sinks = ctx.catalog.sinksOn(new Set([name, ...ctx.catalog.allDependents(name).map((d) => d.name)]));

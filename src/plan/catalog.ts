@@ -29,6 +29,8 @@ export interface TableEntry {
   readonly appendOnly?: boolean;
   /** A table Freshet maintains (freshet_quarantine, freshet_watermarks): readable, not writable or droppable. */
   readonly system?: boolean;
+  /** A system table computed when read (freshet_progress): it changes without commits, so no view may read it. */
+  readonly virtual?: boolean;
 }
 
 export interface TableEventTime {

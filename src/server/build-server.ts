@@ -8,6 +8,7 @@ import { healthRoute } from './health-route.js';
 import type { ServerEngine } from './server-engine.js';
 import { sqlRoute } from './sql-route.js';
 import { statusRoute } from './status-route.js';
+import { progressRoute } from './progress-route.js';
 
 export interface ServerOptions {
   /** Largest accepted request body in bytes; larger bodies get 413. Default 10 MiB. */
@@ -29,5 +30,6 @@ export function buildServer(engine: ServerEngine, options: ServerOptions = {}): 
   void app.register(sqlRoute(engine));
   void app.register(healthRoute);
   void app.register(statusRoute(engine));
+  void app.register(progressRoute(engine));
   return app;
 }

@@ -2,4 +2,4 @@
 // Pick of Engine so the real engine always fits, and tests can pass a stub.
 import type { Engine } from '../engine.js';
 
-export type ServerEngine = Pick<Engine, 'sqlAll' | 'close' | 'status'>;
+export type ServerEngine = Pick<Engine, 'sqlAll' | 'close' | 'status' | 'progress'>;

@@ -52,6 +52,20 @@ interface Segment {
   deletedRows: number;
 }
 
+/**
+ * The tier as it was at one moment, for a reader that runs while commits go
+ * on (a view's backfill): the segments then, their deletion marks copied,
+ * and their files pinned until `release`.
+ */
+export interface FrozenCold {
+  /** Live rows then. */
+  readonly rows: number;
+  readonly segments: number;
+  /** Segment i's rows that were live then (weight 1 each). */
+  read(i: number): ZBatch;
+  release(): void;
+}
+
 /** What a checkpoint saves of a cold tier. */
 export interface ColdState {
   readonly segments: readonly (SegmentMeta & { readonly deleted: string | null })[];
@@ -132,6 +146,23 @@ export class ColdTier {
       out.push(this.liveRows(s));
     }
     return out;
+  }
+
+  /** The tier now, readable later whatever deletes, retention or checkpoints do meanwhile. */
+  freeze(): FrozenCold {
+    const frozen: Segment[] = this.segments.map((s) => ({ meta: s.meta, deleted: s.deleted === null ? null : s.deleted.slice(), deletedRows: s.deletedRows }));
+    const files = frozen.map((s) => s.meta.file);
+    this.files.pin(files);
+    let released = false;
+    return {
+      rows: frozen.reduce((n, s) => n + s.meta.rows - s.deletedRows, 0),
+      segments: frozen.length,
+      read: (i) => this.liveRows(frozen[i]!),
+      release: () => {
+        if (!released) this.files.unpin(files);
+        released = true;
+      },
+    };
   }
 
   private decode(s: Segment): ZBatch {

@@ -15,6 +15,8 @@ const SUFFIX = '.parquet';
 export class SegmentFiles {
   /** The id the next segment gets. */
   private nextId = 1;
+  /** Files a running reader (a view's backfill) still needs, with how many readers: never deleted meanwhile. */
+  private readonly pinned = new Map<string, number>();
 
   constructor(readonly dir: string) {
     for (const name of this.names()) {
@@ -68,7 +70,20 @@ export class SegmentFiles {
     }
   }
 
-  /** Deletes segment files (and leftover temporary files) that `keep` does not name. */
+  /** Keeps `names` on disk until `unpin`, whatever the checkpoints say. */
+  pin(names: readonly string[]): void {
+    for (const n of names) this.pinned.set(n, (this.pinned.get(n) ?? 0) + 1);
+  }
+
+  unpin(names: readonly string[]): void {
+    for (const n of names) {
+      const left = (this.pinned.get(n) ?? 1) - 1;
+      if (left > 0) this.pinned.set(n, left);
+      else this.pinned.delete(n);
+    }
+  }
+
+  /** Deletes segment files (and leftover temporary files) that `keep` does not name and no reader pins. */
   removeUnreferenced(keep: ReadonlySet<string>): void {
     let names: string[];
     try {
@@ -77,7 +92,7 @@ export class SegmentFiles {
       return;
     }
     for (const n of names) {
-      if ((n.endsWith(SUFFIX) && !keep.has(n)) || n.endsWith(`${SUFFIX}.tmp`)) rmSync(join(this.dir, n), { force: true });
+      if ((n.endsWith(SUFFIX) && !keep.has(n) && !this.pinned.has(n)) || n.endsWith(`${SUFFIX}.tmp`)) rmSync(join(this.dir, n), { force: true });
     }
   }
 }

@@ -18,7 +18,7 @@ import { lastRowPerKey } from '../columnar/last-row-per-key.js';
 import type { ZBatch } from '../columnar/z-batch.js';
 import { concatBatches, gatherBatch, negateBatch } from '../columnar/z-batch.js';
 import { formatScalar } from '../expr/cast.js';
-import type { ColdTier, SegmentMeta } from './cold-tier.js';
+import type { ColdTier, FrozenCold, SegmentMeta } from './cold-tier.js';
 import type { StagedKeys, UniqueIndex } from './unique-index.js';
 
 export interface TableColumn {
@@ -113,6 +113,19 @@ export class TableStore {
     const hot = this.hotSnapshot();
     if (this.cold === null || this.cold.segmentCount === 0) return hot;
     return concatBatches(this.types, [...this.cold.scan(mayMatch), hot]);
+  }
+
+  /**
+   * The table now, for a reader that runs while commits go on (a view's
+   * backfill): a copy of the rows in memory and the cold tier frozen (release
+   * it when done).
+   */
+  freeze(): { readonly hot: ZBatch; readonly cold: FrozenCold | null } {
+    const live = this.rows.liveSlots();
+    const weights = new Int32Array(live.length);
+    for (let j = 0; j < live.length; j++) weights[j] = this.rows.counts[live[j]!]!;
+    const hot = { columns: this.rows.gather(live), weights, length: live.length };
+    return { hot, cold: this.cold === null || this.cold.segmentCount === 0 ? null : this.cold.freeze() };
   }
 
   /** The rows in memory (what a checkpoint saves). Same lifetime caveat as `snapshot`. */

@@ -98,7 +98,8 @@ describe('freshet serve', () => {
     expect(status).toMatchObject({ durable: true, healthy: true, dataDir: join(tempDir, 'data'), recovery: { checkpointLsn: null, records: 0, lsn: 0, damage: [] } });
     expect(status['lsn']).toBeGreaterThan(0);
     expect(status['logBytesSinceCheckpoint']).toBeGreaterThan(0);
-    expect(status['tables']).toContainEqual({ name: 'readings', rows: 3 });
+    expect(status['tables']).toContainEqual(expect.objectContaining({ name: 'readings', rows: 3, hot: expect.objectContaining({ rows: 3 }), cold: null }));
+    expect(status['backfills']).toEqual([]);
     // Two sensors: the view's aggregate holds two groups.
     const operators = status['operators'] as { view: string; operator: string; entries: number }[];
     expect(operators.filter((o) => o.view === 'per_sensor').map((o) => o.entries)).toContain(2);

@@ -24,8 +24,12 @@ export class StubEngine implements ServerEngine {
     this.closed = true;
   }
 
+  progress(): [] {
+    return [];
+  }
+
   status(): EngineStatus {
-    return { lsn: 0, durable: false, dataDir: null, healthy: true, logBytesSinceCheckpoint: 0, recovery: null, tables: [], operators: [] };
+    return { lsn: 0, durable: false, dataDir: null, healthy: true, logBytesSinceCheckpoint: 0, recovery: null, tables: [], backfills: [], operators: [] };
   }
 }
 
