@@ -59,7 +59,7 @@ const USAGE = `Usage:
       --checkpoint-ms: how often the state is checkpointed (and at shutdown),
       which bounds how much log the next start replays.
       --hot-memory: table rows kept in memory (bytes, or with KB/MB/GB/KiB/
-      MiB/GiB); beyond it the oldest rows of tables without a primary key move
+      MiB/GiB); beyond it the oldest table rows move
       to Parquet segments under --data/segments at the next checkpoint.
       --hot-age-ms: rows inserted longer ago move there too (default: no limit).
       --tick-ms: how often the clock advances views with conditions on now()

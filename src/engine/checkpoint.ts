@@ -29,8 +29,6 @@ interface CheckpointState {
   readonly sinks: Record<string, SavedSinkState>;
   /** Each table's cold segments (absent in checkpoints written before the cold tier). */
   readonly cold?: Record<string, ColdState>;
-  /** True when the row frame of each table without a primary key ends with a column of the rows' LSNs. */
-  readonly hotLsns?: boolean;
 }
 
 /** The parts of the Engine a checkpoint reads and recovery rebuilds. */
@@ -72,7 +70,6 @@ export function takeCheckpoint(ctx: CheckpointContext, dir: string): void {
     eventTime: ctx.eventTime.exportState(),
     sinks: ctx.sinkManager.exportState(),
     cold,
-    hotLsns: true,
   };
   const lsn = ctx.scheduler.lsn;
   const seq = ctx.journal.rotate();
@@ -102,7 +99,8 @@ export function restoreCheckpoint(ctx: CheckpointContext, checkpoint: LoadedChec
       store = store.emptyCopy();
       ctx.tables.set(name, store);
     }
-    const hasLsns = state.hotLsns === true && store.tierable;
+    // Frames end with a column of the rows' LSNs (checkpoints older than the cold tier have none).
+    const hasLsns = rows.columns.length === store.columns.length + 1;
     const columns = hasLsns ? rows.columns.slice(0, -1) : rows.columns;
     store.load({ columns, weights: rows.weights, length: rows.length }, hasLsns ? f64(rows.columns[rows.columns.length - 1]!) : null);
     const coldState = state.cold?.[name];
@@ -121,10 +119,9 @@ export function restoreCheckpoint(ctx: CheckpointContext, checkpoint: LoadedChec
   assert(ctx.scheduler.lsn === checkpoint.manifest.lsn, 'restoring a checkpoint committed something');
 }
 
-/** A table's rows in memory as a checkpoint frame: for a table without a primary key, with its rows' LSNs as a last column. */
+/** A table's rows in memory as a checkpoint frame, with the rows' LSNs as a last column. */
 function hotRows(store: TableStore): ZBatch {
   const rows = store.hotSnapshot();
-  if (!store.tierable) return rows;
   const lsns = store.hotLsns();
   return { ...rows, columns: [...rows.columns, { type: 'double', values: lsns, validity: null, length: lsns.length }] };
 }

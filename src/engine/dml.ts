@@ -20,6 +20,9 @@ import type { ExprContext } from '../plan/bind-expr.js';
 import type { CatalogColumn, TableEntry } from '../plan/catalog.js';
 import type { DeleteStmt, Expr, InsertStmt, UpdateStmt, ValuesSource } from '../sql/ast.js';
 import type { TableStore } from '../storage/table-store.js';
+import type { SegmentMeta } from '../storage/cold-tier.js';
+import type { LogicalPlan } from '../plan/logical-plan.js';
+import { scanBounds, segmentMayMatch } from '../plan/scan-bounds.js';
 
 export interface DmlResult {
   readonly delta: ZBatch;
@@ -222,15 +225,23 @@ function matchingRows(table: TableEntry, store: TableStore, where: Expr | null, 
     return { slots: store.snapshot().slots, cold: cold.length === 0 ? null : concatBatches(store.types, cold) };
   }
   const literalKeys = keyLiterals(table, where);
-  if (literalKeys !== null) return { slots: slotsOfKeys(store, literalKeys), cold: null };
+  if (literalKeys !== null) return { slots: slotsOfKeys(store, literalKeys), cold: store.coldRowsForKeys([literalKeys], literalKeys.length)?.rows ?? null };
   const predicate = requireBoolean(bindExpr(where, tableContext(table, params, clause)), clause, where.pos);
   const keys = keyLookup(table, predicate);
-  if (keys !== null) return { slots: slotsOfKeys(store, keys), cold: null };
+  if (keys !== null) return { slots: slotsOfKeys(store, keys), cold: store.coldRowsForKeys([keys], keys.length)?.rows ?? null };
   const condition = compileExpr(predicate);
   const { batch, slots } = store.snapshot();
   const hot = rowsWhere(condition, batch);
-  const cold = (store.cold?.scan() ?? []).map((b) => gatherBatch(b, rowsWhere(condition, b))).filter((b) => b.length > 0);
+  const cold = (store.cold?.scan(coldFilter(table, predicate)) ?? []).map((b) => gatherBatch(b, rowsWhere(condition, b))).filter((b) => b.length > 0);
   return { slots: Int32Array.from(hot, (i) => slots[i]!), cold: cold.length === 0 ? null : concatBatches(store.types, cold) };
+}
+
+/** Which cold segments can hold rows matching `predicate`, by their min/max (plan/scan-bounds.ts, as one-shot queries prune). */
+function coldFilter(table: TableEntry, predicate: BoundExpr): (meta: SegmentMeta) => boolean {
+  const columns = table.columns.map((c) => ({ name: c.name, type: c.type }));
+  const scan: LogicalPlan = { kind: 'scan', relation: table.name, relationKind: 'table', columns };
+  const bounds = scanBounds({ kind: 'filter', input: scan, predicate, label: '', columns }).get(table.name) ?? [];
+  return (meta) => segmentMayMatch(bounds, meta.min, meta.max, meta.nonNull);
 }
 
 /** Indexes of the rows of `batch` for which `condition` is true. */

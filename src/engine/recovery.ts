@@ -30,7 +30,7 @@ export interface OpenOptions extends EngineOptions {
   readonly checkpointBytes?: number;
   /**
    * Bytes (estimated) of table rows kept in memory; beyond it a checkpoint
-   * moves the oldest rows of tables without a primary key to Parquet
+   * moves the oldest rows of the tables to Parquet
    * segments under `<dataDir>/segments`. Default: no limit.
    */
   readonly hotMemory?: number;

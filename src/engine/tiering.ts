@@ -1,6 +1,6 @@
 // Tiering policy of a durable engine: when the tables' rows in memory
-// outgrow --hot-memory, or rows are older than --hot-age, the oldest rows of
-// tables without a primary key move to Parquet segments (storage/cold-tier.ts).
+// outgrow --hot-memory, or rows are older than --hot-age, the oldest rows
+// move to Parquet segments (storage/cold-tier.ts).
 // Moving happens only as part of a checkpoint: the checkpoint that follows
 // records which rows are where, so a crash in between leaves the previous
 // checkpoint and the log, which hold the same rows (the new files are then
@@ -53,23 +53,23 @@ export class Tiering {
     return lsn;
   }
 
-  /** True when the hot tiers of the tierable tables hold more than the budget. */
+  /** True when the tables' hot tiers hold more than the budget. */
   overBudget(tables: ReadonlyMap<string, TableStore>): boolean {
     if (!Number.isFinite(this.options.hotMemory)) return false;
     let total = 0;
-    for (const store of tables.values()) if (store.tierable) total += store.hotBytes();
+    for (const store of tables.values()) total += store.hotBytes();
     return total > this.options.hotMemory;
   }
 
   /** A cold tier for `store`, its segments written to this engine's folder. */
   coldTier(store: TableStore): ColdTier {
-    return new ColdTier(this.files, store.columns.map((c) => c.name), store.types);
+    return new ColdTier(this.files, store.columns.map((c) => c.name), store.types, store.primaryKey);
   }
 
   /** Moves rows cold as the budget and the age limit ask (before a checkpoint); returns rows moved. */
   tier(tables: ReadonlyMap<string, TableStore>, nowMicros: number): number {
     const ageLsn = this.options.hotAgeMicros === null ? 0 : this.lsnAt(nowMicros - this.options.hotAgeMicros);
-    const sized = [...tables.values()].filter((s) => s.tierable).map((store) => ({ store, bytes: store.hotBytes() }));
+    const sized = [...tables.values()].map((store) => ({ store, bytes: store.hotBytes() }));
     const total = sized.reduce((sum, t) => sum + t.bytes, 0);
     let excess = total > this.options.hotMemory ? total - this.options.hotMemory * REFILL : 0;
     sized.sort((a, b) => b.bytes - a.bytes);

@@ -72,13 +72,16 @@ export function tableSinkDelta(store: TableStore, changes: ZBatch): TableSinkDel
 function keyedRetractions(store: TableStore, retracted: ZBatch): { retract: ZBatch; skipped: number } {
   const n = retracted.length;
   if (n === 0) return { retract: retracted, skipped: 0 };
-  const slots = store.findKeys(store.primaryKey.map((k) => retracted.columns[k]!), n);
+  const keys = store.primaryKey.map((k) => retracted.columns[k]!);
+  const slots = store.findKeys(keys, n);
   const found = indexesWhere({ ...retracted, weights: slots }, (s) => s >= 0);
   const foundSlots = new Int32Array(found.length);
   for (let j = 0; j < found.length; j++) foundSlots[j] = slots[found[j]!]!;
-  const stored = store.deleteDelta(foundSlots);
-  const candidates = gatherBatch(retracted, found);
-  const equal = rowsEqual(stored.columns, candidates.columns, found.length);
+  // Keys whose row is in the cold tier (storage/cold-tier.ts) are matched against it too.
+  const cold = store.coldRowsForKeys(keys, n);
+  const stored = store.deleteDelta(foundSlots, cold?.rows ?? null);
+  const candidates = cold === null ? gatherBatch(retracted, found) : concatBatches(store.types, [gatherBatch(retracted, found), gatherBatch(retracted, cold.keyRows)]);
+  const equal = rowsEqual(stored.columns, candidates.columns, candidates.length);
   // Retracted rows are distinct (consolidated), so at most one matches each stored row.
   const matched = indexesWhere({ ...stored, weights: Int32Array.from(equal) }, (e) => e === 1);
   return { retract: withWeight(gatherBatch(stored, matched), -1), skipped: n - matched.length };

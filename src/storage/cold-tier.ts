@@ -5,6 +5,8 @@
 // marked in a per-segment deletion bitmap instead of rewriting the file; a
 // segment whose rows are all deleted (or past retention) leaves the manifest,
 // and its file is removed by a later checkpoint (storage/segment-files.ts).
+// A keyed table's tier also keeps its cold rows' primary keys in memory
+// (cold-key-index.ts), so upserts and keyed deletes find a cold row at once.
 //
 // The manifest (with the bitmaps) is saved in every checkpoint, and changes
 // to it between checkpoints come only from commits (deletes, retention),
@@ -26,6 +28,9 @@ import { decodeSegment, encodeSegment } from './parquet-codec.js';
 import type { SegmentFiles } from './segment-files.js';
 import type { StatValue } from './segment-stats.js';
 import { columnStats } from './segment-stats.js';
+import { ColdKeyIndex } from './cold-key-index.js';
+import { gatherColumn } from '../columnar/column.js';
+import { concatBatches } from '../columnar/z-batch.js';
 
 /** One segment as the manifest describes it (JSON-safe, saved in checkpoints). */
 export interface SegmentMeta {
@@ -46,6 +51,8 @@ export interface SegmentMeta {
 
 /** A segment in memory: its manifest entry and which of its rows are deleted. */
 interface Segment {
+  /** A number naming the segment in memory (the key index refers to it). */
+  readonly id: number;
   readonly meta: SegmentMeta;
   /** Bit i set = row i deleted; null while none is. */
   deleted: Uint8Array | null;
@@ -73,6 +80,10 @@ export interface ColdState {
 
 export class ColdTier {
   private segments: Segment[] = [];
+  private readonly byId = new Map<number, Segment>();
+  private nextId = 1;
+  /** A keyed table's cold primary keys; null for a table without a key. */
+  private readonly keyIndex: ColdKeyIndex | null;
   /** Segments read and skipped by pruning since the tier was made (GET /v1/status shows them). */
   segmentsRead = 0;
   segmentsSkipped = 0;
@@ -81,7 +92,11 @@ export class ColdTier {
     private readonly files: SegmentFiles,
     private readonly names: readonly string[],
     private readonly types: readonly SqlType[],
-  ) {}
+    /** The primary key's columns; empty for a table without one. */
+    private readonly keyColumns: readonly number[] = [],
+  ) {
+    this.keyIndex = keyColumns.length === 0 ? null : new ColdKeyIndex(keyColumns.map((k) => types[k]!));
+  }
 
   /** Rows in the tier, deleted ones excluded. */
   get rowCount(): number {
@@ -127,7 +142,10 @@ export class ColdTier {
       max: stats.map((s) => s.max),
       nonNull: stats.map((s) => s.nonNull),
     };
-    this.segments.push({ meta, deleted: null, deletedRows: 0 });
+    const segment: Segment = { id: this.nextId++, meta, deleted: null, deletedRows: 0 };
+    this.segments.push(segment);
+    this.byId.set(segment.id, segment);
+    this.keyIndex?.add(this.keyColumns.map((k) => columns[k]!), length, segment.id, Int32Array.from({ length }, (_, i) => i));
     return meta;
   }
 
@@ -150,7 +168,7 @@ export class ColdTier {
 
   /** The tier now, readable later whatever deletes, retention or checkpoints do meanwhile. */
   freeze(): FrozenCold {
-    const frozen: Segment[] = this.segments.map((s) => ({ meta: s.meta, deleted: s.deleted === null ? null : s.deleted.slice(), deletedRows: s.deletedRows }));
+    const frozen: Segment[] = this.segments.map((s) => ({ id: s.id, meta: s.meta, deleted: s.deleted === null ? null : s.deleted.slice(), deletedRows: s.deletedRows }));
     const files = frozen.map((s) => s.meta.file);
     this.files.pin(files);
     let released = false;
@@ -192,6 +210,10 @@ export class ColdTier {
    * read. Every row must be present: the caller found it in the table.
    */
   retract(rows: ZBatch): void {
+    if (this.keyIndex !== null) {
+      this.retractKeys(this.keyIndex, rows);
+      return;
+    }
     const wanted = new KeyedRows(this.types, this.types.map((_, i) => i));
     const slots = wanted.findOrAdd(rows.columns, hashRows(rows.columns, rows.length), rows.length);
     let remaining = 0;
@@ -219,6 +241,66 @@ export class ColdTier {
     this.dropEmpty();
   }
 
+  /** A keyed tier's retract: each row's key leads to its cold row (a key has one live row). */
+  private retractKeys(index: ColdKeyIndex, rows: ZBatch): void {
+    const slots = index.find(this.keyColumns.map((k) => rows.columns[k]!), rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const slot = slots[i]!;
+      assert(slot >= 0 && rows.weights[i] === 1, 'a keyed delete found no such key in the cold tier');
+      this.markDeleted(this.byId.get(index.segment(slot))!, index.row(slot));
+    }
+    index.remove(slots);
+    this.dropEmpty();
+  }
+
+  /**
+   * The live cold rows holding the given primary keys (a keyed tier only):
+   * `rows` (weight 1 each, one per distinct key) and, per row, the index of
+   * the key it answers in `keyColumns`. Each segment involved is read once.
+   */
+  lookupKeys(keyColumns: readonly Column[], length: number): { readonly rows: ZBatch; readonly keyRows: Int32Array } {
+    const index = this.keyIndex;
+    assert(index !== null, 'lookupKeys on a tier without a key');
+    const slots = index.find(keyColumns, length);
+    const bySegment = new Map<number, number[]>();
+    const seen = new Set<number>();
+    for (let i = 0; i < length; i++) {
+      const slot = slots[i]!;
+      // A key asked for twice answers once.
+      if (slot < 0 || seen.has(slot)) continue;
+      seen.add(slot);
+      const list = bySegment.get(index.segment(slot));
+      if (list === undefined) bySegment.set(index.segment(slot), [i]);
+      else list.push(i);
+    }
+    const parts: ZBatch[] = [];
+    const keyRows: number[] = [];
+    for (const [id, inputs] of bySegment) {
+      const all = this.decode(this.byId.get(id)!);
+      parts.push(gatherBatch(all, Int32Array.from(inputs, (i) => index.row(slots[i]!))));
+      keyRows.push(...inputs);
+    }
+    return { rows: concatBatches(this.types, parts), keyRows: Int32Array.from(keyRows) };
+  }
+
+  /** Per row of `keyColumns`: 1 when a live cold row has that primary key. */
+  hasKeys(keyColumns: readonly Column[], length: number): Uint8Array {
+    const out = new Uint8Array(length);
+    if (this.keyIndex === null) return out;
+    const slots = this.keyIndex.find(keyColumns, length);
+    for (let i = 0; i < length; i++) if (slots[i]! >= 0) out[i] = 1;
+    return out;
+  }
+
+  /** Rows of a keyed tier's segment leave the key index (they were deleted by retention). */
+  private unindex(s: Segment, rows: readonly number[]): void {
+    if (this.keyIndex === null || rows.length === 0) return;
+    const all = this.decode(s);
+    const picked = Int32Array.from(rows);
+    const keys = this.keyColumns.map((k) => gatherColumn(all.columns[k]!, picked));
+    this.keyIndex.remove(this.keyIndex.find(keys, picked.length));
+  }
+
   /**
    * Retention: deletes rows whose value in timestamp column `column` is below
    * `cutoff` (NULLs never are). Segments wholly below it leave without being
@@ -230,19 +312,22 @@ export class ColdTier {
       const min = s.meta.min[column];
       const max = s.meta.max[column];
       if (typeof min !== 'number' || typeof max !== 'number' || !(min < cutoff)) continue;
-      if (max < cutoff && s.meta.nonNull[column] === s.meta.rows) {
+      if (max < cutoff && s.meta.nonNull[column] === s.meta.rows && this.keyIndex === null) {
         removed += s.meta.rows - s.deletedRows;
         s.deletedRows = s.meta.rows;
         continue;
       }
       const col = this.decode(s).columns[column]!;
       const values = f64(col);
+      const gone: number[] = [];
       for (let i = 0; i < s.meta.rows; i++) {
         if (values[i]! < cutoff && isValid(col.validity, i) && !(s.deleted !== null && isDeleted(s.deleted, i))) {
           this.markDeleted(s, i);
-          removed++;
+          gone.push(i);
         }
       }
+      removed += gone.length;
+      this.unindex(s, gone);
     }
     this.dropEmpty();
     return removed;
@@ -256,7 +341,11 @@ export class ColdTier {
 
   /** Segments with no live row leave the manifest (their files go at a later checkpoint). */
   private dropEmpty(): void {
-    this.segments = this.segments.filter((s) => s.deletedRows < s.meta.rows);
+    this.segments = this.segments.filter((s) => {
+      if (s.deletedRows < s.meta.rows) return true;
+      this.byId.delete(s.id);
+      return false;
+    });
   }
 
   exportState(): ColdState {
@@ -274,8 +363,19 @@ export class ColdTier {
       const bits = deleted === null ? null : new Uint8Array(Buffer.from(deleted, 'base64'));
       let deletedRows = 0;
       if (bits !== null) for (let i = 0; i < meta.rows; i++) if (isDeleted(bits, i)) deletedRows++;
-      return { meta, deleted: bits, deletedRows };
+      const segment: Segment = { id: this.nextId++, meta, deleted: bits, deletedRows };
+      this.byId.set(segment.id, segment);
+      return segment;
     });
+    // A keyed tier's key index is rebuilt from the segments' key columns (reading each segment once).
+    if (this.keyIndex === null) return;
+    for (const s of this.segments) {
+      const all = this.decode(s);
+      const live: number[] = [];
+      for (let i = 0; i < s.meta.rows; i++) if (s.deleted === null || !isDeleted(s.deleted, i)) live.push(i);
+      const rows = Int32Array.from(live);
+      this.keyIndex.add(this.keyColumns.map((k) => gatherColumn(all.columns[k]!, rows)), rows.length, s.id, rows);
+    }
   }
 }
 

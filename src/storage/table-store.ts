@@ -1,9 +1,9 @@
 // A table's rows. The hot tier is in memory: a KeyedRows store keyed by the
 // primary key, or by the whole row when there is none (then a count > 1 means
-// duplicate rows). A durable engine moves the oldest rows of tables without a
-// primary key to a cold tier of Parquet segments (cold-tier.ts, engine/
-// tiering.ts); reads see both tiers, and a delete of a cold row marks it in
-// its segment. Every change is expressed as a Z-set delta, so the same delta
+// duplicate rows). A durable engine moves the oldest rows to a cold tier of
+// Parquet segments (cold-tier.ts, engine/tiering.ts); reads see both tiers, a
+// delete of a cold row marks it in its segment, and a keyed table keeps its
+// cold rows' keys in memory so an upsert finds an old row in either tier. Every change is expressed as a Z-set delta, so the same delta
 // feeds the views and, negated, rolls the table back. UNIQUE constraints are
 // UniqueIndexes kept in step by `apply`, which checks them all before it
 // changes anything.
@@ -18,6 +18,7 @@ import { lastRowPerKey } from '../columnar/last-row-per-key.js';
 import type { ZBatch } from '../columnar/z-batch.js';
 import { concatBatches, gatherBatch, negateBatch } from '../columnar/z-batch.js';
 import { formatScalar } from '../expr/cast.js';
+import { gatherColumn } from '../columnar/column.js';
 import type { ColdTier, FrozenCold, SegmentMeta } from './cold-tier.js';
 import type { StagedKeys, UniqueIndex } from './unique-index.js';
 
@@ -29,11 +30,8 @@ export interface TableColumn {
 
 export class TableStore {
   private rows: KeyedRows;
-  /**
-   * Tables without a primary key: per slot, the LSN of the commit that last
-   * inserted the row (what tiering moves first, and the segments' LSN range).
-   */
-  private lsns: Float64Array | null;
+  /** Per slot: the LSN of the commit that last inserted the row (what tiering moves first, and the segments' LSN range). */
+  private lsns: Float64Array;
   /** The LSN `apply` stamps on inserted rows when its caller gives none. */
   private lastLsn = 0;
   /** The rows moved to Parquet segments; null while every row is in memory. */
@@ -59,12 +57,7 @@ export class TableStore {
   ) {
     this.types = columns.map((c) => c.type);
     this.rows = new KeyedRows(this.types, primaryKey.length > 0 ? primaryKey : columns.map((_, i) => i));
-    this.lsns = primaryKey.length > 0 ? null : new Float64Array(this.rows.counts.length);
-  }
-
-  /** True when old rows may move to the cold tier: tables without a primary key (a keyed table's upserts need every key at hand). */
-  get tierable(): boolean {
-    return this.lsns !== null;
+    this.lsns = new Float64Array(this.rows.counts.length);
   }
 
   /** A new, empty store with this one's columns and key (unique indexes are not carried over). */
@@ -133,9 +126,8 @@ export class TableStore {
     return this.rows.live === this.rows.size ? this.denseView() : this.snapshot().batch;
   }
 
-  /** Per row of `hotSnapshot()`: its LSN (tables without a primary key; see `lsns`). */
+  /** Per row of `hotSnapshot()`: its LSN (see `lsns`). */
   hotLsns(): Float64Array {
-    assert(this.lsns !== null, 'hotLsns of a keyed table');
     const size = this.rows.size;
     if (this.rows.live === size) return this.lsns.slice(0, size);
     const slots = this.rows.liveSlots();
@@ -181,7 +173,7 @@ export class TableStore {
   spill(minRows: number, upToLsn: number, segmentRows: number): number {
     const cold = this.cold;
     const lsns = this.lsns;
-    assert(cold !== null && lsns !== null && this.resolved === null, 'spill of a table without a cold tier');
+    assert(cold !== null && this.resolved === null, 'spill of a table without a cold tier');
     const live = this.rows.liveSlots();
     const order = Array.from(live).sort((a, b) => lsns[a]! - lsns[b]! || a - b);
     let take = 0;
@@ -210,7 +202,7 @@ export class TableStore {
     const kept = this.rows.gather(staying);
     const keptLsns = new Float64Array(staying.length);
     for (let j = 0; j < staying.length; j++) keptLsns[j] = lsns[staying[j]!]!;
-    this.rows = new KeyedRows(this.types, this.columns.map((_, i) => i));
+    this.rows = new KeyedRows(this.types, this.rows.keyColumns);
     this.lsns = new Float64Array(this.rows.counts.length);
     this.resolved = null;
     this.version++;
@@ -261,6 +253,12 @@ export class TableStore {
     }
     const old = this.rowsAt(retract, -1);
     const fresh = insert.length === n ? batch : gatherBatch(batch, insert);
+    // Keys not live in memory may have a row in the cold tier: it is replaced too.
+    const oldCold = this.coldRowsOf(batch, Int32Array.from(insert).filter((row) => !(slots[row]! >= 0 && this.rows.counts[slots[row]!]! > 0)));
+    if (oldCold !== null) {
+      this.resolved = null;
+      return concatBatches(this.types, [old, negateBatch(oldCold), fresh]);
+    }
     const delta = concatBatches(this.types, [old, fresh]);
     this.resolved = { delta, slots: deltaSlots, hashes: deltaHashes, version: this.version };
     return delta;
@@ -292,6 +290,24 @@ export class TableStore {
     return Int32Array.from(out);
   }
 
+  /** The cold rows (weight 1) whose primary keys are those of `batch`'s rows `rows`; null when none is cold. */
+  private coldRowsOf(batch: ZBatch, rows: Int32Array): ZBatch | null {
+    if (this.cold === null || this.cold.segmentCount === 0 || rows.length === 0) return null;
+    const found = this.cold.lookupKeys(this.primaryKey.map((k) => gatherColumn(batch.columns[k]!, rows)), rows.length).rows;
+    return found.length === 0 ? null : found;
+  }
+
+  /**
+   * The live cold rows with the given primary-key values (key columns in key
+   * order), one per distinct key, with the index of the key each answers;
+   * null when none is cold.
+   */
+  coldRowsForKeys(keyColumns: readonly Column[], length: number): { readonly rows: ZBatch; readonly keyRows: Int32Array } | null {
+    if (this.cold === null || this.cold.segmentCount === 0 || length === 0) return null;
+    const found = this.cold.lookupKeys(keyColumns, length);
+    return found.rows.length === 0 ? null : found;
+  }
+
   /** Fails with 23505 if applying `delta` would give two live rows one key. */
   checkUnique(delta: ZBatch): void {
     if (this.primaryKey.length === 0) return;
@@ -299,9 +315,10 @@ export class TableStore {
     const hashes = this.rows.hashKeys(delta.columns, delta.length);
     const netSlots = net.findOrAdd(delta.columns, hashes, delta.length);
     const storeSlots = this.rows.find(delta.columns, hashes, delta.length);
+    const cold = this.cold?.hasKeys(this.primaryKey.map((k) => delta.columns[k]!), delta.length) ?? null;
     for (let i = 0; i < delta.length; i++) net.addCount(netSlots[i]!, delta.weights[i]!);
     for (let i = 0; i < delta.length; i++) {
-      const existing = storeSlots[i]! >= 0 ? this.rows.counts[storeSlots[i]!]! : 0;
+      const existing = (storeSlots[i]! >= 0 ? this.rows.counts[storeSlots[i]!]! : 0) + (cold?.[i] ?? 0);
       if (existing + net.counts[netSlots[i]!]! > 1) {
         const names = this.primaryKey.map((k) => this.columns[k]!.name).join(', ');
         const values = this.primaryKey.map((k) => formatScalar(getScalar(delta.columns[k]!, i)!, this.types[k]!)).join(', ');
@@ -356,11 +373,9 @@ export class TableStore {
     }
     this.resolved = null;
     if (rows.length > 0) this.rows.appendDistinct(rows.columns, rows.weights, rows.length);
-    if (this.lsns !== null) {
-      this.lsns = growLsns(this.lsns, this.rows.counts.length);
-      if (lsns !== null) this.lsns.set(lsns.subarray(0, rows.length));
-      else this.lsns.fill(this.lastLsn, 0, rows.length);
-    }
+    this.lsns = growLsns(this.lsns, this.rows.counts.length);
+    if (lsns !== null) this.lsns.set(lsns.subarray(0, rows.length));
+    else this.lsns.fill(this.lastLsn, 0, rows.length);
     this.version++;
     if (staged !== null) {
       let k = 0;
@@ -405,7 +420,7 @@ export class TableStore {
       const rows = gatherBatch(delta, Int32Array.from(coldRows));
       this.cold!.retract({ ...rows, weights: Int32Array.from(coldCounts!) });
     }
-    if (this.lsns !== null) this.lsns = growLsns(this.lsns, this.rows.counts.length);
+    this.lsns = growLsns(this.lsns, this.rows.counts.length);
     const lsns = this.lsns;
     for (let i = 0; i < n; i++) {
       const w = delta.weights[i]!;
@@ -414,10 +429,11 @@ export class TableStore {
       if (keyed) {
         assert(this.rows.counts[slot] === 0, 'table delta inserts a key that is present');
         const fresh = added !== null ? added[i] === 1 : slot >= sizeBefore;
-        if (!fresh) this.rows.overwrite(slot, delta.columns, i);
+        // A slot added for a cold row's retraction holds that row's values, not this one's.
+        if (!fresh || coldRows !== null) this.rows.overwrite(slot, delta.columns, i);
       }
       this.rows.addCount(slot, w);
-      if (lsns !== null) lsns[slot] = lsn;
+      lsns[slot] = lsn;
     }
     // Deleted rows leave the index; their slots are reused by later inserts.
     this.rows.release(slots);
