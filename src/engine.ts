@@ -23,6 +23,8 @@ import { createIndex, dropIndex, showIndexes } from './engine/index-ddl.js';
 import { commandResult, rowsResult } from './engine/format-result.js';
 import { arrowToColumns, objectsToColumns } from './engine/ingest-values.js';
 import { runOneShot } from './engine/one-shot.js';
+import type { QueryOutput } from './engine/one-shot.js';
+import type { SegmentMeta } from './storage/cold-tier.js';
 import { bindQuery } from './plan/bind-query.js';
 import { Catalog } from './plan/catalog.js';
 import type { TableEntry, ViewEntry } from './plan/catalog.js';
@@ -48,7 +50,8 @@ import { Definitions } from './engine/definitions.js';
 import type { StatementRecord } from './engine/definitions.js';
 import type { WalRecord } from './storage/wal-record.js';
 import { Tiering } from './engine/tiering.js';
-import { BACKGROUND_MIN_ROWS, Backfill, Backfills, chunkable } from './engine/backfill.js';
+import { BACKGROUND_MIN_ROWS, Backfill, Backfills } from './engine/backfill.js';
+import { chunkable } from './engine/chunkable.js';
 import type { BackfillProgress } from './engine/backfill.js';
 import { PROGRESS_COLUMNS, PROGRESS_TABLE, progressBatch } from './engine/progress-table.js';
 import { installView, prepareView, replaceTarget } from './engine/relation-ddl.js';
@@ -157,6 +160,8 @@ export class Engine {
   private checkpointBytes = Number.POSITIVE_INFINITY;
   /** Views being built in the background (engine/backfill.ts). */
   private readonly backfills = new Backfills();
+  /** True when recovery replayed log records that no checkpoint covers yet. */
+  private replayedSinceCheckpoint = false;
   /** Moves old rows to Parquet segments at checkpoints (engine/tiering.ts); null in memory. */
   private tiering: Tiering | null = null;
   /** Log size at the last look at the hot tier's size (it is looked at every so much log). */
@@ -194,6 +199,7 @@ export class Engine {
     engine.journal.attach(recovered.wal);
     engine.sinkManager.release();
     engine.recovery = recovered.report;
+    engine.replayedSinceCheckpoint = recovered.report.records > 0;
     return engine;
   }
 
@@ -208,8 +214,11 @@ export class Engine {
    * (memory may then hold a commit the log lacks).
    */
   async checkpoint(): Promise<void> {
-    if (this.dataDir === null || this.journal.appendedSinceRotation === 0 || !this.journal.healthy) return;
+    if (this.dataDir === null || !this.journal.healthy) return;
+    // Nothing new since the last checkpoint, unless recovery replayed log the next start would replay again.
+    if (this.journal.appendedSinceRotation === 0 && !this.replayedSinceCheckpoint) return;
     takeCheckpoint(this.checkpointContext(), join(this.dataDir, 'checkpoints'));
+    this.replayedSinceCheckpoint = false;
     await this.journal.durable();
   }
 
@@ -613,7 +622,7 @@ export class Engine {
         const { delta, rowCount } = insertDelta(entry, store, stmt, params, (s) => {
           assert(s.source.kind !== 'values', 'INSERT ... SELECT expected');
           const plan = bindQuery(s.source, { catalog: this.catalog, params, forView: false });
-          const out = runOneShot(plan, this.prunedSnapshot(plan));
+          const out = this.oneShot(plan);
           return { columns: out.columns, types: plan.root.columns.slice(0, plan.visibleColumns).map((c) => c.type), rows: out.rows };
         });
         const written = this.commit(entry.name, store, delta);
@@ -646,7 +655,7 @@ export class Engine {
         return explainStatement(this.ddl, stmt, params);
       case 'query': {
         const plan = bindQuery(stmt.query, { catalog: this.catalog, params, forView: false });
-        const out = runOneShot(plan, this.prunedSnapshot(plan));
+        const out = this.oneShot(plan);
         const fields = plan.root.columns.slice(0, plan.visibleColumns);
         return rowsResult('SELECT', fields, out.columns, out.rows);
       }
@@ -724,19 +733,29 @@ export class Engine {
   }
 
   /**
-   * The snapshot a one-shot query reads: a table's cold segments are read
-   * only when their min/max may satisfy the filters the query puts on that
-   * table (plan/scan-bounds.ts).
+   * What a one-shot query reads: each relation's snapshot and, for tables
+   * with cold segments, the same rows a segment at a time (one-shot.ts streams
+   * them when it can). A cold segment is read only when its min/max may
+   * satisfy the filters the query puts on that table (plan/scan-bounds.ts).
    */
-  private prunedSnapshot(plan: QueryPlan): (relation: string) => ZBatch {
-    if (this.tiering === null) return (r) => this.snapshot(r);
+  private oneShot(plan: QueryPlan): QueryOutput {
+    if (this.tiering === null) return runOneShot(plan, (r) => this.snapshot(r));
     const bounds = scanBounds(plan.root);
-    return (r) => {
-      const table = this.tables.get(r);
-      const b = bounds.get(r);
-      if (table === undefined || b === undefined || b.length === 0) return this.snapshot(r);
-      return table.rowsSnapshot((meta) => segmentMayMatch(b, meta.min, meta.max, meta.nonNull));
+    const mayMatch = (r: string): ((meta: SegmentMeta) => boolean) | undefined => {
+      const b = bounds.get(r) ?? [];
+      return b.length === 0 ? undefined : (meta) => segmentMayMatch(b, meta.min, meta.max, meta.nonNull);
     };
+    return runOneShot(
+      plan,
+      (r) => {
+        const cold = this.tables.get(r)?.cold;
+        return cold === undefined || cold === null ? this.snapshot(r) : this.tables.get(r)!.rowsSnapshot(mayMatch(r));
+      },
+      (r) => {
+        const table = this.tables.get(r);
+        return table === undefined || table.cold === null || table.cold.segmentCount === 0 ? null : table.rowChunks(mayMatch(r));
+      },
+    );
   }
 
   private snapshot(relation: string): ZBatch {

@@ -414,11 +414,12 @@ export class KeyedRows {
    * empty store loading a checkpoint), with counts `weights`: column ranges
    * copied whole, no probing. Returns the first slot.
    */
-  appendDistinct(batchColumns: readonly Column[], weights: Int32Array, n: number): number {
+  appendDistinct(batchColumns: readonly Column[], weights: Int32Array, n: number, knownHashes?: Int32Array): number {
     assert(this.free.length === 0, 'appendDistinct needs a store without released slots');
     const first = this.size;
     this.reserve(n);
-    const hashes = this.hashKeys(batchColumns, n);
+    // The caller may hand over the rows' key hashes (rows moving between stores keyed alike).
+    const hashes = knownHashes ?? this.hashKeys(batchColumns, n);
     for (let c = 0; c < this.columns.length; c++) this.columns[c]!.setRange(first, batchColumns[c]!, n);
     this.hashes.set(hashes, first);
     this.size += n;

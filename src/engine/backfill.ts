@@ -1,6 +1,6 @@
 // Background backfill: a new materialized view (or the new version of one
-// being replaced) over large inputs is hydrated in chunks — each cold segment,
-// then slices of the rows in memory — yielding to the event loop between
+// being replaced) over large inputs is hydrated in chunks of 65,536 rows —
+// cold segments first, one read at a time, then the rows in memory — yielding to the event loop between
 // chunks, so ingest and queries go on meanwhile and memory holds one chunk of
 // input at a time (plus the view's own state). The inputs are frozen at the
 // start (the rows in memory copied, cold segments pinned); commits that reach
@@ -20,15 +20,14 @@ import { gatherBatch } from '../columnar/z-batch.js';
 import type { Circuit } from '../dataflow/circuit.js';
 import type { MaterializedRows } from '../dataflow/materialized-rows.js';
 import type { CommitTap, Scheduler } from '../dataflow/scheduler.js';
-import type { LogicalPlan } from '../plan/logical-plan.js';
 import type { FrozenCold } from '../storage/cold-tier.js';
 import type { TableStore } from '../storage/table-store.js';
 import { SINGLE_ROW } from './one-shot.js';
 
 /** Rows of input below which a view is built in one step (the wait is short anyway). */
 export const BACKGROUND_MIN_ROWS = 200_000;
-/** Rows per chunk taken from a table's rows in memory (a cold segment is one chunk). */
-const HOT_CHUNK_ROWS = 65_536;
+/** Rows per chunk: between chunks other requests run, so this bounds how long one waits. */
+const CHUNK_ROWS = 65_536;
 
 /** One running backfill, as `freshet_progress` shows it. */
 export interface BackfillProgress {
@@ -98,29 +97,6 @@ export class Backfills {
       this.running.delete(b.view);
     }
   }
-}
-
-/** True when the view's result does not depend on when its rows arrive, so it may be hydrated in chunks. */
-export function chunkable(plan: LogicalPlan, hasCleanup: boolean, emitOnClose: boolean): boolean {
-  if (hasCleanup || emitOnClose) return false;
-  const ok = (p: LogicalPlan): boolean => {
-    switch (p.kind) {
-      case 'temporalFilter':
-      case 'recursiveCte':
-      case 'recursiveRef':
-      case 'sessionWindow':
-        return false;
-      case 'join':
-      case 'setOp':
-        return ok(p.left) && ok(p.right);
-      case 'scan':
-      case 'singleRow':
-        return true;
-      default:
-        return ok(p.input);
-    }
-  };
-  return ok(plan);
 }
 
 /** A view's backfill: its circuit and sink, its frozen inputs, and what it buffered. */
@@ -194,17 +170,19 @@ export class Backfill {
         this.rowsDone += chunk.length;
         this.firstChunkMs ??= Date.now();
       };
+      const chunks = async (relation: string, rows: ZBatch): Promise<void> => {
+        for (let from = 0; from < rows.length; from += CHUNK_ROWS) {
+          await this.pause();
+          const end = Math.min(rows.length, from + CHUNK_ROWS);
+          step(relation, from === 0 && end === rows.length ? rows : slice(rows, from, end));
+        }
+      };
       for (const source of this.sources) {
         for (let i = 0; i < (source.cold?.segments ?? 0); i++) {
           await this.pause();
-          step(source.relation, source.cold!.read(i));
+          await chunks(source.relation, source.cold!.read(i));
         }
-        const hot = source.hot;
-        for (let from = 0; from < hot.length; from += HOT_CHUNK_ROWS) {
-          await this.pause();
-          const end = Math.min(hot.length, from + HOT_CHUNK_ROWS);
-          step(source.relation, from === 0 && end === hot.length ? hot : slice(hot, from, end));
-        }
+        await chunks(source.relation, source.hot);
       }
       await this.pause();
       // The rest runs without yielding: when it ends the view is current, and the caller installs it at once.

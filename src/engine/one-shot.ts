@@ -9,6 +9,9 @@ import type { ZBatch } from '../columnar/z-batch.js';
 import { compareDoubles, compareText } from '../expr/functions/comparison.js';
 import type { QueryPlan, SortKey } from '../plan/logical-plan.js';
 import { lowerPlan } from './lower-plan.js';
+import { chunkable } from './chunkable.js';
+import { consolidateBatch } from '../columnar/consolidate.js';
+import { concatBatches } from '../columnar/z-batch.js';
 
 /** The single FROM-less input row (no columns). */
 export const SINGLE_ROW: ZBatch = { columns: [], weights: Int32Array.of(1), length: 1 };
@@ -20,9 +23,30 @@ export interface QueryOutput {
   readonly rows: Int32Array;
 }
 
-export function runOneShot(plan: QueryPlan, snapshot: (relation: string) => ZBatch): QueryOutput {
-  const out = lowerPlan(plan.root).step((r) => (r === null ? SINGLE_ROW : snapshot(r)));
-  // Expand multiplicities; a one-shot chain over a snapshot yields no retractions.
+/**
+ * Runs `plan` over `snapshot`. With `chunks`, a relation it gives pieces for
+ * (a table with cold segments) is fed through the circuit one piece at a
+ * time, so its rows are never all in memory at once: the circuit is
+ * incremental, and the sum of its outputs is the result. Plans whose result
+ * depends on arrival (recursion) read whole snapshots.
+ */
+export function runOneShot(plan: QueryPlan, snapshot: (relation: string) => ZBatch, chunks?: (relation: string) => Iterable<ZBatch> | null): QueryOutput {
+  const circuit = lowerPlan(plan.root);
+  const streamed = new Map<string, Iterable<ZBatch>>();
+  if (chunks !== undefined && chunkable(plan.root, false, false)) {
+    for (const r of circuit.relations()) {
+      const c = chunks(r);
+      if (c !== null) streamed.set(r, c);
+    }
+  }
+  let out: ZBatch;
+  if (streamed.size === 0) out = circuit.step((r) => (r === null ? SINGLE_ROW : snapshot(r)));
+  else {
+    const parts = [circuit.step((r) => (r === null ? SINGLE_ROW : streamed.has(r) ? undefined : snapshot(r)))];
+    for (const [relation, pieces] of streamed) for (const piece of pieces) parts.push(circuit.step((r) => (r === relation ? piece : undefined)));
+    out = consolidateBatch(concatBatches(circuit.outputTypes, parts));
+  }
+  // Expand multiplicities; the result of a snapshot holds no retractions.
   let total = 0;
   for (let i = 0; i < out.length; i++) total += Math.max(out.weights[i]!, 0);
   let rows: Int32Array = new Int32Array(total);

@@ -5,7 +5,7 @@
 // records which rows are where, so a crash in between leaves the previous
 // checkpoint and the log, which hold the same rows (the new files are then
 // unreferenced and deleted later). Hot memory is measured by estimate
-// (TableStore.hotBytes); after a move it is at most 3/4 of the budget.
+// (TableStore.hotBytes); after a move it is at most half the budget.
 
 import type { TableStore } from '../storage/table-store.js';
 import { ColdTier } from '../storage/cold-tier.js';
@@ -20,8 +20,12 @@ export interface TieringOptions {
   readonly segmentRows: number;
 }
 
-/** A moved fraction of the budget, so the next checkpoint does not move again at once. */
-const REFILL = 0.75;
+/**
+ * What a move leaves in memory, as a share of the budget: room for the next
+ * rows, so each checkpoint (which also writes every row left in memory)
+ * moves a large share at once instead of a sliver each time.
+ */
+const REFILL = 0.5;
 
 export class Tiering {
   /** Commit times sampled once a second or less often: [lsn, micros] pairs, for the age limit. */

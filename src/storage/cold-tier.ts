@@ -154,16 +154,19 @@ export class ColdTier {
    * batch per segment, oldest first. Without `mayMatch`, every segment.
    */
   scan(mayMatch?: (meta: SegmentMeta) => boolean): ZBatch[] {
-    const out: ZBatch[] = [];
-    for (const s of this.segments) {
+    return [...this.stream(mayMatch)];
+  }
+
+  /** `scan`, one segment read per step of the iteration (the caller holds one segment's rows at a time). */
+  *stream(mayMatch?: (meta: SegmentMeta) => boolean): Generator<ZBatch> {
+    for (const s of [...this.segments]) {
       if (s.deletedRows === s.meta.rows) continue;
       if (mayMatch !== undefined && !mayMatch(s.meta)) {
         this.segmentsSkipped++;
         continue;
       }
-      out.push(this.liveRows(s));
+      yield this.liveRows(s);
     }
-    return out;
   }
 
   /** The tier now, readable later whatever deletes, retention or checkpoints do meanwhile. */

@@ -121,6 +121,16 @@ export class TableStore {
     return { hot, cold: this.cold === null || this.cold.segmentCount === 0 ? null : this.cold.freeze() };
   }
 
+  /**
+   * `rowsSnapshot` in pieces: each cold segment's rows (read when the
+   * iteration reaches it), then the rows in memory. Consume it before the
+   * table changes.
+   */
+  *rowChunks(mayMatch?: (meta: SegmentMeta) => boolean): Generator<ZBatch> {
+    if (this.cold !== null) yield* this.cold.stream(mayMatch);
+    yield this.hotSnapshot();
+  }
+
   /** The rows in memory (what a checkpoint saves). Same lifetime caveat as `snapshot`. */
   hotSnapshot(): ZBatch {
     return this.rows.live === this.rows.size ? this.denseView() : this.snapshot().batch;
@@ -175,12 +185,23 @@ export class TableStore {
     const lsns = this.lsns;
     assert(cold !== null && this.resolved === null, 'spill of a table without a cold tier');
     const live = this.rows.liveSlots();
-    const order = Array.from(live).sort((a, b) => lsns[a]! - lsns[b]! || a - b);
-    let take = 0;
-    while (take < order.length && (take < minRows || lsns[order[take]!]! <= upToLsn)) take++;
-    if (take === 0) return 0;
-    const moving = Int32Array.from(order.slice(0, take));
-    // Write in LSN order, each copy of a duplicated row as its own row.
+    if (live.length === 0) return 0;
+    // Rows at or below LSN `cut` move: every row up to `upToLsn`, and the oldest `minRows` at least.
+    const sorted = Float64Array.from(live, (slot) => lsns[slot]!).sort();
+    const cut = Math.max(upToLsn, minRows > 0 ? sorted[Math.min(minRows, sorted.length) - 1]! : Number.NEGATIVE_INFINITY);
+    // Rows sharing the cut LSN (one big commit) move only as many as minRows still needs.
+    let below = 0;
+    while (below < sorted.length && sorted[below]! < cut) below++;
+    let tiesToMove = cut > upToLsn ? Math.max(0, minRows - below) : Number.POSITIVE_INFINITY;
+    const moving: number[] = [];
+    const staying: number[] = [];
+    for (const slot of live) {
+      const lsn = lsns[slot]!;
+      if (lsn < cut || (lsn === cut && tiesToMove-- > 0)) moving.push(slot);
+      else staying.push(slot);
+    }
+    if (moving.length === 0) return 0;
+    // Write in slot order (about insertion order), each copy of a duplicated row as its own row.
     let copies = 0;
     for (const slot of moving) copies += this.rows.counts[slot]!;
     const expanded = new Int32Array(copies);
@@ -196,17 +217,21 @@ export class TableStore {
       }
       cold.add(this.rows.gather(part), part.length, lo, hi);
     }
-    const staying = Int32Array.from(order.slice(take)).sort();
-    const weights = new Int32Array(staying.length);
-    for (let j = 0; j < staying.length; j++) weights[j] = this.rows.counts[staying[j]!]!;
-    const kept = this.rows.gather(staying);
-    const keptLsns = new Float64Array(staying.length);
-    for (let j = 0; j < staying.length; j++) keptLsns[j] = lsns[staying[j]!]!;
+    const stay = Int32Array.from(staying);
+    const weights = new Int32Array(stay.length);
+    const hashes = new Int32Array(stay.length);
+    const keptLsns = new Float64Array(stay.length);
+    for (let j = 0; j < stay.length; j++) {
+      weights[j] = this.rows.counts[stay[j]!]!;
+      hashes[j] = this.rows.hashes[stay[j]!]!;
+      keptLsns[j] = lsns[stay[j]!]!;
+    }
+    const kept = this.rows.gather(stay);
     this.rows = new KeyedRows(this.types, this.rows.keyColumns);
     this.lsns = new Float64Array(this.rows.counts.length);
     this.resolved = null;
     this.version++;
-    this.load({ columns: kept, weights, length: staying.length }, keptLsns, false);
+    this.load({ columns: kept, weights, length: stay.length }, keptLsns, false, hashes);
     return copies;
   }
 
@@ -364,7 +389,7 @@ export class TableStore {
    * `rowsSnapshot` gave when a checkpoint was taken): a bulk copy instead of
    * apply's per-row probe. Unique indexes take the rows as usual.
    */
-  load(rows: ZBatch, lsns: Float64Array | null = null, indexes = true): void {
+  load(rows: ZBatch, lsns: Float64Array | null = null, indexes = true, hashes?: Int32Array): void {
     assert(this.rows.size === 0, 'load needs an empty table');
     let staged: StagedKeys[] | null = null;
     if (indexes && this.uniqueIndexes.size > 0) {
@@ -372,7 +397,7 @@ export class TableStore {
       for (const index of this.uniqueIndexes.values()) staged.push(index.stage(rows));
     }
     this.resolved = null;
-    if (rows.length > 0) this.rows.appendDistinct(rows.columns, rows.weights, rows.length);
+    if (rows.length > 0) this.rows.appendDistinct(rows.columns, rows.weights, rows.length, hashes);
     this.lsns = growLsns(this.lsns, this.rows.counts.length);
     if (lsns !== null) this.lsns.set(lsns.subarray(0, rows.length));
     else this.lsns.fill(this.lastLsn, 0, rows.length);

@@ -56,6 +56,21 @@ describe('checkpoints', () => {
     await engine.close();
   });
 
+  test('a start that replayed log checkpoints it even if nothing new is logged, so the next start does not replay it again', async () => {
+    const dir = join(root, 'replayed');
+    let engine = await setup(dir);
+    await insertRange(engine, 1, 4);
+    await engine.close();
+    engine = await open(dir);
+    expect(engine.recovery!.records).toBeGreaterThan(4);
+    await engine.checkpoint();
+    await engine.close();
+    engine = await open(dir);
+    expect(engine.recovery!.records).toBe(0);
+    expect(await ids(engine)).toEqual([1, 2, 3, 4]);
+    await engine.close();
+  });
+
   test('keeps the newest two checkpoints and the log from the older one on', async () => {
     const dir = join(root, 'prune');
     const engine = await setup(dir);

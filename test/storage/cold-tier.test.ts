@@ -71,6 +71,11 @@ const QUERIES = [
   'SELECT id, v FROM ev WHERE id BETWEEN 1200 AND 1300',
   'SELECT count(*) FROM ev WHERE v > 900 OR k IS NULL',
   'SELECT * FROM ev_by_k',
+  // Operators with state, fed a segment at a time by one-shot queries.
+  'SELECT id, v FROM ev ORDER BY v DESC NULLS LAST, id LIMIT 7',
+  'SELECT DISTINCT k FROM ev',
+  'SELECT a.k, count(*), sum(b.v) FROM ev a JOIN ev b ON a.id = b.id + 1 GROUP BY a.k',
+  'SELECT id, row_number() OVER (PARTITION BY k ORDER BY id) FROM ev WHERE id < 300 OR id > 3900',
 ];
 
 describe('the cold tier', () => {
