@@ -24,7 +24,7 @@ import { commandResult, rowsResult } from './engine/format-result.js';
 import { arrowToColumns, objectsToColumns } from './engine/ingest-values.js';
 import { runOneShot } from './engine/one-shot.js';
 import type { QueryOutput } from './engine/one-shot.js';
-import type { SegmentMeta } from './storage/cold-tier.js';
+import type { ColdTier, SegmentMeta } from './storage/cold-tier.js';
 import { bindQuery } from './plan/bind-query.js';
 import { Catalog } from './plan/catalog.js';
 import type { TableEntry, ViewEntry } from './plan/catalog.js';
@@ -101,7 +101,15 @@ export interface TableStatus {
   readonly rows: number;
   readonly hot: { readonly rows: number; readonly bytes: number };
   /** Null while every row is in memory. */
-  readonly cold: { readonly rows: number; readonly segments: number; readonly bytes: number; readonly segmentsRead: number; readonly segmentsSkipped: number } | null;
+  readonly cold: {
+    readonly rows: number;
+    readonly segments: number;
+    readonly bytes: number;
+    readonly segmentsRead: number;
+    readonly segmentsSkipped: number;
+    /** Rows retention removed that are kept for views created before (recovery rebuilds those views from them). */
+    readonly expiredRows: number;
+  } | null;
 }
 
 export interface EngineStatus {
@@ -160,6 +168,8 @@ export class Engine {
   private checkpointBytes = Number.POSITIVE_INFINITY;
   /** Views being built in the background (engine/backfill.ts). */
   private readonly backfills = new Backfills();
+  /** While recovery rebuilds a view created at this LSN: the rows retention removed since then count for it. */
+  private rebuildAsOf: number | null = null;
   /** True when recovery replayed log records that no checkpoint covers yet. */
   private replayedSinceCheckpoint = false;
   /** Moves old rows to Parquet segments at checkpoints (engine/tiering.ts); null in memory. */
@@ -231,15 +241,38 @@ export class Engine {
       definitions: this.definitions,
       journal: this.journal,
       tiering: this.tiering,
-      rerun: (record, micros) => {
+      rerun: (record, micros, rebuildAsOf) => {
         this.restoring = true;
+        this.rebuildAsOf = rebuildAsOf ?? null;
         try {
           this.runRecord(record, micros);
         } finally {
           this.restoring = false;
+          this.rebuildAsOf = null;
         }
       },
+      oldestReader: (table) => {
+        let oldest = Number.POSITIVE_INFINITY;
+        for (const view of this.catalog.directDependents(table)) {
+          const created = this.definitions.all().find((d) => d.name === view.name)?.record.lsn;
+          // A view not in the definitions is being built; retention waits for it.
+          oldest = Math.min(oldest, created ?? Number.NEGATIVE_INFINITY);
+        }
+        return oldest;
+      },
     };
+  }
+
+  /**
+   * Where retention puts the rows it removes from `table`: for a durable
+   * engine whose views read the table, the table's cold tier keeps them as
+   * expired at the current LSN (storage/cold-tier.ts), so recovery from a
+   * checkpoint can rebuild those views; otherwise nowhere.
+   */
+  private keepExpired(table: string, store: TableStore): { readonly lsn: number; readonly tier: () => ColdTier } | null {
+    const tiering = this.tiering;
+    if (tiering === null || this.catalog.directDependents(table).length === 0) return null;
+    return { lsn: this.scheduler.lsn, tier: () => (store.cold ??= tiering.coldTier(store)) };
   }
 
   /** Runs a logged DDL statement again at statement time `micros`. */
@@ -697,7 +730,10 @@ export class Engine {
       undoEventTime = admitted.undo;
     }
     this.commitChanges(changes, undoEventTime);
-    if (entry?.kind === 'table' && entry.eventTime?.retention !== undefined) this.retention.expire(entry, store, this.eventTime.watermark(table)!);
+    // Not while a view is being built from the table: it would count the rows without them (engine/backfill.ts).
+    if (entry?.kind === 'table' && entry.eventTime?.retention !== undefined && !this.backfills.reading(table)) {
+      this.retention.expire(entry, store, this.eventTime.watermark(table)!, this.keepExpired(table, store));
+    }
     return changes[0]![1];
   }
 
@@ -761,7 +797,7 @@ export class Engine {
   private snapshot(relation: string): ZBatch {
     if (relation === PROGRESS_TABLE) return progressBatch(this.backfills.all());
     const table = this.tables.get(relation);
-    if (table !== undefined) return table.rowsSnapshot();
+    if (table !== undefined) return table.rowsSnapshot(undefined, this.rebuildAsOf ?? undefined);
     this.backfills.requireBuilt(relation, 'read');
     const node = this.scheduler.node(relation);
     assert(node !== undefined, `no data for relation ${relation}`);
@@ -800,6 +836,13 @@ function tableStatus(name: string, store: TableStore): TableStatus {
     cold:
       cold === null
         ? null
-        : { rows: cold.rowCount, segments: cold.segmentCount, bytes: cold.bytes, segmentsRead: cold.segmentsRead, segmentsSkipped: cold.segmentsSkipped },
+        : {
+            rows: cold.rowCount,
+            segments: cold.segmentCount,
+            bytes: cold.bytes,
+            segmentsRead: cold.segmentsRead,
+            segmentsSkipped: cold.segmentsSkipped,
+            expiredRows: cold.expiredRows,
+          },
   };
 }

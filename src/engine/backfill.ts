@@ -67,6 +67,12 @@ export class Backfills {
     return [...this.running.values()].map((b) => b.progress());
   }
 
+  /** True while a running build reads `relation`. */
+  reading(relation: string): boolean {
+    for (const b of this.running.values()) if (b.relations.includes(relation)) return true;
+    return false;
+  }
+
   /** Asks every running backfill to stop at its next chunk (engine shutdown); each fails with 57P01. */
   abortAll(): void {
     for (const b of this.running.values()) b.aborted = true;
@@ -111,6 +117,8 @@ export class Backfill {
   private readonly tap: CommitTap;
   private readonly sources: Source[];
   readonly rowsTotal: number;
+  /** The relations the view reads. */
+  readonly relations: readonly string[];
 
   constructor(
     readonly view: string,
@@ -123,6 +131,7 @@ export class Backfill {
     input: (relation: string) => { readonly store: TableStore } | { readonly rows: ZBatch },
   ) {
     const relations = circuit.relations();
+    this.relations = relations;
     this.sources = relations.map((relation) => {
       const got = input(relation);
       if ('rows' in got) return { relation, rows: got.rows.length, cold: null, hot: got.rows };

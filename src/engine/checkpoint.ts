@@ -42,7 +42,9 @@ export interface CheckpointContext {
   /** Moves old rows to the cold tier before a checkpoint and deletes unreferenced segments after it. */
   readonly tiering: Tiering | null;
   /** Runs a logged DDL statement again at statement time `micros`, as recovery (sinks send no snapshot). */
-  rerun(record: StatementRecord, micros: number): void;
+  rerun(record: StatementRecord, micros: number, rebuildAsOf?: number): void;
+  /** The LSN at which the oldest view reading `table` was created (Infinity when none does): expired rows before it are no longer needed. */
+  oldestReader(table: string): number;
 }
 
 /**
@@ -51,6 +53,7 @@ export interface CheckpointContext {
  * since it stay, in case the new file is damaged; older ones are deleted.
  */
 export function takeCheckpoint(ctx: CheckpointContext, dir: string): void {
+  for (const [name, store] of ctx.tables) store.cold?.dropExpired(ctx.oldestReader(name));
   try {
     ctx.tiering?.tier(ctx.tables, ctx.scheduler.time);
   } catch (err) {
@@ -113,7 +116,8 @@ export function restoreCheckpoint(ctx: CheckpointContext, checkpoint: LoadedChec
   ctx.eventTime.importState(state.eventTime);
   ctx.scheduler.lsn = checkpoint.manifest.lsn;
   ctx.scheduler.time = state.time;
-  for (const d of state.definitions) if (d.kind !== 'table') ctx.rerun(d.record, state.time);
+  // Each view is rebuilt with the rows retention removed after it was created (cold-tier.ts keeps them).
+  for (const d of state.definitions) if (d.kind !== 'table') ctx.rerun(d.record, state.time, d.record.lsn);
   ctx.sinkManager.importState(state.sinks);
   ctx.definitions.reset(state.definitions);
   assert(ctx.scheduler.lsn === checkpoint.manifest.lsn, 'restoring a checkpoint committed something');

@@ -8,6 +8,13 @@
 // A keyed table's tier also keeps its cold rows' primary keys in memory
 // (cold-key-index.ts), so upserts and keyed deletes find a cold row at once.
 //
+// Rows that retention removes from a table that views read are not thrown
+// away but kept as expired segments, each with the LSN at which its rows
+// expired: reads, deletes and new views never see them, but recovery from a
+// checkpoint rebuilds a view created before that LSN from them too (a
+// checkpoint holds tables, not view state, and such a view still counts those
+// rows). An expired segment goes once every view reading the table is newer.
+//
 // The manifest (with the bitmaps) is saved in every checkpoint, and changes
 // to it between checkpoints come only from commits (deletes, retention),
 // which the log replays: so recovery rebuilds it exactly.
@@ -76,10 +83,14 @@ export interface FrozenCold {
 /** What a checkpoint saves of a cold tier. */
 export interface ColdState {
   readonly segments: readonly (SegmentMeta & { readonly deleted: string | null })[];
+  /** Expired segments (absent in checkpoints written before them). */
+  readonly expired?: readonly (SegmentMeta & { readonly deleted: string | null; readonly expiredLsn: number })[];
 }
 
 export class ColdTier {
   private segments: Segment[] = [];
+  /** Rows retention removed that views created before `lsn` still count. */
+  private expired: { readonly segment: Segment; readonly lsn: number }[] = [];
   private readonly byId = new Map<number, Segment>();
   private nextId = 1;
   /** A keyed table's cold primary keys; null for a table without a key. */
@@ -123,11 +134,42 @@ export class ColdTier {
 
   /** File names the tier refers to. */
   fileNames(): string[] {
-    return this.segments.map((s) => s.meta.file);
+    return [...this.segments, ...this.expired.map((e) => e.segment)].map((s) => s.meta.file);
+  }
+
+  /** Rows kept in expired segments (see the header). */
+  get expiredRows(): number {
+    let n = 0;
+    for (const { segment: s } of this.expired) n += s.meta.rows - s.deletedRows;
+    return n;
   }
 
   /** Writes `length` rows as a new segment file (durably) and adds it to the manifest. */
   add(columns: readonly Column[], length: number, lsnMin: number, lsnMax: number): SegmentMeta {
+    const segment = this.write(columns, length, lsnMin, lsnMax);
+    this.segments.push(segment);
+    this.byId.set(segment.id, segment);
+    this.keyIndex?.add(this.keyColumns.map((k) => columns[k]!), length, segment.id, Int32Array.from({ length }, (_, i) => i));
+    return segment.meta;
+  }
+
+  /** Writes rows that expired at `lsn` as an expired segment (retention of rows in memory, or part of a live segment). */
+  archive(rows: ZBatch, lsn: number): void {
+    if (rows.length === 0) return;
+    this.expired.push({ segment: this.write(rows.columns, rows.length, lsn, lsn), lsn });
+  }
+
+  /** The rows of segments that expired after `lsn`: what a view created at `lsn` still counts (recovery rebuilds it from them too). */
+  *expiredAfter(lsn: number): Generator<ZBatch> {
+    for (const e of [...this.expired]) if (e.lsn > lsn) yield this.liveRows(e.segment);
+  }
+
+  /** Forgets expired segments no view needs: those that expired at or before `oldestReader`, the LSN at which the oldest view reading the table was created (Infinity: none reads it). */
+  dropExpired(oldestReader: number): void {
+    this.expired = this.expired.filter((e) => e.lsn > oldestReader);
+  }
+
+  private write(columns: readonly Column[], length: number, lsnMin: number, lsnMax: number): Segment {
     const bytes = encodeSegment(this.names, this.types, columns, length);
     const file = this.files.write(bytes);
     const stats = columns.map((c) => columnStats(c, length));
@@ -142,11 +184,7 @@ export class ColdTier {
       max: stats.map((s) => s.max),
       nonNull: stats.map((s) => s.nonNull),
     };
-    const segment: Segment = { id: this.nextId++, meta, deleted: null, deletedRows: 0 };
-    this.segments.push(segment);
-    this.byId.set(segment.id, segment);
-    this.keyIndex?.add(this.keyColumns.map((k) => columns[k]!), length, segment.id, Int32Array.from({ length }, (_, i) => i));
-    return meta;
+    return { id: this.nextId++, meta, deleted: null, deletedRows: 0 };
   }
 
   /**
@@ -307,20 +345,26 @@ export class ColdTier {
   /**
    * Retention: deletes rows whose value in timestamp column `column` is below
    * `cutoff` (NULLs never are). Segments wholly below it leave without being
-   * read; only segments straddling it are read. Returns the rows deleted.
+   * read (a keyed table's are read to forget their keys); only segments
+   * straddling it are read. With `keepAt` (views read the table), the rows
+   * are kept as expired at that LSN instead of dropped. Returns the rows
+   * deleted.
    */
-  expireBefore(column: number, cutoff: number): number {
+  expireBefore(column: number, cutoff: number, keepAt: number | null = null): number {
     let removed = 0;
     for (const s of this.segments) {
       const min = s.meta.min[column];
       const max = s.meta.max[column];
       if (typeof min !== 'number' || typeof max !== 'number' || !(min < cutoff)) continue;
-      if (max < cutoff && s.meta.nonNull[column] === s.meta.rows && this.keyIndex === null) {
+      if (max < cutoff && s.meta.nonNull[column] === s.meta.rows) {
         removed += s.meta.rows - s.deletedRows;
+        if (this.keyIndex !== null) this.unindex(s, this.liveRowNumbers(s));
+        if (keepAt !== null) this.expired.push({ segment: { ...s, id: this.nextId++ }, lsn: keepAt });
         s.deletedRows = s.meta.rows;
         continue;
       }
-      const col = this.decode(s).columns[column]!;
+      const all = this.decode(s);
+      const col = all.columns[column]!;
       const values = f64(col);
       const gone: number[] = [];
       for (let i = 0; i < s.meta.rows; i++) {
@@ -331,9 +375,16 @@ export class ColdTier {
       }
       removed += gone.length;
       this.unindex(s, gone);
+      if (keepAt !== null) this.archive(gatherBatch(all, Int32Array.from(gone)), keepAt);
     }
     this.dropEmpty();
     return removed;
+  }
+
+  private liveRowNumbers(s: Segment): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < s.meta.rows; i++) if (s.deleted === null || !isDeleted(s.deleted, i)) out.push(i);
+    return out;
   }
 
   private markDeleted(s: Segment, row: number): void {
@@ -352,21 +403,27 @@ export class ColdTier {
   }
 
   exportState(): ColdState {
+    const saved = (s: Segment): SegmentMeta & { deleted: string | null } => ({ ...s.meta, deleted: s.deleted === null ? null : Buffer.from(s.deleted).toString('base64') });
     return {
-      segments: this.segments.map((s) => ({ ...s.meta, deleted: s.deleted === null ? null : Buffer.from(s.deleted).toString('base64') })),
+      segments: this.segments.map(saved),
+      expired: this.expired.map((e) => ({ ...saved(e.segment), expiredLsn: e.lsn })),
     };
   }
 
   /** Restores the manifest a checkpoint saved; fails when a segment file it names is missing. */
   importState(state: ColdState): void {
-    this.segments = state.segments.map(({ deleted, ...meta }) => {
+    const restore = ({ deleted, ...meta }: SegmentMeta & { readonly deleted: string | null }): Segment => {
       if (!this.files.exists(meta.file)) {
         throw new Error(`cold segment ${this.files.path(meta.file)} named by the checkpoint is missing; the data directory is damaged`);
       }
       const bits = deleted === null ? null : new Uint8Array(Buffer.from(deleted, 'base64'));
       let deletedRows = 0;
       if (bits !== null) for (let i = 0; i < meta.rows; i++) if (isDeleted(bits, i)) deletedRows++;
-      const segment: Segment = { id: this.nextId++, meta, deleted: bits, deletedRows };
+      return { id: this.nextId++, meta, deleted: bits, deletedRows };
+    };
+    this.expired = (state.expired ?? []).map(({ expiredLsn, ...saved }) => ({ segment: restore(saved), lsn: expiredLsn }));
+    this.segments = state.segments.map((saved) => {
+      const segment = restore(saved);
       this.byId.set(segment.id, segment);
       return segment;
     });

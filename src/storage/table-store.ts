@@ -100,12 +100,16 @@ export class TableStore {
   /**
    * The current rows of both tiers (what a backfill or a SELECT reads), cold
    * segments first; with `mayMatch`, only the segments it accepts (pruning
-   * by their min/max; the caller filters the rows anyway).
+   * by their min/max; the caller filters the rows anyway). With
+   * `rebuildAsOf`, also the expired rows a view created at that LSN counts.
    */
-  rowsSnapshot(mayMatch?: (meta: SegmentMeta) => boolean): ZBatch {
+  rowsSnapshot(mayMatch?: (meta: SegmentMeta) => boolean, rebuildAsOf?: number): ZBatch {
     const hot = this.hotSnapshot();
-    if (this.cold === null || this.cold.segmentCount === 0) return hot;
-    return concatBatches(this.types, [...this.cold.scan(mayMatch), hot]);
+    if (this.cold === null) return hot;
+    // Rebuilding a view created at LSN `rebuildAsOf` (recovery): the rows retention removed since count too.
+    const expired = rebuildAsOf === undefined ? [] : [...this.cold.expiredAfter(rebuildAsOf)];
+    if (this.cold.segmentCount === 0 && expired.length === 0) return hot;
+    return concatBatches(this.types, [...expired, ...this.cold.scan(mayMatch), hot]);
   }
 
   /**
