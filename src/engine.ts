@@ -126,6 +126,8 @@ export interface EngineStatus {
   readonly tables: readonly TableStatus[];
   /** Views being built in the background (freshet_progress). */
   readonly backfills: readonly BackfillProgress[];
+  /** Decoded cold segments kept for reuse; null in memory. */
+  readonly segmentCache: { readonly bytes: number; readonly hits: number; readonly misses: number } | null;
   /** Every view's operators and the state each holds. */
   readonly operators: readonly { readonly view: string; readonly operator: string; readonly entries: number }[];
 }
@@ -190,7 +192,7 @@ export class Engine {
    */
   static async open(options: OpenOptions): Promise<Engine> {
     const engine = new Engine(options);
-    engine.tiering = new Tiering(new SegmentFiles(join(resolve(options.dataDir), 'segments')), {
+    engine.tiering = new Tiering(new SegmentFiles(join(resolve(options.dataDir), 'segments'), options.segmentCacheBytes), {
       hotMemory: options.hotMemory ?? Number.POSITIVE_INFINITY,
       hotAgeMicros: options.hotAgeMs === undefined ? null : options.hotAgeMs * 1000,
       segmentRows: options.segmentRows ?? DEFAULT_SEGMENT_ROWS,
@@ -405,6 +407,7 @@ export class Engine {
       recovery: this.recovery,
       tables: this.catalog.tables().map((t) => tableStatus(t.name, this.tables.get(t.name)!)),
       backfills: this.backfills.all(),
+      segmentCache: this.tiering === null ? null : { bytes: this.tiering.files.cache.bytes, hits: this.tiering.files.cache.hits, misses: this.tiering.files.cache.misses },
       operators: this.stateSizes(),
     };
   }

@@ -38,6 +38,8 @@ export interface OpenOptions extends EngineOptions {
   readonly hotAgeMs?: number;
   /** Most rows per cold segment file (default 1,048,576). */
   readonly segmentRows?: number;
+  /** Bytes of decoded cold segments kept in memory for reuse (default 64 MiB). */
+  readonly segmentCacheBytes?: number;
 }
 
 export interface RecoveryReport {

@@ -226,6 +226,14 @@ export class ColdTier {
 
   private decode(s: Segment): ZBatch {
     this.segmentsRead++;
+    const cached = this.files.cache.get(s.meta.file);
+    if (cached !== undefined) return cached;
+    const batch = this.readFile(s);
+    this.files.cache.put(s.meta.file, batch);
+    return batch;
+  }
+
+  private readFile(s: Segment): ZBatch {
     const bytes = this.files.read(s.meta.file);
     if (bytes.length !== s.meta.bytes || crc32(bytes) !== s.meta.crc) {
       throw new EngineError(SqlState.dataCorrupted, `cold segment ${this.files.path(s.meta.file)} is damaged: its size or checksum differs from the manifest's`);

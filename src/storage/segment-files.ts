@@ -9,6 +9,7 @@
 import { closeSync, fdatasyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { fsyncDirectory } from './wal-writer.js';
+import { SegmentCache } from './segment-cache.js';
 
 const SUFFIX = '.parquet';
 
@@ -18,7 +19,15 @@ export class SegmentFiles {
   /** Files a running reader (a view's backfill) still needs, with how many readers: never deleted meanwhile. */
   private readonly pinned = new Map<string, number>();
 
-  constructor(readonly dir: string) {
+  /** Decoded segments kept for reuse (shared by every table's cold tier). */
+  readonly cache: SegmentCache;
+
+  constructor(
+    readonly dir: string,
+    /** Budget of the decoded-segment cache, bytes. */
+    cacheBytes = 64 * 1024 * 1024,
+  ) {
+    this.cache = new SegmentCache(cacheBytes);
     for (const name of this.names()) {
       const id = Number(name.slice(0, -SUFFIX.length));
       if (Number.isSafeInteger(id) && id >= this.nextId) this.nextId = id + 1;

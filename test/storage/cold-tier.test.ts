@@ -109,6 +109,13 @@ describe('the cold tier', () => {
     expect(after.segmentsSkipped - before.segmentsSkipped).toBeGreaterThan(0);
     expect(after.segmentsRead - before.segmentsRead).toBeLessThan(before.segments);
 
+    // The same query again reads its segments from the decoded-segment cache.
+    const cacheBefore = engine.status().segmentCache!;
+    await expectSame(engine, QUERIES[2]!);
+    const cacheAfter = engine.status().segmentCache!;
+    expect(cacheAfter.misses).toBe(cacheBefore.misses);
+    expect(cacheAfter.hits).toBeGreaterThan(cacheBefore.hits);
+
     // A DELETE prunes the same way: only segments whose time range meets its WHERE are read.
     const beforeDelete = table(engine, 'ev').cold!;
     await both(engine, `DELETE FROM ev WHERE ts >= '${ts(T0 + 1_000_000)}' AND ts < '${ts(T0 + 1_050_000)}'`);

@@ -1,0 +1,66 @@
+// Decoded cold segments, kept for reuse: a Parquet segment costs a read and a
+// decode (tens of ms per 100k rows) every time a query, a delete or a backfill
+// touches it, and the same recent segments are asked for again and again.
+// Least recently used entries go first once the decoded bytes (an estimate)
+// pass the budget. Segment files never change once written, so an entry is
+// valid for as long as its file exists; deletion marks are applied by the
+// caller after the lookup.
+
+import type { ZBatch } from '../columnar/z-batch.js';
+
+export class SegmentCache {
+  /** By file name, least recently used first (a Map keeps insertion order). */
+  private readonly entries = new Map<string, { readonly batch: ZBatch; readonly bytes: number }>();
+  private used = 0;
+  hits = 0;
+  misses = 0;
+
+  constructor(readonly budget: number) {}
+
+  get bytes(): number {
+    return this.used;
+  }
+
+  get(file: string): ZBatch | undefined {
+    const entry = this.entries.get(file);
+    if (entry === undefined) {
+      this.misses++;
+      return undefined;
+    }
+    this.hits++;
+    this.entries.delete(file);
+    this.entries.set(file, entry);
+    return entry.batch;
+  }
+
+  put(file: string, batch: ZBatch): void {
+    const bytes = decodedBytes(batch);
+    if (bytes > this.budget / 2) return; // one entry must not flush the rest
+    this.entries.delete(file);
+    this.entries.set(file, { batch, bytes });
+    this.used += bytes;
+    for (const [name, entry] of this.entries) {
+      if (this.used <= this.budget) break;
+      this.entries.delete(name);
+      this.used -= entry.bytes;
+    }
+  }
+}
+
+/** About what a decoded batch holds: typed arrays' bytes, and for string columns a sampled length. */
+function decodedBytes(batch: ZBatch): number {
+  let bytes = batch.weights.byteLength;
+  for (const col of batch.columns) {
+    const values = col.values;
+    if (!Array.isArray(values)) {
+      bytes += (values as Float64Array).byteLength * (col.type === 'interval' ? 3 : 1);
+      continue;
+    }
+    const step = Math.max(1, Math.floor(batch.length / 64));
+    let chars = 0;
+    let sampled = 0;
+    for (let i = 0; i < batch.length; i += step, sampled++) chars += (values[i] as string).length;
+    bytes += batch.length * (24 + (sampled === 0 ? 0 : (2 * chars) / sampled));
+  }
+  return bytes;
+}
