@@ -310,6 +310,11 @@ export class Engine {
     eventTime: this.eventTime,
     commitChanges: (changes) => this.commitChanges(changes),
     snapshot: (r) => this.snapshot(r),
+    chunks: (r) => {
+      const table = this.tables.get(r);
+      if (table === undefined || table.cold === null) return null;
+      return table.rowChunks(undefined, this.rebuildAsOf ?? undefined);
+    },
     statementTime: () => this.statementMicros ?? this.clockMicros(),
     sinkContext: () => this.sinkContext(),
     replaceView: (name, difference, swap) => {

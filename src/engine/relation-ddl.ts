@@ -31,6 +31,7 @@ import { planTableConstraints, registerTableConstraints } from './index-ddl.js';
 import { lowerPlan, uniqueKeyColumns } from './lower-plan.js';
 import type { CleanupPlan } from './lower-plan.js';
 import { SINGLE_ROW } from './one-shot.js';
+import { chunkable } from './chunkable.js';
 
 /** What the DDL needs of the Engine. */
 export interface RelationDdlContext {
@@ -42,6 +43,8 @@ export interface RelationDdlContext {
   commitChanges(changes: readonly [string, ZBatch][]): void;
   /** A table's or view's current rows. */
   snapshot(relation: string): ZBatch;
+  /** A table's current rows a cold segment at a time, when it has cold segments (else null: use `snapshot`). */
+  chunks(relation: string): Iterable<ZBatch> | null;
   /** now() of the running statement, in µs. */
   statementTime(): number;
   sinkContext(): SinkDdlContext;
@@ -112,8 +115,31 @@ export function createView(ctx: RelationDdlContext, stmt: CreateViewStmt, params
   const existing = replaceTarget(ctx, stmt);
   if (existing === 'exists') return commandResult('CREATE MATERIALIZED VIEW');
   const built = prepareView(ctx, stmt, params);
-  built.node.sink.apply(built.node.circuit.step((r) => (r === null ? SINGLE_ROW : ctx.snapshot(r)), undefined, undefined, ctx.statementTime()));
+  hydrate(ctx, stmt, built);
   return installView(ctx, stmt, existing, built);
+}
+
+/**
+ * Runs a new view's circuit over its inputs' current rows, in one step — or,
+ * when the view allows (engine/chunkable.ts), with each table that has cold
+ * segments fed a segment at a time, so its rows are never all decoded at once.
+ */
+function hydrate(ctx: RelationDdlContext, stmt: CreateViewStmt, built: BuiltView): void {
+  const { circuit, sink } = built.node;
+  const time = ctx.statementTime();
+  const plan = built.entry.plan.root;
+  const cleanup = [...deriveStateBounds(plan, ctx.catalog).values()].some((b) => b.kind !== 'none');
+  const streamed = new Map<string, Iterable<ZBatch>>();
+  if (chunkable(plan, cleanup, stmt.emitOnWindowClose === true)) {
+    for (const r of circuit.relations()) {
+      const pieces = ctx.chunks(r);
+      if (pieces !== null) streamed.set(r, pieces);
+    }
+  }
+  sink.apply(circuit.step((r) => (r === null ? SINGLE_ROW : streamed.has(r) ? undefined : ctx.snapshot(r)), undefined, undefined, time));
+  for (const [relation, pieces] of streamed) {
+    for (const piece of pieces) sink.apply(circuit.step((r) => (r === relation ? piece : undefined), undefined, undefined, time));
+  }
 }
 
 /**

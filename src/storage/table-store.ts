@@ -128,10 +128,13 @@ export class TableStore {
   /**
    * `rowsSnapshot` in pieces: each cold segment's rows (read when the
    * iteration reaches it), then the rows in memory. Consume it before the
-   * table changes.
+   * table changes. `rebuildAsOf` as for `rowsSnapshot`.
    */
-  *rowChunks(mayMatch?: (meta: SegmentMeta) => boolean): Generator<ZBatch> {
-    if (this.cold !== null) yield* this.cold.stream(mayMatch);
+  *rowChunks(mayMatch?: (meta: SegmentMeta) => boolean, rebuildAsOf?: number): Generator<ZBatch> {
+    if (this.cold !== null) {
+      if (rebuildAsOf !== undefined) yield* this.cold.expiredAfter(rebuildAsOf);
+      yield* this.cold.stream(mayMatch);
+    }
     yield this.hotSnapshot();
   }
 
