@@ -22,7 +22,7 @@ import type { RelationDdlContext } from './engine/relation-ddl.js';
 import { createIndex, dropIndex, showIndexes } from './engine/index-ddl.js';
 import { commandResult, rowsResult } from './engine/format-result.js';
 import { arrowToColumns, objectsToColumns } from './engine/ingest-values.js';
-import { runOneShot } from './engine/one-shot.js';
+import { SINGLE_ROW, runOneShot } from './engine/one-shot.js';
 import type { QueryOutput } from './engine/one-shot.js';
 import type { ColdTier, SegmentMeta } from './storage/cold-tier.js';
 import { bindQuery } from './plan/bind-query.js';
@@ -257,7 +257,7 @@ export class Engine {
         let oldest = Number.POSITIVE_INFINITY;
         for (const view of this.catalog.directDependents(table)) {
           const created = this.definitions.all().find((d) => d.name === view.name)?.record.lsn;
-          // A view not in the definitions is being built; retention waits for it.
+          // A view not in the definitions is being built: keep everything until it is.
           oldest = Math.min(oldest, created ?? Number.NEGATIVE_INFINITY);
         }
         return oldest;
@@ -565,6 +565,13 @@ export class Engine {
     try {
       await this.backfills.track(backfill, () => backfill.run(now));
       // From here on nothing yields: the view is current, and is installed before any other commit.
+      if (backfill.chunkError !== null) {
+        // A chunk failed on a partial state: build the view in one step over the inputs as they are now (the error
+        // comes back if the whole input gives it too).
+        const fresh = withStatementTime(null, () => prepareView(this.ddl, stmt, params));
+        fresh.node.sink.apply(fresh.node.circuit.step((r) => (r === null ? SINGLE_ROW : this.snapshot(r)), undefined, undefined, this.clockMicros()));
+        built = { entry: built.entry, node: fresh.node };
+      }
       for (const [name, entry] of inputs) {
         if (this.catalog.get(name) !== entry) {
           throw new EngineError(SqlState.objectNotInPrerequisiteState, `"${name}", which the new version of materialized view "${stmt.name}" reads, was dropped or replaced while it was being built; run the statement again`);
@@ -738,9 +745,12 @@ export class Engine {
       undoEventTime = admitted.undo;
     }
     this.commitChanges(changes, undoEventTime);
-    // Not while a view is being built from the table: it would count the rows without them (engine/backfill.ts).
-    if (entry?.kind === 'table' && entry.eventTime?.retention !== undefined && !this.backfills.reading(table)) {
-      this.retention.expire(entry, store, this.eventTime.watermark(table)!, this.keepExpired(table, store));
+    if (entry?.kind === 'table' && entry.eventTime?.retention !== undefined) {
+      // A view being built from the table drops what retention removes (engine/backfill.ts).
+      const builds = this.backfills.readersOf(table);
+      const time = this.scheduler.time;
+      const removed = builds.length === 0 ? undefined : (rows: ZBatch): void => builds.forEach((b) => b.forget(table, rows, time));
+      this.retention.expire(entry, store, this.eventTime.watermark(table)!, this.keepExpired(table, store), removed);
     }
     return changes[0]![1];
   }

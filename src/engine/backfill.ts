@@ -16,7 +16,7 @@
 
 import { EngineError, SqlState } from '../common/errors.js';
 import type { ZBatch } from '../columnar/z-batch.js';
-import { gatherBatch } from '../columnar/z-batch.js';
+import { gatherBatch, negateBatch } from '../columnar/z-batch.js';
 import type { Circuit } from '../dataflow/circuit.js';
 import type { MaterializedRows } from '../dataflow/materialized-rows.js';
 import type { CommitTap, Scheduler } from '../dataflow/scheduler.js';
@@ -67,10 +67,9 @@ export class Backfills {
     return [...this.running.values()].map((b) => b.progress());
   }
 
-  /** True while a running build reads `relation`. */
-  reading(relation: string): boolean {
-    for (const b of this.running.values()) if (b.relations.includes(relation)) return true;
-    return false;
+  /** The running builds that read `relation`. */
+  readersOf(relation: string): Backfill[] {
+    return [...this.running.values()].filter((b) => b.relations.includes(relation));
   }
 
   /** Asks every running backfill to stop at its next chunk (engine shutdown); each fails with 57P01. */
@@ -108,6 +107,8 @@ export class Backfills {
 /** A view's backfill: its circuit and sink, its frozen inputs, and what it buffered. */
 export class Backfill {
   aborted = false;
+  /** Set when a chunk failed: the view must be built in one step over the inputs as they are then. */
+  chunkError: EngineError | null = null;
   private phase: BackfillProgress['phase'] = 'snapshot';
   private rowsDone = 0;
   private readonly startedMs = Date.now();
@@ -132,12 +133,22 @@ export class Backfill {
   ) {
     const relations = circuit.relations();
     this.relations = relations;
-    this.sources = relations.map((relation) => {
-      const got = input(relation);
-      if ('rows' in got) return { relation, rows: got.rows.length, cold: null, hot: got.rows };
-      const { hot, cold } = got.store.freeze();
-      return { relation, rows: hot.length + (cold?.rows ?? 0), cold, hot };
-    });
+    const sources: Source[] = [];
+    try {
+      for (const relation of relations) {
+        const got = input(relation);
+        if ('rows' in got) sources.push({ relation, rows: got.rows.length, cold: null, hot: got.rows });
+        else {
+          const { hot, cold } = got.store.freeze();
+          sources.push({ relation, rows: hot.length + (cold?.rows ?? 0), cold, hot });
+        }
+      }
+    } catch (err) {
+      // An input that cannot be read (a view still being built): let go of what was frozen.
+      for (const source of sources) source.cold?.release();
+      throw err;
+    }
+    this.sources = sources;
     this.rowsTotal = this.sources.reduce((n, s) => n + s.rows, 0);
     const read = new Set(relations);
     this.tap = (changes, time) => {
@@ -146,6 +157,15 @@ export class Backfill {
       if (mine.size > 0) this.buffered.push({ changes: mine, time });
     };
     scheduler.taps.add(this.tap);
+  }
+
+  /**
+   * Rows retention removed from `relation` at clock time `time`: the view,
+   * built over them, drops them after the snapshot, as one created after the
+   * removal would never have seen them (and as log replay builds it).
+   */
+  forget(relation: string, rows: ZBatch, time: number): void {
+    if (rows.length > 0) this.buffered.push({ changes: new Map([[relation, negateBatch(rows)]]), time });
   }
 
   progress(): BackfillProgress {
@@ -179,19 +199,14 @@ export class Backfill {
         this.rowsDone += chunk.length;
         this.firstChunkMs ??= Date.now();
       };
-      const chunks = async (relation: string, rows: ZBatch): Promise<void> => {
-        for (let from = 0; from < rows.length; from += CHUNK_ROWS) {
-          await this.pause();
-          const end = Math.min(rows.length, from + CHUNK_ROWS);
-          step(relation, from === 0 && end === rows.length ? rows : slice(rows, from, end));
-        }
-      };
-      for (const source of this.sources) {
-        for (let i = 0; i < (source.cold?.segments ?? 0); i++) {
-          await this.pause();
-          await chunks(source.relation, source.cold!.read(i));
-        }
-        await chunks(source.relation, source.hot);
+      try {
+        await this.stream(step);
+      } catch (err) {
+        // A chunk can give a state the whole input never has (count(*) - 10 = 0 partway): the caller
+        // builds the view in one step instead. Shutdown is not such an error.
+        if (!(err instanceof EngineError) || err.code === SqlState.adminShutdown) throw err;
+        this.chunkError = err;
+        return;
       }
       await this.pause();
       // The rest runs without yielding: when it ends the view is current, and the caller installs it at once.
@@ -203,6 +218,24 @@ export class Backfill {
     } finally {
       this.scheduler.taps.delete(this.tap);
       for (const s of this.sources) s.cold?.release();
+    }
+  }
+
+  /** Feeds every frozen input through `step`, CHUNK_ROWS rows at a time, yielding between chunks. */
+  private async stream(step: (relation: string, chunk: ZBatch) => void): Promise<void> {
+    const chunks = async (relation: string, rows: ZBatch): Promise<void> => {
+      for (let from = 0; from < rows.length; from += CHUNK_ROWS) {
+        await this.pause();
+        const end = Math.min(rows.length, from + CHUNK_ROWS);
+        step(relation, from === 0 && end === rows.length ? rows : slice(rows, from, end));
+      }
+    };
+    for (const source of this.sources) {
+      for (let i = 0; i < (source.cold?.segments ?? 0); i++) {
+        await this.pause();
+        await chunks(source.relation, source.cold!.read(i));
+      }
+      await chunks(source.relation, source.hot);
     }
   }
 

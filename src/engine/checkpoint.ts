@@ -111,6 +111,7 @@ export function restoreCheckpoint(ctx: CheckpointContext, checkpoint: LoadedChec
       if (ctx.tiering === null) throw new Error(`table ${name} has cold segments, which need a data directory`);
       store.cold = ctx.tiering.coldTier(store);
       store.cold.importState(coldState);
+      store.indexColdRows();
     }
   }
   ctx.eventTime.importState(state.eventTime);

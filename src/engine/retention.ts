@@ -30,7 +30,14 @@ export class Retention {
    * read the table), the rows go to the table's cold tier as expired at LSN
    * `keep.lsn` instead, so recovery can rebuild those views (cold-tier.ts).
    */
-  expire(entry: TableEntry, store: TableStore, watermark: number, keep: { readonly lsn: number; readonly tier: () => ColdTier } | null = null): void {
+  expire(
+    entry: TableEntry,
+    store: TableStore,
+    watermark: number,
+    keep: { readonly lsn: number; readonly tier: () => ColdTier } | null = null,
+    /** Told the rows removed (a view being built from the table must drop them too). */
+    removedRows?: (rows: ZBatch) => void,
+  ): void {
     const et = entry.eventTime;
     if (et?.retention === undefined || watermark === Number.NEGATIVE_INFINITY) return;
     const step = Math.max(1, Math.floor(et.retention / STEPS));
@@ -40,12 +47,14 @@ export class Retention {
     const slots = store.slotsBefore(et.column, cutoff);
     if (slots.length > 0) {
       const delta = store.deleteDelta(slots);
-      if (keep !== null) keep.tier().archive(copiesOf(delta), keep.lsn);
+      const rows = keep !== null || removedRows !== undefined ? copiesOf(delta) : null;
+      if (keep !== null) keep.tier().archive(rows!, keep.lsn);
+      removedRows?.(rows!);
       // Not a commit: nothing downstream sees it (views keep what they have).
       store.apply(delta);
     }
     // Cold segments wholly past the cutoff leave unread; their files go at a later checkpoint.
-    store.cold?.expireBefore(et.column, cutoff, keep?.lsn ?? null);
+    store.cold?.expireBefore(et.column, cutoff, keep?.lsn ?? null, removedRows);
   }
 }
 

@@ -108,9 +108,12 @@ function rowRetractions(store: TableStore, retracted: ZBatch): { retract: ZBatch
     const slot = hits[i]!;
     if (slot < 0 || rows.weights[i]! <= 0) continue;
     const count = Math.min(rows.weights[i]!, wanted.counts[slot]!);
+    if (count <= 0) continue;
     take.push(i);
     weights.push(-count);
     removed += count;
+    // The same row can come once per cold segment and once from memory: take no more than asked.
+    wanted.addCount(slot, -count);
   }
   // Copy: the snapshot's columns are views of the table, which the commit changes.
   const gathered = gatherBatch(rows, Int32Array.from(take));

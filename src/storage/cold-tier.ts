@@ -355,10 +355,11 @@ export class ColdTier {
    * `cutoff` (NULLs never are). Segments wholly below it leave without being
    * read (a keyed table's are read to forget their keys); only segments
    * straddling it are read. With `keepAt` (views read the table), the rows
-   * are kept as expired at that LSN instead of dropped. Returns the rows
-   * deleted.
+   * are kept as expired at that LSN instead of dropped. `removedRows` is
+   * told every row removed (then wholly expired segments are read too).
+   * Returns the rows deleted.
    */
-  expireBefore(column: number, cutoff: number, keepAt: number | null = null): number {
+  expireBefore(column: number, cutoff: number, keepAt: number | null = null, removedRows?: (rows: ZBatch) => void): number {
     let removed = 0;
     for (const s of this.segments) {
       const min = s.meta.min[column];
@@ -366,6 +367,7 @@ export class ColdTier {
       if (typeof min !== 'number' || typeof max !== 'number' || !(min < cutoff)) continue;
       if (max < cutoff && s.meta.nonNull[column] === s.meta.rows) {
         removed += s.meta.rows - s.deletedRows;
+        removedRows?.(this.liveRows(s));
         if (this.keyIndex !== null) this.unindex(s, this.liveRowNumbers(s));
         if (keepAt !== null) this.expired.push({ segment: { ...s, id: this.nextId++ }, lsn: keepAt });
         s.deletedRows = s.meta.rows;
@@ -383,7 +385,9 @@ export class ColdTier {
       }
       removed += gone.length;
       this.unindex(s, gone);
-      if (keepAt !== null) this.archive(gatherBatch(all, Int32Array.from(gone)), keepAt);
+      const rows = gatherBatch(all, Int32Array.from(gone));
+      if (keepAt !== null) this.archive(rows, keepAt);
+      if (gone.length > 0) removedRows?.(rows);
     }
     this.dropEmpty();
     return removed;

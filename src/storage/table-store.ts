@@ -190,7 +190,7 @@ export class TableStore {
   spill(minRows: number, upToLsn: number, segmentRows: number): number {
     const cold = this.cold;
     const lsns = this.lsns;
-    assert(cold !== null && this.resolved === null, 'spill of a table without a cold tier');
+    assert(cold !== null, 'spill of a table without a cold tier');
     const live = this.rows.liveSlots();
     if (live.length === 0) return 0;
     // Rows at or below LSN `cut` move: every row up to `upToLsn`, and the oldest `minRows` at least.
@@ -362,6 +362,12 @@ export class TableStore {
     }
   }
 
+  /** Feeds the cold tier's rows to the unique indexes (after a checkpoint's cold tier was restored: `load` fed them the hot rows only). */
+  indexColdRows(): void {
+    if (this.cold === null || this.uniqueIndexes.size === 0) return;
+    for (const rows of this.cold.stream()) for (const index of this.uniqueIndexes.values()) index.apply(index.stage(rows));
+  }
+
   /** Adds a unique index built over the current rows (UniqueIndex.build checks them). */
   addUniqueIndex(index: UniqueIndex): void {
     assert(!this.uniqueIndexes.has(index.key.name), `unique index ${index.key.name} added twice`);
@@ -379,12 +385,15 @@ export class TableStore {
    */
   apply(delta: ZBatch, lsn = this.lastLsn): void {
     this.lastLsn = lsn;
+    // Taken now: a failed check below must not leave it for a later call.
+    const resolved = this.resolved;
+    this.resolved = null;
     let staged: StagedKeys[] | null = null;
     if (this.uniqueIndexes.size > 0) {
       staged = [];
       for (const index of this.uniqueIndexes.values()) staged.push(index.stage(delta));
     }
-    this.applyRows(delta, lsn);
+    this.applyRows(delta, lsn, resolved);
     if (staged !== null) {
       let k = 0;
       for (const index of this.uniqueIndexes.values()) index.apply(staged[k++]!);
@@ -415,10 +424,8 @@ export class TableStore {
     }
   }
 
-  private applyRows(delta: ZBatch, lsn: number): void {
+  private applyRows(delta: ZBatch, lsn: number, resolved: TableStore['resolved']): void {
     const n = delta.length;
-    const resolved = this.resolved;
-    this.resolved = null;
     if (n === 0) return;
     if (n > 1024) this.rows.reserve(n);
     // Rows whose slot was just added hold their values already; only a reused key needs them written.
