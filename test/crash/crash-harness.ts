@@ -3,7 +3,7 @@
 // moments; after each restart on the same data directory, every acknowledged
 // row must be there exactly once, nothing unsent may be, and every view must
 // equal DuckDB's recompute over the recovered tables (verify-recovery.ts).
-// Restarts alternate --fsync always and batch; two in three run with a tiny
+// Restarts alternate --fsync always and batch; one in three runs with a tiny
 // --hot-memory, so its checkpoints move event rows to cold Parquet segments
 // that later restarts recover; now and then the server is also killed while
 // it recovers. The seed fixes the workload and kill delays;
@@ -100,7 +100,7 @@ export async function runCrashHarness(options: CrashOptions): Promise<CrashSumma
   const current: { server: ServerProcess | null } = { server: null };
   const start = async (restart: number): Promise<string> => {
     const fsync = restart % 2 === 0 ? 'always' : 'batch';
-    const server = ServerProcess.spawn({ bin, dataDir, fsync, timeoutMs: startTimeoutMs, ...(restart % 3 !== 0 ? { hotMemory: '8KB' } : {}) });
+    const server = ServerProcess.spawn({ bin, dataDir, fsync, timeoutMs: startTimeoutMs, ...(restart % 3 === 1 ? { hotMemory: '32KB' } : {}) });
     current.server = server;
     let ready;
     try {

@@ -35,6 +35,6 @@ test(`${kills} SIGKILLs during HTTP ingest lose no acknowledged row and leave ev
   // The test must have tested something: traffic was acknowledged and some requests were cut off.
   if (kills > 0) expect(summary.acknowledged).toBeGreaterThan(kills);
   if (kills >= 20) expect(summary.unknown).toBeGreaterThan(0);
-  // Two rounds in three run with a tiny --hot-memory: later restarts recover cold segments.
+  // One round in three runs with a tiny --hot-memory: later restarts recover cold segments.
   if (kills >= 6) expect(summary.coldSegmentsMax).toBeGreaterThan(0);
 }, 120_000 + kills * PER_KILL_BUDGET_MS);
