@@ -22,12 +22,12 @@ import type { RelationDdlContext } from './engine/relation-ddl.js';
 import { createIndex, dropIndex, showIndexes } from './engine/index-ddl.js';
 import { commandResult, rowsResult } from './engine/format-result.js';
 import { arrowToColumns, objectsToColumns } from './engine/ingest-values.js';
-import { SINGLE_ROW, runOneShot } from './engine/one-shot.js';
+import { runOneShot, runOverTables } from './engine/one-shot.js';
 import type { QueryOutput } from './engine/one-shot.js';
-import type { ColdTier, SegmentMeta } from './storage/cold-tier.js';
+import type { ColdTier } from './storage/cold-tier.js';
 import { bindQuery } from './plan/bind-query.js';
 import { Catalog } from './plan/catalog.js';
-import type { TableEntry, ViewEntry } from './plan/catalog.js';
+import type { TableEntry } from './plan/catalog.js';
 import type { QueryResult } from './query-result.js';
 import type { Statement } from './sql/ast.js';
 import { parseSql } from './sql/parse-sql.js';
@@ -50,16 +50,14 @@ import { Definitions } from './engine/definitions.js';
 import type { StatementRecord } from './engine/definitions.js';
 import type { WalRecord } from './storage/wal-record.js';
 import { Tiering } from './engine/tiering.js';
-import { BACKGROUND_MIN_ROWS, Backfill, Backfills } from './engine/backfill.js';
-import { chunkable } from './engine/chunkable.js';
+import { Backfills } from './engine/backfill.js';
+import { createViewInBackground } from './engine/background-create.js';
+import type { BackgroundCreateContext } from './engine/background-create.js';
 import type { BackfillProgress } from './engine/backfill.js';
+import { tableStatus } from './engine/status.js';
+import type { EngineStatus } from './engine/status.js';
 import { PROGRESS_COLUMNS, PROGRESS_TABLE, progressBatch } from './engine/progress-table.js';
-import { installView, prepareView, replaceTarget } from './engine/relation-ddl.js';
-import type { BuiltView } from './engine/relation-ddl.js';
-import { deriveStateBounds } from './plan/state-bounds.js';
-import type { CreateViewStmt } from './sql/ast.js';
 import { SegmentFiles } from './storage/segment-files.js';
-import { scanBounds, segmentMayMatch } from './plan/scan-bounds.js';
 import type { QueryPlan } from './plan/logical-plan.js';
 
 /** Statements that change the catalog: logged as SQL text (the rest either reads or commits table deltas, which are logged as rows). */
@@ -94,43 +92,7 @@ export interface EngineOptions {
   readonly clock?: () => number;
 }
 
-/** One table in GET /v1/status: its rows in memory and in cold segments. */
-export interface TableStatus {
-  readonly name: string;
-  /** Rows in both tiers. */
-  readonly rows: number;
-  readonly hot: { readonly rows: number; readonly bytes: number };
-  /** Null while every row is in memory. */
-  readonly cold: {
-    readonly rows: number;
-    readonly segments: number;
-    readonly bytes: number;
-    readonly segmentsRead: number;
-    readonly segmentsSkipped: number;
-    /** Rows retention removed that are kept for views created before (recovery rebuilds those views from them). */
-    readonly expiredRows: number;
-  } | null;
-}
-
-export interface EngineStatus {
-  /** The last committed LSN. */
-  readonly lsn: number;
-  /** True for Engine.open (a write-ahead log), false in memory. */
-  readonly durable: boolean;
-  readonly dataDir: string | null;
-  /** False after a storage fault: no write is acknowledged until a restart. */
-  readonly healthy: boolean;
-  /** Log written since the last checkpoint: about what the next start replays. */
-  readonly logBytesSinceCheckpoint: number;
-  readonly recovery: RecoveryReport | null;
-  readonly tables: readonly TableStatus[];
-  /** Views being built in the background (freshet_progress). */
-  readonly backfills: readonly BackfillProgress[];
-  /** Decoded cold segments kept for reuse; null in memory. */
-  readonly segmentCache: { readonly bytes: number; readonly hits: number; readonly misses: number } | null;
-  /** Every view's operators and the state each holds. */
-  readonly operators: readonly { readonly view: string; readonly operator: string; readonly entries: number }[];
-}
+export type { EngineStatus, TableStatus } from './engine/status.js';
 
 export class Engine {
   private readonly catalog = new Catalog();
@@ -326,6 +288,25 @@ export class Engine {
     requireBuilt: (name, action) => this.backfills.requireBuilt(name, action),
   };
 
+  /** What a CREATE built in the background uses (engine/background-create.ts). */
+  private readonly backgroundContext: BackgroundCreateContext = {
+    ddl: this.ddl,
+    backfills: this.backfills,
+    journal: this.journal,
+    definitions: this.definitions,
+    restoring: () => this.restoring,
+    clockMicros: () => this.clockMicros(),
+    atStatementTime: (micros, work) => {
+      this.statementMicros = micros;
+      try {
+        return work();
+      } finally {
+        this.statementMicros = null;
+      }
+    },
+  };
+
+
   /** now() of the running statement (µs); null between statements. */
   private statementMicros: number | null = null;
 
@@ -499,7 +480,7 @@ export class Engine {
         // now() is the clock's time when the statement starts, as in PostgreSQL.
         const now = this.clockMicros();
         const before = this.scheduler.lsn;
-        const background = stmt.kind === 'createView' ? this.createViewInBackground(stmt, params, now) : null;
+        const background = stmt.kind === 'createView' ? createViewInBackground(this.backgroundContext, stmt, params, now) : null;
         results.push(
           background !== null
             ? await background
@@ -516,87 +497,6 @@ export class Engine {
       }
     }
     return results;
-  }
-
-  /**
-   * CREATE [OR REPLACE] MATERIALIZED VIEW over large inputs, built in the
-   * background (engine/backfill.ts): other requests run while it hydrates,
-   * and it is logged and installed when it ends, as if created then. Null
-   * when the view is built in one step instead (small inputs, a view whose
-   * result depends on time, or during recovery); the usual path then runs.
-   */
-  private createViewInBackground(stmt: CreateViewStmt, params: readonly unknown[], now: number): Promise<QueryResult> | null {
-    if (this.restoring || !stmt.materialized) return null;
-    const old = replaceTarget(this.ddl, stmt);
-    if (old === 'exists') return null;
-    const plan = bindQuery(stmt.query, { catalog: this.catalog, params, forView: true });
-    const cleanup = [...deriveStateBounds(plan.root, this.catalog).values()].some((b) => b.kind !== 'none');
-    if (!chunkable(plan.root, cleanup, stmt.emitOnWindowClose === true)) return null;
-    let rows = 0;
-    let cold = false;
-    for (const input of plan.dependsOn) {
-      const store = this.tables.get(input);
-      if (store !== undefined) {
-        rows += store.rowCount;
-        cold ||= (store.cold?.segmentCount ?? 0) > 0;
-      } else rows += this.scheduler.node(input)?.sink.distinctRows ?? 0;
-    }
-    if (rows < BACKGROUND_MIN_ROWS && !cold) return null;
-    const built = withStatementTime(null, () => prepareView(this.ddl, stmt, params));
-    const inputs = new Map(built.entry.plan.dependsOn.map((r) => [r, this.catalog.get(r)]));
-    const backfill = new Backfill(stmt.name, old !== null, built.node.circuit, built.node.sink, this.scheduler, (r) => {
-      const store = this.tables.get(r);
-      return store !== undefined ? { store } : { rows: this.snapshot(r) };
-    });
-    // A new view's name (and its inputs, against DROP) is taken at once; it becomes readable when built.
-    if (old === null) this.catalog.add(built.entry);
-    return this.finishInBackground(stmt, params, old, built, inputs, backfill, now);
-  }
-
-  private async finishInBackground(
-    stmt: CreateViewStmt,
-    params: readonly unknown[],
-    old: ViewEntry | null,
-    built: BuiltView,
-    inputs: ReadonlyMap<string, unknown>,
-    backfill: Backfill,
-    now: number,
-  ): Promise<QueryResult> {
-    try {
-      await this.backfills.track(backfill, () => backfill.run(now));
-      // From here on nothing yields: the view is current, and is installed before any other commit.
-      if (backfill.chunkError !== null) {
-        // A chunk failed on a partial state: build the view in one step over the inputs as they are now (the error
-        // comes back if the whole input gives it too).
-        const fresh = withStatementTime(null, () => prepareView(this.ddl, stmt, params));
-        fresh.node.sink.apply(fresh.node.circuit.step((r) => (r === null ? SINGLE_ROW : this.snapshot(r)), undefined, undefined, this.clockMicros()));
-        built = { entry: built.entry, node: fresh.node };
-      }
-      for (const [name, entry] of inputs) {
-        if (this.catalog.get(name) !== entry) {
-          throw new EngineError(SqlState.objectNotInPrerequisiteState, `"${name}", which the new version of materialized view "${stmt.name}" reads, was dropped or replaced while it was being built; run the statement again`);
-        }
-      }
-      if (old !== null && this.catalog.get(stmt.name) !== old) {
-        throw new EngineError(SqlState.objectNotInPrerequisiteState, `materialized view "${stmt.name}" was dropped or replaced while its new version was being built`);
-      }
-      // Logged now, at the time it takes effect: replay creates it over the tables as they are at this LSN.
-      const record: StatementRecord = { kind: 'statement', lsn: this.scheduler.lsn, micros: this.clockMicros(), sql: stmt.text, index: 0, params };
-      const indexesBefore = Definitions.indexNames(this.catalog);
-      const result = this.journal.logged(() => {
-        this.statementMicros = record.micros;
-        try {
-          return installView(this.ddl, stmt, old, built, old === null);
-        } finally {
-          this.statementMicros = null;
-        }
-      }, () => record);
-      this.definitions.afterStatement(stmt, record, this.catalog, indexesBefore);
-      return result;
-    } catch (err) {
-      if (old === null && this.catalog.get(stmt.name) === built.entry && this.scheduler.node(stmt.name) === undefined) this.catalog.remove(stmt.name);
-      throw err;
-    }
   }
 
   /** Re-applies one logged operation during recovery; it must find the engine at the LSN it was logged at. */
@@ -786,30 +686,9 @@ export class Engine {
     return skipped;
   }
 
-  /**
-   * What a one-shot query reads: each relation's snapshot and, for tables
-   * with cold segments, the same rows a segment at a time (one-shot.ts streams
-   * them when it can). A cold segment is read only when its min/max may
-   * satisfy the filters the query puts on that table (plan/scan-bounds.ts).
-   */
+  /** A one-shot query over the current rows (cold segments streamed and pruned: engine/one-shot.ts). */
   private oneShot(plan: QueryPlan): QueryOutput {
-    if (this.tiering === null) return runOneShot(plan, (r) => this.snapshot(r));
-    const bounds = scanBounds(plan.root);
-    const mayMatch = (r: string): ((meta: SegmentMeta) => boolean) | undefined => {
-      const b = bounds.get(r) ?? [];
-      return b.length === 0 ? undefined : (meta) => segmentMayMatch(b, meta.min, meta.max, meta.nonNull);
-    };
-    return runOneShot(
-      plan,
-      (r) => {
-        const cold = this.tables.get(r)?.cold;
-        return cold === undefined || cold === null ? this.snapshot(r) : this.tables.get(r)!.rowsSnapshot(mayMatch(r));
-      },
-      (r) => {
-        const table = this.tables.get(r);
-        return table === undefined || table.cold === null || table.cold.segmentCount === 0 ? null : table.rowChunks(mayMatch(r));
-      },
-    );
+    return this.tiering === null ? runOneShot(plan, (r) => this.snapshot(r)) : runOverTables(plan, this.tables, (r) => this.snapshot(r));
   }
 
   private snapshot(relation: string): ZBatch {
@@ -843,24 +722,4 @@ function positiveRows(delta: ZBatch): number {
   let n = 0;
   for (let i = 0; i < delta.length; i++) if (delta.weights[i]! > 0) n += delta.weights[i]!;
   return n;
-}
-
-function tableStatus(name: string, store: TableStore): TableStatus {
-  const cold = store.cold;
-  return {
-    name,
-    rows: store.rowCount,
-    hot: { rows: store.hotRowCount, bytes: store.hotBytes() },
-    cold:
-      cold === null
-        ? null
-        : {
-            rows: cold.rowCount,
-            segments: cold.segmentCount,
-            bytes: cold.bytes,
-            segmentsRead: cold.segmentsRead,
-            segmentsSkipped: cold.segmentsSkipped,
-            expiredRows: cold.expiredRows,
-          },
-  };
 }

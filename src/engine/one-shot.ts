@@ -9,6 +9,9 @@ import type { ZBatch } from '../columnar/z-batch.js';
 import { compareDoubles, compareText } from '../expr/functions/comparison.js';
 import type { QueryPlan, SortKey } from '../plan/logical-plan.js';
 import { lowerPlan } from './lower-plan.js';
+import { scanBounds, segmentMayMatch } from '../plan/scan-bounds.js';
+import type { SegmentMeta } from '../storage/cold-tier.js';
+import type { TableStore } from '../storage/table-store.js';
 import { EngineError } from '../common/errors.js';
 import { chunkable } from './chunkable.js';
 import { consolidateBatch } from '../columnar/consolidate.js';
@@ -62,6 +65,29 @@ export function runOneShot(plan: QueryPlan, snapshot: (relation: string) => ZBat
   const start = Math.min(plan.offset, rows.length);
   const end = plan.limit === null ? rows.length : Math.min(rows.length, start + plan.limit);
   return { columns: out.columns, rows: rows.subarray(start, end) };
+}
+
+/**
+ * A one-shot query over tables that may have cold segments: each table with
+ * some is read a segment at a time, and only the segments whose min/max can
+ * satisfy the filters the query puts on that table (plan/scan-bounds.ts).
+ * `snapshot` gives everything else (views, tables in memory only).
+ */
+export function runOverTables(plan: QueryPlan, tables: ReadonlyMap<string, TableStore>, snapshot: (relation: string) => ZBatch): QueryOutput {
+  const bounds = scanBounds(plan.root);
+  const mayMatch = (r: string): ((meta: SegmentMeta) => boolean) | undefined => {
+    const b = bounds.get(r) ?? [];
+    return b.length === 0 ? undefined : (meta) => segmentMayMatch(b, meta.min, meta.max, meta.nonNull);
+  };
+  const coldOf = (r: string): TableStore | null => {
+    const table = tables.get(r);
+    return table === undefined || table.cold === null || table.cold.segmentCount === 0 ? null : table;
+  };
+  return runOneShot(
+    plan,
+    (r) => coldOf(r)?.rowsSnapshot(mayMatch(r)) ?? snapshot(r),
+    (r) => coldOf(r)?.rowChunks(mayMatch(r)) ?? null,
+  );
 }
 
 function compareAt(col: Column, a: number, b: number, key: SortKey): number {
