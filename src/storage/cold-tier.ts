@@ -127,11 +127,6 @@ export class ColdTier {
     return n;
   }
 
-  /** The segments' manifest entries, oldest first. */
-  metas(): SegmentMeta[] {
-    return this.segments.map((s) => s.meta);
-  }
-
   /** File names the tier refers to. */
   fileNames(): string[] {
     return [...this.segments, ...this.expired.map((e) => e.segment)].map((s) => s.meta.file);
