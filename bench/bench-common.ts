@@ -6,6 +6,31 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/**
+ * A benchmark's command line: `--quick` and positive-integer flags
+ * `--name N` for each name in `integers`. Unknown flags and bad values fail
+ * with a message listing what is accepted.
+ */
+export function parseFlags(argv: readonly string[], integers: readonly string[]): { readonly given: ReadonlyMap<string, number>; readonly quick: boolean } {
+  const given = new Map<string, number>();
+  let quick = false;
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!;
+    const key = flag.replace(/^--/, '');
+    if (key === 'quick') {
+      quick = true;
+    } else if (integers.includes(key)) {
+      const value = Number(argv[i + 1]);
+      if (!Number.isInteger(value) || value <= 0) throw new Error(`${flag} expects a positive integer, got '${argv[i + 1] ?? ''}'`);
+      given.set(key, value);
+      i++;
+    } else {
+      throw new Error(`unknown flag '${flag}'; expected --quick${integers.map((n) => ` or --${n} N`).join('')}`);
+    }
+  }
+  return { given, quick };
+}
+
 /** A small deterministic generator (xorshift32), so both engines see identical data. */
 export class Rand {
   private s: number;

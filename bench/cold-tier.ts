@@ -21,7 +21,7 @@ import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Engine } from '../src/index.js';
 import type { TableStatus } from '../src/engine.js';
-import { Rand, maxRssMb, median, ms, percentile, writeResult } from './bench-common.js';
+import { Rand, parseFlags, maxRssMb, median, ms, percentile, writeResult } from './bench-common.js';
 import {
   DUCK_TABLE_DDL,
   Expected,
@@ -51,22 +51,7 @@ interface Options {
 }
 
 function parseArgs(argv: readonly string[]): Options {
-  const given = new Map<string, number>();
-  let quick = false;
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i]!;
-    const key = flag.replace(/^--/, '');
-    if (key === 'quick') {
-      quick = true;
-    } else if (key === 'rows' || key === 'seed' || key === 'reps' || key === 'hot-mib') {
-      const value = Number(argv[i + 1]);
-      if (!Number.isInteger(value) || value <= 0) throw new Error(`${flag} expects a positive integer, got '${argv[i + 1] ?? ''}'`);
-      given.set(key, value);
-      i++;
-    } else {
-      throw new Error(`unknown flag '${flag}'; expected --rows N, --quick, --seed S, --reps R or --hot-mib M`);
-    }
-  }
+  const { given, quick } = parseFlags(argv, ['rows', 'seed', 'reps', 'hot-mib']);
   return {
     rows: given.get('rows') ?? (quick ? 500_000 : 5_000_000),
     seed: given.get('seed') ?? 1,

@@ -15,7 +15,7 @@ import { closeSync, fsyncSync, mkdirSync, mkdtempSync, openSync, readdirSync, rm
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Engine } from '../src/index.js';
-import { Rand, maxRssMb, median, ms, percentile, writeResult } from './bench-common.js';
+import { Rand, parseFlags, maxRssMb, median, ms, percentile, writeResult } from './bench-common.js';
 import {
   DUCK_TABLE_DDL,
   TABLE_DDL,
@@ -40,22 +40,7 @@ interface Options {
 }
 
 function parseArgs(argv: readonly string[]): Options {
-  const given = new Map<string, number>();
-  let quick = false;
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i]!;
-    const key = flag.replace(/^--/, '');
-    if (key === 'quick') {
-      quick = true;
-    } else if (key === 'rows' || key === 'commits' || key === 'reps' || key === 'seed') {
-      const value = Number(argv[i + 1]);
-      if (!Number.isInteger(value) || value <= 0) throw new Error(`${flag} expects a positive integer, got '${argv[i + 1] ?? ''}'`);
-      given.set(key, value);
-      i++;
-    } else {
-      throw new Error(`unknown flag '${flag}'; expected --rows N, --quick, --commits C, --reps R or --seed S`);
-    }
-  }
+  const { given, quick } = parseFlags(argv, ['rows', 'commits', 'reps', 'seed']);
   return {
     rows: given.get('rows') ?? (quick ? 100_000 : 1_000_000),
     commits: given.get('commits') ?? (quick ? 1_000 : 5_000),

@@ -49,7 +49,7 @@ import type { CheckpointContext } from './engine/checkpoint.js';
 import { Definitions } from './engine/definitions.js';
 import type { StatementRecord } from './engine/definitions.js';
 import type { WalRecord } from './storage/wal-record.js';
-import { Tiering } from './engine/tiering.js';
+import { Tiering, tieringOptions } from './engine/tiering.js';
 import { Backfills } from './engine/backfill.js';
 import { createViewInBackground } from './engine/background-create.js';
 import type { BackgroundCreateContext } from './engine/background-create.js';
@@ -154,11 +154,8 @@ export class Engine {
    */
   static async open(options: OpenOptions): Promise<Engine> {
     const engine = new Engine(options);
-    engine.tiering = new Tiering(new SegmentFiles(join(resolve(options.dataDir), 'segments'), options.segmentCacheBytes), {
-      hotMemory: options.hotMemory ?? Number.POSITIVE_INFINITY,
-      hotAgeMicros: options.hotAgeMs === undefined ? null : options.hotAgeMs * 1000,
-      segmentRows: options.segmentRows ?? DEFAULT_SEGMENT_ROWS,
-    });
+    const tiering = tieringOptions(options, DEFAULT_SEGMENT_ROWS);
+    engine.tiering = new Tiering(new SegmentFiles(join(resolve(options.dataDir), 'segments'), tiering.segmentCacheBytes), tiering);
     const recovered = await recoverDataDir(options, {
       sinks: engine.sinkManager,
       restore: (checkpoint) => restoreCheckpoint(engine.checkpointContext(), checkpoint),

@@ -7,6 +7,7 @@
 // unreferenced and deleted later). Hot memory is measured by estimate
 // (TableStore.hotBytes); after a move it is at most half the budget.
 
+import { EngineError, SqlState } from '../common/errors.js';
 import type { TableStore } from '../storage/table-store.js';
 import { ColdTier } from '../storage/cold-tier.js';
 import type { SegmentFiles } from '../storage/segment-files.js';
@@ -18,6 +19,33 @@ export interface TieringOptions {
   readonly hotAgeMicros: number | null;
   /** Most rows per segment file (parquet-wasm's memory is the limit). */
   readonly segmentRows: number;
+}
+
+/**
+ * The tiering options of Engine.open, checked: a budget, age or segment size
+ * that is not a positive number is the caller's mistake (22023), not a
+ * reason to move every row at each checkpoint.
+ */
+export function tieringOptions(
+  options: { readonly hotMemory?: number; readonly hotAgeMs?: number; readonly segmentRows?: number; readonly segmentCacheBytes?: number },
+  defaultSegmentRows: number,
+): TieringOptions & { readonly segmentCacheBytes: number } {
+  const positive = (name: string, value: number | undefined, integer: boolean): void => {
+    if (value === undefined || (value > 0 && (!integer || Number.isSafeInteger(value)))) return;
+    throw new EngineError(SqlState.invalidParameterValue, `${name} must be a positive ${integer ? 'integer' : 'number'}, got ${String(value)}`);
+  };
+  positive('hotMemory', options.hotMemory, false);
+  positive('hotAgeMs', options.hotAgeMs, false);
+  positive('segmentRows', options.segmentRows, true);
+  if (options.segmentCacheBytes !== undefined && !(options.segmentCacheBytes >= 0)) {
+    throw new EngineError(SqlState.invalidParameterValue, `segmentCacheBytes must be 0 or more, got ${String(options.segmentCacheBytes)}`);
+  }
+  return {
+    hotMemory: options.hotMemory ?? Number.POSITIVE_INFINITY,
+    hotAgeMicros: options.hotAgeMs === undefined ? null : options.hotAgeMs * 1000,
+    segmentRows: options.segmentRows ?? defaultSegmentRows,
+    segmentCacheBytes: options.segmentCacheBytes ?? 64 * 1024 * 1024,
+  };
 }
 
 /**

@@ -7,6 +7,7 @@
 // caller after the lookup.
 
 import type { ZBatch } from '../columnar/z-batch.js';
+import { valueBytes } from '../columnar/column-bytes.js';
 
 export class SegmentCache {
   /** By file name, least recently used first (a Map keeps insertion order). */
@@ -47,20 +48,9 @@ export class SegmentCache {
   }
 }
 
-/** About what a decoded batch holds: typed arrays' bytes, and for string columns a sampled length. */
+/** About what a decoded batch holds (columnar/column-bytes.ts), plus its weights. */
 function decodedBytes(batch: ZBatch): number {
   let bytes = batch.weights.byteLength;
-  for (const col of batch.columns) {
-    const values = col.values;
-    if (!Array.isArray(values)) {
-      bytes += (values as Float64Array).byteLength * (col.type === 'interval' ? 3 : 1);
-      continue;
-    }
-    const step = Math.max(1, Math.floor(batch.length / 64));
-    let chars = 0;
-    let sampled = 0;
-    for (let i = 0; i < batch.length; i += step, sampled++) chars += (values[i] as string).length;
-    bytes += batch.length * (24 + (sampled === 0 ? 0 : (2 * chars) / sampled));
-  }
+  for (const col of batch.columns) bytes += batch.length * valueBytes(col, batch.length);
   return bytes;
 }

@@ -25,7 +25,7 @@ export class SegmentFiles {
   constructor(
     readonly dir: string,
     /** Budget of the decoded-segment cache, bytes. */
-    cacheBytes = 64 * 1024 * 1024,
+    cacheBytes: number,
   ) {
     this.cache = new SegmentCache(cacheBytes);
     for (const name of this.names()) {

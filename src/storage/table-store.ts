@@ -3,8 +3,9 @@
 // duplicate rows). A durable engine moves the oldest rows to a cold tier of
 // Parquet segments (cold-tier.ts, engine/tiering.ts); reads see both tiers, a
 // delete of a cold row marks it in its segment, and a keyed table keeps its
-// cold rows' keys in memory so an upsert finds an old row in either tier. Every change is expressed as a Z-set delta, so the same delta
-// feeds the views and, negated, rolls the table back. UNIQUE constraints are
+// cold rows' keys in memory so an upsert finds an old row in either tier.
+// Every change is expressed as a Z-set delta, so the same delta feeds the
+// views and, negated, rolls the table back. UNIQUE constraints are
 // UniqueIndexes kept in step by `apply`, which checks them all before it
 // changes anything.
 
@@ -19,6 +20,7 @@ import type { ZBatch } from '../columnar/z-batch.js';
 import { concatBatches, gatherBatch, negateBatch } from '../columnar/z-batch.js';
 import { formatScalar } from '../expr/cast.js';
 import { gatherColumn } from '../columnar/column.js';
+import { valueBytes } from '../columnar/column-bytes.js';
 import type { ColdTier, FrozenCold, SegmentMeta } from './cold-tier.js';
 import type { StagedKeys, UniqueIndex } from './unique-index.js';
 
@@ -104,12 +106,7 @@ export class TableStore {
    * `rebuildAsOf`, also the expired rows a view created at that LSN counts.
    */
   rowsSnapshot(mayMatch?: (meta: SegmentMeta) => boolean, rebuildAsOf?: number): ZBatch {
-    const hot = this.hotSnapshot();
-    if (this.cold === null) return hot;
-    // Rebuilding a view created at LSN `rebuildAsOf` (recovery): the rows retention removed since count too.
-    const expired = rebuildAsOf === undefined ? [] : [...this.cold.expiredAfter(rebuildAsOf)];
-    if (this.cold.segmentCount === 0 && expired.length === 0) return hot;
-    return concatBatches(this.types, [...expired, ...this.cold.scan(mayMatch), hot]);
+    return this.cold === null ? this.hotSnapshot() : concatBatches(this.types, [...this.rowChunks(mayMatch, rebuildAsOf)]);
   }
 
   /**
@@ -162,21 +159,9 @@ export class TableStore {
   hotBytes(): number {
     const size = this.rows.size;
     if (size === 0) return 0;
+    // Per slot: the index entry, count, hash, release flag and LSN, then the values.
     let perRow = 25;
-    for (const col of this.rows.columns) {
-      const values = col.view(size).values;
-      if (!Array.isArray(values)) {
-        // Typed arrays; an interval adds its months, days and micros arrays.
-        perRow += (values as Float64Array).BYTES_PER_ELEMENT + (col.type === 'interval' ? 16 : 0);
-        continue;
-      }
-      const step = Math.max(1, Math.floor(size / 64));
-      let chars = 0;
-      let sampled = 0;
-      for (let s = 0; s < size; s += step, sampled++) chars += (values[s] as string).length;
-      // A pointer and a string header per value, two bytes per character.
-      perRow += 24 + (2 * chars) / sampled + (col.type === 'numeric' ? 4 : 0);
-    }
+    for (const col of this.rows.columns) perRow += valueBytes(col.view(size), size);
     return Math.round(perRow * size);
   }
 

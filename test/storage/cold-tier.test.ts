@@ -278,6 +278,19 @@ describe('a keyed table in the cold tier', () => {
   });
 });
 
+describe('tiering options', () => {
+  test('a budget, age or segment size that is not positive is refused with 22023', async () => {
+    for (const [options, message] of [
+      [{ hotMemory: 0 }, 'hotMemory must be a positive number, got 0'],
+      [{ hotAgeMs: -5 }, 'hotAgeMs must be a positive number, got -5'],
+      [{ segmentRows: 2.5 }, 'segmentRows must be a positive integer, got 2.5'],
+      [{ segmentCacheBytes: Number.NaN }, 'segmentCacheBytes must be 0 or more, got NaN'],
+    ] as const) {
+      await expect(Engine.open({ dataDir: join(root, 'options'), ...options })).rejects.toMatchObject({ code: '22023', message });
+    }
+  });
+});
+
 describe('a damaged segment', () => {
   test('a flipped bit in a segment file is reported (XX001), not read as other values', async () => {
     const dir = join(root, 'damaged');
