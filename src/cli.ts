@@ -46,11 +46,12 @@ const DEFAULT_TICK_MS = 1000;
 const DEFAULT_FSYNC_DELAY_MS = 4;
 const DEFAULT_CHECKPOINT_MS = 60_000;
 const DEFAULT_HOT_MEMORY = '1GiB';
+const DEFAULT_STATE_MEMORY = '2GiB';
 
 const USAGE = `Usage:
   freshet serve [--host 127.0.0.1] [--port 8787] [--data ./freshet-data] [--body-limit BYTES] [--tick-ms 1000]
                 [--fsync always|batch] [--fsync-delay-ms 4] [--checkpoint-ms 60000]
-                [--hot-memory 1GiB] [--hot-age-ms N]
+                [--hot-memory 1GiB] [--hot-age-ms N] [--state-memory 2GiB]
       Run the HTTP server (POST /v1/sql, GET /healthz). Everything acknowledged is
       in the write-ahead log under --data and recovered at the next start.
       --fsync always: each commit is fsynced before its reply; batch: commits
@@ -62,6 +63,9 @@ const USAGE = `Usage:
       MiB/GiB); beyond it the oldest table rows move
       to Parquet segments under --data/segments at the next checkpoint.
       --hot-age-ms: rows inserted longer ago move there too (default: no limit).
+      --state-memory: views' join state kept in memory (same units); beyond it
+      parts of it move to scratch files under --data/state and come back
+      when a change needs them (slower, but no out-of-memory).
       --tick-ms: how often the clock advances views with conditions on now()
       (temporal filters).
   freshet sql [--server URL] "<statements>"
@@ -116,6 +120,7 @@ async function serveCommand(args: readonly string[], io: CliIo): Promise<number>
       'fsync-delay-ms': { type: 'string', default: String(DEFAULT_FSYNC_DELAY_MS) },
       'hot-memory': { type: 'string', default: DEFAULT_HOT_MEMORY },
       'hot-age-ms': { type: 'string' },
+      'state-memory': { type: 'string', default: DEFAULT_STATE_MEMORY },
       help: { type: 'boolean', short: 'h' },
     },
     allowPositionals: false,
@@ -131,13 +136,14 @@ async function serveCommand(args: readonly string[], io: CliIo): Promise<number>
   const batchDelayMs = integerFlag('--fsync-delay-ms', values['fsync-delay-ms'], 1, 1000);
   const checkpointMs = integerFlag('--checkpoint-ms', values['checkpoint-ms'], 100, 2_147_483_647);
   const hotMemory = sizeFlag('--hot-memory', values['hot-memory']);
+  const stateMemory = sizeFlag('--state-memory', values['state-memory']);
   const hotAge = values['hot-age-ms'];
   const hotAgeMs = hotAge === undefined ? undefined : integerFlag('--hot-age-ms', hotAge, 1, Number.MAX_SAFE_INTEGER);
   // Loaded on demand: the engine takes seconds to initialise, and --help,
   // --version and usage errors should answer at once.
   const { serve } = await import('./server/serve.js');
   try {
-    await serve({ host: values.host, port, dataDir: values.data, bodyLimit, tickMs, fsync, batchDelayMs, checkpointMs, hotMemory, ...(hotAgeMs === undefined ? {} : { hotAgeMs }) });
+    await serve({ host: values.host, port, dataDir: values.data, bodyLimit, tickMs, fsync, batchDelayMs, checkpointMs, hotMemory, stateMemory, ...(hotAgeMs === undefined ? {} : { hotAgeMs }) });
   } catch (error) {
     io.err(`freshet: cannot serve on ${values.host}:${port}: ${error instanceof Error ? error.message : String(error)}\n`);
     return EXIT_SQL_ERROR;

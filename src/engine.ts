@@ -55,9 +55,10 @@ import { createViewInBackground } from './engine/background-create.js';
 import type { BackgroundCreateContext } from './engine/background-create.js';
 import type { BackfillProgress } from './engine/backfill.js';
 import { tableStatus } from './engine/status.js';
-import type { EngineStatus } from './engine/status.js';
+import type { EngineStatus, OperatorStatus } from './engine/status.js';
 import { PROGRESS_COLUMNS, PROGRESS_TABLE, progressBatch } from './engine/progress-table.js';
 import { SegmentFiles } from './storage/segment-files.js';
+import { StateBudget, stateBudget } from './storage/state-spill.js';
 import type { QueryPlan } from './plan/logical-plan.js';
 
 /** Statements that change the catalog: logged as SQL text (the rest either reads or commits table deltas, which are logged as rows). */
@@ -90,6 +91,12 @@ export type { OpenOptions, RecoveryReport } from './engine/recovery.js';
 export interface EngineOptions {
   /** Milliseconds since the epoch; injectable for deterministic tests. */
   readonly clock?: () => number;
+  /**
+   * Bytes (estimated) of operator state kept in memory; beyond it, join
+   * state moves in parts to scratch files (`<dataDir>/state`, or a temporary
+   * folder in memory) and comes back when a change needs it. Default: no limit.
+   */
+  readonly stateMemory?: number;
 }
 
 export type { EngineStatus, TableStatus } from './engine/status.js';
@@ -146,6 +153,8 @@ export class Engine {
   private readonly definitions = new Definitions();
   /** True while recovery rebuilds the catalog from a checkpoint: sinks then send no snapshot. */
   private restoring = false;
+  /** Operator state kept in memory, and the scratch files beyond it (storage/state-spill.ts); null without a limit. */
+  private readonly stateBudget: StateBudget | null;
 
   /**
    * A durable engine: recovers what `dataDir` holds (replaying its
@@ -245,6 +254,8 @@ export class Engine {
 
   constructor(options: EngineOptions = {}) {
     this.clock = options.clock ?? Date.now;
+    const dataDir = 'dataDir' in options ? (options as OpenOptions).dataDir : null;
+    this.stateBudget = stateBudget(options.stateMemory, dataDir === null ? null : join(resolve(dataDir), 'state'));
     this.catalog.add({ kind: 'table', name: DEAD_LETTER_TABLE, columns: DEAD_LETTER_COLUMNS, primaryKey: [], system: true });
     this.tables.set(DEAD_LETTER_TABLE, new TableStore(DEAD_LETTER_COLUMNS, []));
     for (const t of SYSTEM_TABLES) {
@@ -283,6 +294,7 @@ export class Engine {
       this.sinkManager.afterCommit(this.scheduler.lsn, produced);
     },
     requireBuilt: (name, action) => this.backfills.requireBuilt(name, action),
+    stateBudget: () => this.stateBudget,
   };
 
   /** What a CREATE built in the background uses (engine/background-create.ts). */
@@ -392,6 +404,7 @@ export class Engine {
       backfills: this.backfills.all(),
       segmentCache: this.tiering === null ? null : { bytes: this.tiering.files.cache.bytes, hits: this.tiering.files.cache.hits, misses: this.tiering.files.cache.misses },
       operators: this.stateSizes(),
+      stateMemory: this.stateBudget?.status() ?? null,
     };
   }
 
@@ -400,7 +413,7 @@ export class Engine {
    * as each operator counts them), for monitoring and benchmarks. EXPLAIN
    * VIEW shows the same per operator with its cost.
    */
-  stateSizes(view?: string): { readonly view: string; readonly operator: string; readonly entries: number }[] {
+  stateSizes(view?: string): OperatorStatus[] {
     const names = view === undefined ? this.catalog.views().map((v) => v.name).filter((n) => this.scheduler.node(n) !== undefined) : [view];
     return names.flatMap((name) => {
       const node = this.scheduler.node(name);
@@ -421,6 +434,7 @@ export class Engine {
       }
     }
     await this.journal.close();
+    this.stateBudget?.close();
     this.lock?.release();
     this.lock = null;
   }

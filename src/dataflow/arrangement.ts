@@ -10,15 +10,36 @@
 // appears or goes. With an expiry column (state cleanup of interval joins),
 // rows are also kept in a heap by that column's time so `expire` can drop the
 // rows whose time has passed a limit without scanning the others.
+//
+// `live` and `insertLive` take an arrangement's contents out and put them in
+// a fresh one, counts and match weights included: how a join's state moves
+// to a scratch file and back, or splits in two (join-partitions.ts).
 
 import type { SqlType } from '../common/sql-type.js';
 import type { Column } from '../columnar/column.js';
+import { gatherColumn } from '../columnar/column.js';
+import { valueBytes } from '../columnar/column-bytes.js';
 import type { ZBatch } from '../columnar/z-batch.js';
 import { KeyedRows } from '../columnar/keyed-rows.js';
 import { ExpiryHeap } from './expiry-heap.js';
+import { assert } from '../common/assert.js';
 
 /** Per-row key slots of a batch's join keys; -1 where a key cannot match. */
 export type KeySlots = Int32Array;
+
+/** A batch of one join input with its evaluated join keys. */
+export interface SideDelta {
+  readonly batch: ZBatch;
+  readonly keys: Column[];
+  readonly hashes: Int32Array;
+  /** 1 where the key can match (no NULL in a non-null-safe key column). */
+  readonly matchable: Uint8Array;
+}
+
+/** Bytes per row slot besides the values: count, hash, release flag, about two index entries, chain links, key slot, match. */
+const ROW_OVERHEAD_BYTES = 4 + 4 + 1 + 8 + 4 + 4 + 4 + 4;
+/** Bytes per key slot besides the values: count, hash, release flag, index entries, chain head. */
+const KEY_OVERHEAD_BYTES = 4 + 4 + 1 + 8 + 4;
 
 function growInt32(arr: Int32Array, needed: number): Int32Array {
   if (needed <= arr.length) return arr;
@@ -59,6 +80,51 @@ export class Arrangement {
     return this.rows.live;
   }
 
+  /** About how many bytes the arrangement holds in memory (for --state-memory). */
+  estimateBytes(): number {
+    const perSlot = (store: KeyedRows): number => store.columns.reduce((sum, c) => sum + valueBytes(c.view(store.size), store.size), 0);
+    return this.rows.size * (perSlot(this.rows) + ROW_OVERHEAD_BYTES) + this.keys.size * (perSlot(this.keys) + KEY_OVERHEAD_BYTES);
+  }
+
+  /** The live rows, their counts as weights, and each row's match weight. */
+  live(): { readonly batch: ZBatch; readonly match: Int32Array } {
+    const slots = this.rows.liveSlots();
+    const counts = new Int32Array(slots.length);
+    const match = new Int32Array(slots.length);
+    for (let i = 0; i < slots.length; i++) {
+      counts[i] = this.rows.counts[slots[i]!]!;
+      match[i] = this.match[slots[i]!]!;
+    }
+    return { batch: { columns: this.rows.gather(slots), weights: counts, length: slots.length }, match };
+  }
+
+  /**
+   * Fills an empty arrangement with rows taken by `live` from another of the
+   * same shape, with their counts and match weights: the columns are copied
+   * whole (no per-row probing), then each row is chained by its key.
+   */
+  insertLive(rows: SideDelta, match: Int32Array): void {
+    const n = rows.batch.length;
+    if (n === 0) return;
+    assert(this.rows.size === 0 && this.expiryColumn === null, 'insertLive fills an empty arrangement without an expiry heap');
+    const first = this.rows.appendDistinct(rows.batch.columns, rows.batch.weights, n);
+    this.fitSlots();
+    this.match.set(match, first);
+    // The keys of the rows that can match, found or added in one vectorized call; the others stay unchained.
+    const chained = new Int32Array(n);
+    let m = 0;
+    for (let i = 0; i < n; i++) {
+      if (rows.matchable[i] === 1) chained[m++] = i;
+      else this.keyOf[first + i] = -1;
+    }
+    const all = m === n;
+    const keyColumns = all ? rows.keys : rows.keys.map((c) => gatherColumn(c, chained, m));
+    const keyHashes = all ? rows.hashes : Int32Array.from(chained.subarray(0, m), (i) => rows.hashes[i]!);
+    const keySlots = this.keys.findOrAdd(keyColumns, keyHashes, m);
+    if (this.keys.size > this.head.length) this.head = growInt32(this.head, this.keys.size);
+    for (let j = 0; j < m; j++) this.chain(first + chained[j]!, keySlots[j]!);
+  }
+
   /** Hashes of a batch's key columns, as `probe` and `attach` use them. */
   hashKeys(keyColumns: readonly Column[], length: number): Int32Array {
     return this.keys.hashKeys(keyColumns, length);
@@ -85,16 +151,20 @@ export class Arrangement {
   /** Row slots of a batch's rows, adding absent rows (count 0, unchained: see `isNew`). */
   findOrAddRows(columns: readonly Column[], length: number): Int32Array {
     const slots = this.rows.findOrAdd(columns, this.rows.hashKeys(columns, length), length);
-    const size = this.rows.size;
-    if (size > this.keyOf.length) {
-      const oldLength = this.keyOf.length;
-      this.next = growInt32(this.next, size);
-      this.prev = growInt32(this.prev, size);
-      this.match = growInt32(this.match, size);
-      this.keyOf = growInt32(this.keyOf, size);
-      this.keyOf.fill(-2, oldLength);
-    }
+    this.fitSlots();
     return slots;
+  }
+
+  /** Grows the per-row arrays to the row store's slots (new slots not attached yet). */
+  private fitSlots(): void {
+    const size = this.rows.size;
+    if (size <= this.keyOf.length) return;
+    const oldLength = this.keyOf.length;
+    this.next = growInt32(this.next, size);
+    this.prev = growInt32(this.prev, size);
+    this.match = growInt32(this.match, size);
+    this.keyOf = growInt32(this.keyOf, size);
+    this.keyOf.fill(-2, oldLength);
   }
 
   /** Row slots of a batch's rows, -1 where absent. */
@@ -122,8 +192,13 @@ export class Arrangement {
       return;
     }
     const keySlot = this.keys.findOrAddRow(keyColumns, row, keyHashes[row]!);
-    this.keys.addCount(keySlot, 1);
     if (keySlot >= this.head.length) this.head = growInt32(this.head, keySlot + 1);
+    this.chain(rowSlot, keySlot);
+  }
+
+  /** Puts a row slot at the head of its key's chain (the head array must cover the key slot). */
+  private chain(rowSlot: number, keySlot: number): void {
+    this.keys.addCount(keySlot, 1);
     const oldHead = this.head[keySlot]!;
     this.next[rowSlot] = oldHead;
     this.prev[rowSlot] = 0;

@@ -13,7 +13,7 @@ import type { SqlType } from '../common/sql-type.js';
 import type { ZBatch } from '../columnar/z-batch.js';
 import { concatBatches, emptyBatch, negateBatch } from '../columnar/z-batch.js';
 import type { FixpointOperator } from './fixpoint.js';
-import type { BinaryOperator, Operator } from './operator.js';
+import type { BinaryOperator, Operator, StateMemory } from './operator.js';
 import type { TemporalFilterOperator } from './temporal-filter.js';
 
 /**
@@ -64,14 +64,19 @@ export function undoStep(entry: UndoEntry): void {
   }
 }
 
-/** The state each stateful node of a circuit holds now: its operator's name and entries (rows, groups). */
-export function circuitState(circuit: Circuit): { readonly operator: string; readonly entries: number }[] {
-  const out: { operator: string; entries: number }[] = [];
+/**
+ * The state each stateful node of a circuit holds now: its operator's name,
+ * entries (rows, groups) and, for operators that measure it, the bytes in
+ * memory and in scratch files.
+ */
+export function circuitState(circuit: Circuit): { readonly operator: string; readonly entries: number; readonly memory?: StateMemory }[] {
+  const out: { operator: string; entries: number; memory?: StateMemory }[] = [];
   for (const node of circuit.nodes) {
     if (node.kind === 'source' || node.kind === 'union') continue;
     const info = node.op.describe();
     if (info.state === 'none') continue;
-    out.push({ operator: info.name, entries: node.op.stateSize() });
+    const memory = node.kind === 'unary' || node.kind === 'binary' ? (node.op.stateMemory?.() ?? null) : null;
+    out.push({ operator: info.name, entries: node.op.stateSize(), ...(memory === null ? {} : { memory }) });
   }
   return out;
 }
@@ -98,6 +103,11 @@ export class Circuit {
     if (node.kind === 'binary') assert(node.left < index && node.right < index, 'circuit inputs must precede their reader');
     this.nodes.push(node);
     return index;
+  }
+
+  /** Releases what the operators hold outside the JS heap (scratch files of spilled state); the circuit is not stepped again. */
+  dispose(): void {
+    for (const n of this.nodes) if (n.kind === 'unary' || n.kind === 'binary') n.op.dispose?.();
   }
 
   /** Relations the circuit reads (deduplicated, in first-read order). */

@@ -15,6 +15,9 @@
 // An inner interval join may carry a RowExpiry per side (derived by
 // plan/state-bounds.ts): rows that no future row of the other side can match
 // are dropped after each step, so the state stays bounded by the watermarks.
+// Under a state budget (--state-memory) other joins keep their arrangements
+// in parts by join key that can leave memory (join-partitions.ts); a step
+// then runs once per part its deltas touch.
 
 import { assert } from '../common/assert.js';
 import type { SqlType } from '../common/sql-type.js';
@@ -24,12 +27,15 @@ import { isValid } from '../columnar/validity.js';
 import type { ZBatch } from '../columnar/z-batch.js';
 import { concatBatches, emptyBatch, gatherBatch } from '../columnar/z-batch.js';
 import { KeyedRows } from '../columnar/keyed-rows.js';
+import { hashRows } from '../columnar/hash-rows.js';
+import type { StateBudget } from '../storage/state-spill.js';
 import type { Kernel } from '../expr/compile-expr.js';
 import { BatchInput } from '../expr/eval-input.js';
 import { EngineError, SqlState } from '../common/errors.js';
 import { formatTimestamp } from '../expr/datetime.js';
-import { Arrangement } from './arrangement.js';
-import type { BinaryOperator, OperatorInfo } from './operator.js';
+import type { Arrangement, SideDelta } from './arrangement.js';
+import { JoinPartitions } from './join-partitions.js';
+import type { BinaryOperator, OperatorInfo, StateMemory } from './operator.js';
 
 export type JoinKind = 'inner' | 'left' | 'right' | 'full';
 
@@ -67,15 +73,6 @@ export interface JoinSpec {
   readonly rightExpiry?: RowExpiry;
 }
 
-/** One side's delta with its evaluated join keys. */
-interface SideDelta {
-  readonly batch: ZBatch;
-  readonly keys: Column[];
-  readonly hashes: Int32Array;
-  /** 1 where the key can match (no NULL in a non-null-safe key column). */
-  readonly matchable: Uint8Array;
-}
-
 /** Candidate pairs: left and right row numbers in their sources, and the pair's weight. */
 class Pairs {
   left: Int32Array = new Int32Array(16);
@@ -102,20 +99,36 @@ class Pairs {
 
 export class JoinOperator implements BinaryOperator {
   readonly outputTypes: readonly SqlType[];
-  private readonly left: Arrangement;
-  private readonly right: Arrangement;
+  private readonly partitions: JoinPartitions;
   private readonly leftOuter: boolean;
   private readonly rightOuter: boolean;
   /** Per side: the close point at its last eviction (rows before it may be gone). */
   private leftHorizon = -Infinity;
   private rightHorizon = -Infinity;
 
-  constructor(private readonly spec: JoinSpec) {
+  /**
+   * `budget`: the engine's state budget, under which the join's state may
+   * leave memory; null keeps it all in memory, as do joins that drop rows by
+   * time (the watermarks bound their state) and joins without an equality key.
+   */
+  constructor(
+    private readonly spec: JoinSpec,
+    budget: StateBudget | null = null,
+  ) {
     assert(spec.leftKeys.length === spec.rightKeys.length && spec.leftKeys.length === spec.keyTypes.length, 'join key arity mismatch');
     this.outputTypes = [...spec.leftTypes, ...spec.rightTypes];
     assert(spec.kind === 'inner' || (spec.leftExpiry === undefined && spec.rightExpiry === undefined), 'only inner joins drop rows by time');
-    this.left = new Arrangement(spec.leftTypes, spec.keyTypes, spec.leftExpiry?.column ?? null);
-    this.right = new Arrangement(spec.rightTypes, spec.keyTypes, spec.rightExpiry?.column ?? null);
+    // Parts split by key: a join without one (CROSS JOIN, non-equi) would have one part, which could only move whole.
+    const inMemory = spec.leftExpiry !== undefined || spec.rightExpiry !== undefined || spec.keyTypes.length === 0;
+    this.partitions = new JoinPartitions(
+      spec.leftTypes,
+      spec.rightTypes,
+      spec.keyTypes,
+      this.outputTypes,
+      (which, batch) => this.side(batch, which === 'left' ? spec.leftKeys : spec.rightKeys),
+      inMemory ? null : budget,
+      [spec.leftExpiry?.column ?? null, spec.rightExpiry?.column ?? null],
+    );
     this.leftOuter = spec.kind === 'left' || spec.kind === 'full';
     this.rightOuter = spec.kind === 'right' || spec.kind === 'full';
   }
@@ -126,8 +139,11 @@ export class JoinOperator implements BinaryOperator {
     if (this.spec.rightExpiry !== undefined) refuseExpired(this.spec.rightExpiry, this.rightHorizon, leftDelta, 'left');
     const dl = this.side(leftDelta, this.spec.leftKeys);
     const dr = this.side(rightDelta, this.spec.rightKeys);
-    const L = this.left;
-    const R = this.right;
+    return this.partitions.step(dl, dr, (L, R, l, r) => this.stepPart(L, R, l, r));
+  }
+
+  /** The step over one part of the state (all of it unless the state is split: join-partitions.ts). */
+  private stepPart(L: Arrangement, R: Arrangement, dl: SideDelta, dr: SideDelta): ZBatch {
 
     // 1. Candidate pairs against the state before the step.
     const p1 = new Pairs(); // dL x R: (delta row, right slot)
@@ -220,7 +236,7 @@ export class JoinOperator implements BinaryOperator {
       if (this.spec.nullSafe[c] === true || col.validity === null) return;
       for (let i = 0; i < n; i++) if (!isValid(col.validity, i)) matchable[i] = 0;
     });
-    return { batch, keys, hashes: this.left.hashKeys(keys, n), matchable };
+    return { batch, keys, hashes: hashRows(keys, n), matchable };
   }
 
   private pairBatch(pairs: Pairs, leftCols: Column[], rightCols: Column[]): ZBatch {
@@ -296,10 +312,11 @@ export class JoinOperator implements BinaryOperator {
     let evictedLeft: ZBatch | null = null;
     let evictedRight: ZBatch | null = null;
     let moved = false;
+    const { left, right } = this.partitions.single!;
     if (leftExpiry !== undefined) {
       const close = leftExpiry.closePoint();
       if (close > this.leftHorizon) {
-        evictedLeft = this.left.expire(close - leftExpiry.slack);
+        evictedLeft = left.expire(close - leftExpiry.slack);
         this.leftHorizon = close;
         moved = true;
       }
@@ -307,7 +324,7 @@ export class JoinOperator implements BinaryOperator {
     if (rightExpiry !== undefined) {
       const close = rightExpiry.closePoint();
       if (close > this.rightHorizon) {
-        evictedRight = this.right.expire(close - rightExpiry.slack);
+        evictedRight = right.expire(close - rightExpiry.slack);
         this.rightHorizon = close;
         moved = true;
       }
@@ -315,8 +332,8 @@ export class JoinOperator implements BinaryOperator {
     if (!moved) return null;
     return () => {
       [this.leftHorizon, this.rightHorizon] = horizons;
-      if (evictedLeft !== null) this.applyInner(this.left, this.side(evictedLeft, this.spec.leftKeys));
-      if (evictedRight !== null) this.applyInner(this.right, this.side(evictedRight, this.spec.rightKeys));
+      if (evictedLeft !== null) this.applyInner(left, this.side(evictedLeft, this.spec.leftKeys));
+      if (evictedRight !== null) this.applyInner(right, this.side(evictedRight, this.spec.rightKeys));
     };
   }
 
@@ -333,7 +350,15 @@ export class JoinOperator implements BinaryOperator {
   }
 
   stateSize(): number {
-    return this.left.size + this.right.size;
+    return this.partitions.rows;
+  }
+
+  stateMemory(): StateMemory | null {
+    return this.partitions.memory();
+  }
+
+  dispose(): void {
+    this.partitions.dispose();
   }
 }
 

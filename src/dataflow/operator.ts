@@ -26,7 +26,25 @@ export interface OperatorInfo {
   readonly cost: string;
 }
 
-export interface Operator {
+/** Where an operator's state is: in memory or in scratch files (--state-memory). */
+export interface StateMemory {
+  readonly hotParts: number;
+  /** Estimated bytes in memory. */
+  readonly hotBytes: number;
+  readonly coldParts: number;
+  /** Bytes in scratch files. */
+  readonly coldBytes: number;
+}
+
+/** What operators with state may also offer: their memory, and a release of files when their view goes. */
+export interface StateOwner {
+  /** Where the state is; absent for operators that do not measure it. */
+  stateMemory?(): StateMemory | null;
+  /** Deletes the scratch files the state holds (its view was dropped or replaced). */
+  dispose?(): void;
+}
+
+export interface Operator extends StateOwner {
   readonly outputTypes: readonly SqlType[];
   step(input: ZBatch): ZBatch;
   describe(): OperatorInfo;
@@ -41,7 +59,7 @@ export interface Operator {
  * before changing state; the scheduler undoes a step by calling it again with
  * both inputs negated.
  */
-export interface BinaryOperator {
+export interface BinaryOperator extends StateOwner {
   readonly outputTypes: readonly SqlType[];
   stepBinary(left: ZBatch, right: ZBatch): ZBatch;
   describe(): OperatorInfo;

@@ -56,6 +56,7 @@ export class Scheduler {
   /** Puts `node` in the place of the node of the same name (dependents stay after it). */
   replace(node: DataflowNode): void {
     const i = this.nodes.findIndex((n) => n.name === node.name);
+    this.nodes[i]!.circuit.dispose();
     this.nodes[i] = node;
   }
 
@@ -66,7 +67,7 @@ export class Scheduler {
 
   remove(name: string): void {
     const i = this.nodes.findIndex((n) => n.name === name);
-    if (i >= 0) this.nodes.splice(i, 1);
+    if (i >= 0) this.nodes.splice(i, 1)[0]!.circuit.dispose();
   }
 
   node(name: string): DataflowNode | undefined {

@@ -85,8 +85,9 @@ async function finishInBackground(
       // A chunk failed on a partial state: build the view in one step over the inputs as they are now (the error
       // comes back if the whole input gives it too).
       const fresh = withStatementTime(null, () => prepareView(ctx.ddl, stmt, params));
-      fresh.node.sink.apply(fresh.node.circuit.step((r) => (r === null ? SINGLE_ROW : ctx.ddl.snapshot(r)), undefined, undefined, ctx.clockMicros()));
+      built.node.circuit.dispose();
       built = { entry: built.entry, node: fresh.node };
+      fresh.node.sink.apply(fresh.node.circuit.step((r) => (r === null ? SINGLE_ROW : ctx.ddl.snapshot(r)), undefined, undefined, ctx.clockMicros()));
     }
     for (const [name, entry] of inputs) {
       if (ctx.ddl.catalog.get(name) !== entry) {
@@ -104,6 +105,8 @@ async function finishInBackground(
     return result;
   } catch (err) {
     if (old === null && ctx.ddl.catalog.get(stmt.name) === built.entry && ctx.ddl.scheduler.node(stmt.name) === undefined) ctx.ddl.catalog.remove(stmt.name);
+    // Spilled state of a version that never came to be must not outlive it.
+    if (ctx.ddl.scheduler.node(stmt.name)?.circuit !== built.node.circuit) built.node.circuit.dispose();
     throw err;
   }
 }

@@ -22,12 +22,19 @@ import { AggregateOperator } from '../dataflow/aggregate.js';
 import type { NodeCleanup } from '../dataflow/circuit.js';
 import type { RowExpiry } from '../dataflow/join.js';
 import type { SideExpiry, StateBound } from '../plan/state-bounds.js';
+import type { StateBudget } from '../storage/state-spill.js';
 
-/** A view's state cleanup (plan/state-bounds.ts): each stateful node's bound and the tables' close points. */
+/**
+ * What lowering a view takes beyond its plan: its state cleanup
+ * (plan/state-bounds.ts: each stateful node's bound and the tables' close
+ * points), and the engine's state budget, under which joins may move state
+ * to scratch files (--state-memory; null or absent: all in memory).
+ */
 export interface CleanupPlan {
   readonly bounds: ReadonlyMap<LogicalPlan, StateBound>;
   /** A table's current close point (watermark minus allowed lateness), µs. */
   readonly closePoint: (table: string) => () => number;
+  readonly stateBudget?: StateBudget | null;
 }
 
 export function lowerPlan(plan: LogicalPlan, cleanup?: CleanupPlan): Circuit {
@@ -132,7 +139,7 @@ function lowerNode(circuit: Circuit, plan: LogicalPlan, shared: Map<number, numb
         residual: plan.residual === null ? null : compileExpr(plan.residual),
         detail: plan.label,
         ...(bound?.kind === 'interval' && cleanup !== undefined ? intervalExpiry(bound, cleanup) : {}),
-      });
+      }, cleanup?.stateBudget ?? null);
       if (bound?.kind === 'interval') return circuit.add({ kind: 'binary', op, left, right, cleanup: { text: bound.text, evict: () => op.evictClosed() } });
       return circuit.add({ kind: 'binary', op, left, right, ...textOnly });
     }

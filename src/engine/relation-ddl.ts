@@ -30,6 +30,7 @@ import { commandResult, valuesResult } from './format-result.js';
 import { planTableConstraints, registerTableConstraints } from './index-ddl.js';
 import { lowerPlan, uniqueKeyColumns } from './lower-plan.js';
 import type { CleanupPlan } from './lower-plan.js';
+import type { StateBudget } from '../storage/state-spill.js';
 import { SINGLE_ROW } from './one-shot.js';
 import { chunkable } from './chunkable.js';
 
@@ -56,6 +57,8 @@ export interface RelationDdlContext {
   replaceView(name: string, difference: ZBatch, swap: () => void): void;
   /** Fails with 55000 when view `name` is still being built in the background (engine/backfill.ts). */
   requireBuilt(name: string, action: string): void;
+  /** The engine's operator state budget (--state-memory); null without a limit. */
+  stateBudget(): StateBudget | null;
 }
 
 export function createTable(ctx: RelationDdlContext, stmt: CreateTableStmt): QueryResult {
@@ -116,15 +119,22 @@ export function createView(ctx: RelationDdlContext, stmt: CreateViewStmt, params
   if (existing === 'exists') return commandResult('CREATE MATERIALIZED VIEW');
   let built = prepareView(ctx, stmt, params);
   try {
-    hydrate(ctx, stmt, built, true);
+    try {
+      hydrate(ctx, stmt, built, true);
+    } catch (err) {
+      // A chunk can leave the view in a state the whole input never gives (count(*) - 10 = 0 after the
+      // first segment of 30 rows); an error there is not the view's. Build it again in one step.
+      if (!(err instanceof EngineError) || streamedInputs(ctx, stmt, built).size === 0) throw err;
+      built.node.circuit.dispose();
+      built = prepareView(ctx, stmt, params);
+      hydrate(ctx, stmt, built, false);
+    }
+    return installView(ctx, stmt, existing, built);
   } catch (err) {
-    // A chunk can leave the view in a state the whole input never gives (count(*) - 10 = 0 after the
-    // first segment of 30 rows); an error there is not the view's. Build it again in one step.
-    if (!(err instanceof EngineError) || streamedInputs(ctx, stmt, built).size === 0) throw err;
-    built = prepareView(ctx, stmt, params);
-    hydrate(ctx, stmt, built, false);
+    // Spilled state of a view that never came to be must not outlive it.
+    if (ctx.scheduler.node(stmt.name)?.circuit !== built.node.circuit) built.node.circuit.dispose();
+    throw err;
   }
-  return installView(ctx, stmt, existing, built);
 }
 
 /**
@@ -275,6 +285,7 @@ export function cleanupPlan(ctx: RelationDdlContext, root: LogicalPlan): Cleanup
       const entry = ctx.catalog.get(table) as TableEntry;
       return () => ctx.eventTime.closePoint(entry);
     },
+    stateBudget: ctx.stateBudget(),
   };
 }
 

@@ -5,6 +5,8 @@
 import type { TableStore } from '../storage/table-store.js';
 import type { BackfillProgress } from './backfill.js';
 import type { RecoveryReport } from './recovery.js';
+import type { StateMemory } from '../dataflow/operator.js';
+import type { StateMemoryStatus } from '../storage/state-spill.js';
 
 /** One table in GET /v1/status: its rows in memory and in cold segments. */
 export interface TableStatus {
@@ -41,7 +43,17 @@ export interface EngineStatus {
   /** Decoded cold segments kept for reuse; null in memory. */
   readonly segmentCache: { readonly bytes: number; readonly hits: number; readonly misses: number } | null;
   /** Every view's operators and the state each holds. */
-  readonly operators: readonly { readonly view: string; readonly operator: string; readonly entries: number }[];
+  readonly operators: readonly OperatorStatus[];
+  /** Operator state in memory and in scratch files under --state-memory; null without a limit. */
+  readonly stateMemory: StateMemoryStatus | null;
+}
+
+/** One stateful operator of a view: its entries (rows, groups) and, where it measures them, its bytes in memory and in scratch files. */
+export interface OperatorStatus {
+  readonly view: string;
+  readonly operator: string;
+  readonly entries: number;
+  readonly memory?: StateMemory;
 }
 
 /** A table's line in the status. */

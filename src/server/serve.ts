@@ -27,6 +27,8 @@ export interface ServeOptions {
   readonly hotMemory?: number;
   /** Rows older than this (ms since their insert) move to the cold tier at checkpoints. */
   readonly hotAgeMs?: number;
+  /** Bytes of operator state kept in memory before join state moves to scratch files (see EngineOptions.stateMemory). Default: no limit. */
+  readonly stateMemory?: number;
 }
 
 export const DEFAULT_TICK_MS = 1000;
@@ -49,6 +51,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     ...(options.batchDelayMs === undefined ? {} : { batchDelayMs: options.batchDelayMs }),
     ...(options.hotMemory === undefined ? {} : { hotMemory: options.hotMemory }),
     ...(options.hotAgeMs === undefined ? {} : { hotAgeMs: options.hotAgeMs }),
+    ...(options.stateMemory === undefined ? {} : { stateMemory: options.stateMemory }),
   });
   const recovery = engine.recovery!;
   const fromCheckpoint = recovery.checkpointLsn === null ? '' : ` after the checkpoint at LSN ${recovery.checkpointLsn}`;

@@ -40,6 +40,7 @@ describe('usage errors exit 2 with a message and the usage', () => {
     [['serve', '--checkpoint-ms', '5'], "freshet: --checkpoint-ms must be an integer from 100 to 2147483647, got '5'"],
     [['serve', '--hot-memory', '12 parsecs'], "freshet: --hot-memory must be a size such as 512MB or 2GiB (at least 1 byte), got '12 parsecs'"],
     [['serve', '--hot-memory', '0'], "freshet: --hot-memory must be a size such as 512MB or 2GiB (at least 1 byte), got '0'"],
+    [['serve', '--state-memory', 'lots'], "freshet: --state-memory must be a size such as 512MB or 2GiB (at least 1 byte), got 'lots'"],
     [['serve', '--hot-age-ms', '1.5'], "freshet: --hot-age-ms must be an integer from 1 to 9007199254740991, got '1.5'"],
     [['sql', 'SELECT 1', 'SELECT 2'], 'freshet: expected the statements as one argument, got 2; quote them: freshet sql "SELECT 1; SELECT 2"'],
     [['sql'], 'freshet: no statements: give them as an argument or pipe them to standard input'],

@@ -29,7 +29,7 @@ export class StubEngine implements ServerEngine {
   }
 
   status(): EngineStatus {
-    return { lsn: 0, durable: false, dataDir: null, healthy: true, logBytesSinceCheckpoint: 0, recovery: null, tables: [], backfills: [], segmentCache: null, operators: [] };
+    return { lsn: 0, durable: false, dataDir: null, healthy: true, logBytesSinceCheckpoint: 0, recovery: null, tables: [], backfills: [], segmentCache: null, operators: [], stateMemory: null };
   }
 }
 

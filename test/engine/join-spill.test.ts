@@ -1,0 +1,219 @@
+// Join state beyond memory (--state-memory, dataflow/join-partitions.ts).
+// Engines with budgets of a few KiB split their join state into parts and
+// move most of them to scratch files at nearly every step. A seeded random
+// workload (inserts with duplicates and NULL keys, deletes, key-changing
+// updates) runs on Freshet and on DuckDB; every few steps each view must
+// equal DuckDB's result of its query. Other tests: a failed statement whose
+// error comes from one part leaves every part as it was, a damaged scratch
+// file fails with XX001, dropping views deletes their files, and a durable
+// engine keeps its files under <dataDir>/state only while it runs.
+
+import { afterAll, describe, expect, test } from 'vitest';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Engine } from '../../src/engine.js';
+import { EngineError, SqlState } from '../../src/common/errors.js';
+import { DuckDbOracle } from '../differential/duckdb-oracle.js';
+import { canonFreshet, diffMultisets, formatRow } from '../differential/comparator.js';
+import { SeededRandom } from '../seeded-random.js';
+
+const root = mkdtempSync(join(tmpdir(), 'freshet-join-spill-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const SCHEMA = ['CREATE TABLE l (id INT, k INT, a TEXT)', 'CREATE TABLE r (id INT, k INT, b INT)'];
+const DUCK_SCHEMA = ['CREATE TABLE l (id INTEGER, k INTEGER, a VARCHAR)', 'CREATE TABLE r (id INTEGER, k INTEGER, b INTEGER)'];
+
+const VIEWS: readonly { readonly name: string; readonly query: string }[] = [
+  { name: 'v_inner', query: 'SELECT l.id AS lid, l.a, r.id AS rid, r.b FROM l JOIN r ON l.k = r.k' },
+  { name: 'v_left', query: 'SELECT l.id AS lid, l.k, r.id AS rid FROM l LEFT JOIN r ON l.k = r.k' },
+  { name: 'v_full', query: 'SELECT l.id AS lid, r.id AS rid, r.b FROM l FULL JOIN r ON l.k = r.k AND l.id < r.id' },
+  { name: 'v_two_keys', query: 'SELECT l.id AS lid, r.id AS rid FROM l JOIN r ON l.k = r.k AND l.id % 3 = r.b % 3' },
+  { name: 'v_counts', query: 'SELECT l.k, count(*) AS n, sum(r.b) AS s FROM l JOIN r ON l.k = r.k GROUP BY l.k' },
+];
+
+async function rowsOf(engine: Engine, sql: string): Promise<(string | number | boolean | null)[][]> {
+  const r = await engine.sql(sql);
+  return r.rows.map((row) => row.map((v, i) => canonFreshet(v, r.fields[i]!.dataTypeID)));
+}
+
+async function expectSame(engine: Engine, duck: DuckDbOracle, context: string): Promise<void> {
+  for (const v of VIEWS) {
+    const expected = (await duck.query(v.query)).rows;
+    const actual = await rowsOf(engine, `SELECT * FROM ${v.name}`);
+    const diff = diffMultisets(expected, actual);
+    if (diff !== null) {
+      throw new Error(
+        `${context}: ${v.name} differs from DuckDB (${expected.length} rows expected, ${actual.length} returned)\n` +
+          `missing: ${diff.missing.slice(0, 5).map(formatRow).join(' | ')}\nunexpected: ${diff.unexpected.slice(0, 5).map(formatRow).join(' | ')}`,
+      );
+    }
+  }
+}
+
+async function both(engine: Engine, duck: DuckDbOracle, sql: string): Promise<void> {
+  await engine.sql(sql);
+  await duck.exec(sql);
+}
+
+function joinMemory(engine: Engine): { hotParts: number; coldParts: number; coldBytes: number } {
+  let hotParts = 0;
+  let coldParts = 0;
+  let coldBytes = 0;
+  for (const op of engine.status().operators) {
+    if (op.operator !== 'Join' || op.memory === undefined) continue;
+    hotParts += op.memory.hotParts;
+    coldParts += op.memory.coldParts;
+    coldBytes += op.memory.coldBytes;
+  }
+  return { hotParts, coldParts, coldBytes };
+}
+
+/** A random insert of `n` rows into l or r: keys from a small range (so rows match), some NULL, some repeated rows. */
+function insertSql(rng: SeededRandom, table: 'l' | 'r', nextId: () => number, n: number): string {
+  const rows: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const k = rng.chance(0.05) ? 'NULL' : String(rng.int(0, 400));
+    const id = rng.chance(0.1) && rows.length > 0 ? null : nextId();
+    if (id === null) {
+      rows.push(rows[rng.int(0, rows.length - 1)]!);
+      continue;
+    }
+    rows.push(table === 'l' ? `(${id}, ${k}, 'a${rng.int(0, 50)}')` : `(${id}, ${k}, ${rng.int(-20, 20)})`);
+  }
+  return `INSERT INTO ${table} VALUES ${rows.join(', ')}`;
+}
+
+async function setUp(engine: Engine, duck: DuckDbOracle): Promise<void> {
+  for (const s of SCHEMA) await engine.sql(s);
+  for (const s of DUCK_SCHEMA) await duck.exec(s);
+  for (const v of VIEWS) {
+    await engine.sql(`CREATE MATERIALIZED VIEW ${v.name} AS ${v.query}`);
+    await duck.exec(`CREATE VIEW ${v.name} AS ${v.query}`);
+  }
+}
+
+describe('join state beyond --state-memory', () => {
+  for (const seed of [1, 2]) {
+    test(`seed ${seed}: random changes under an 8 KiB budget match DuckDB`, async () => {
+      const rng = new SeededRandom(seed);
+      const engine = new Engine({ stateMemory: 8 * 1024 });
+      const duck = await DuckDbOracle.open();
+      let id = 0;
+      const nextId = (): number => ++id;
+      try {
+        await setUp(engine, duck);
+        let maxCold = 0;
+        for (let step = 1; step <= 60; step++) {
+          const roll = rng.next();
+          let sql: string;
+          if (roll < 0.55) sql = insertSql(rng, rng.chance(0.5) ? 'l' : 'r', nextId, rng.pick([1, 5, 40, 200]));
+          else if (roll < 0.75) sql = `DELETE FROM ${rng.pick(['l', 'r'])} WHERE id % ${rng.int(3, 9)} = ${rng.int(0, 2)}`;
+          else if (roll < 0.9) sql = `UPDATE ${rng.pick(['l', 'r'])} SET k = k + ${rng.int(1, 3)} WHERE id % ${rng.int(4, 11)} = 1`;
+          else sql = `DELETE FROM ${rng.pick(['l', 'r'])} WHERE k BETWEEN ${rng.int(0, 350)} AND ${rng.int(350, 400)}`;
+          await both(engine, duck, sql);
+          maxCold = Math.max(maxCold, joinMemory(engine).coldParts);
+          if (step % 6 === 0) await expectSame(engine, duck, `seed ${seed}, step ${step} (${sql})`);
+        }
+        await expectSame(engine, duck, `seed ${seed}, end`);
+        const budget = engine.status().stateMemory!;
+        // The budget was far too small for the state: parts went to files and came back.
+        expect(maxCold).toBeGreaterThan(0);
+        expect(budget.spills).toBeGreaterThan(0);
+        expect(budget.loads).toBeGreaterThan(0);
+        expect(budget.spillError).toBeNull();
+        // Dropping the views deletes their files and stops counting their parts.
+        for (const v of VIEWS) await engine.sql(`DROP MATERIALIZED VIEW ${v.name}`);
+        const after = engine.status().stateMemory!;
+        expect(after.coldParts).toBe(0);
+        expect(after.coldBytes).toBe(0);
+        expect(after.hotParts).toBe(0);
+      } finally {
+        duck.close();
+        await engine.close();
+      }
+    });
+  }
+
+  test('a statement that fails in one part leaves every part as it was', async () => {
+    const engine = new Engine({ stateMemory: 8 * 1024 });
+    const duck = await DuckDbOracle.open();
+    try {
+      await setUp(engine, duck);
+      // The condition reads both sides, so it stays in the join (not pushed below it).
+      const residual = 'SELECT l.id AS lid, r.id AS rid FROM l JOIN r ON l.k = r.k AND 100 / (r.b - l.id) > -1000';
+      await engine.sql(`CREATE MATERIALIZED VIEW v_div AS ${residual}`);
+      await duck.exec(`CREATE VIEW v_div AS ${residual}`);
+      const rng = new SeededRandom(7);
+      let id = 0;
+      for (let i = 0; i < 6; i++) await both(engine, duck, insertSql(rng, 'l', () => ++id, 200));
+      expect(joinMemory(engine).coldParts).toBeGreaterThan(0);
+      // 300 rows over every key; one of them (b = 99999) divides by zero against l row 99999 of key 123.
+      const rows = Array.from({ length: 300 }, (_, i) => `(${100_000 + i}, ${i % 400}, ${i === 123 ? 99_999 : 0})`);
+      await engine.sql('INSERT INTO l VALUES (99999, 123, \'x\')');
+      await duck.exec('INSERT INTO l VALUES (99999, 123, \'x\')');
+      const failed = await engine.sql(`INSERT INTO r VALUES ${rows.join(', ')}`).catch((e: unknown) => e);
+      expect(failed).toBeInstanceOf(EngineError);
+      expect((failed as EngineError).code).toBe(SqlState.divisionByZero);
+      await expectSame(engine, duck, 'after the failed insert');
+      const v = (await duck.query(residual)).rows;
+      expect(diffMultisets(v, await rowsOf(engine, 'SELECT * FROM v_div'))).toBeNull();
+      // The same rows without the bad one go in, and every view follows.
+      await both(engine, duck, `INSERT INTO r VALUES ${rows.filter((_, i) => i !== 123).join(', ')}`);
+      // New l rows over every key meet the r rows in the state: a part left with the failed rows would double them.
+      await both(engine, duck, `INSERT INTO l VALUES ${Array.from({ length: 400 }, (_, k) => `(${200_000 + k}, ${k}, 'y')`).join(', ')}`);
+      await expectSame(engine, duck, 'after the good inserts');
+      expect(diffMultisets((await duck.query(residual)).rows, await rowsOf(engine, 'SELECT * FROM v_div'))).toBeNull();
+    } finally {
+      duck.close();
+      await engine.close();
+    }
+  });
+
+  test('a durable engine keeps its parts under <dataDir>/state while it runs; a damaged file fails with XX001', async () => {
+    const dir = join(root, 'durable');
+    const duck = await DuckDbOracle.open();
+    let engine = await Engine.open({ dataDir: dir, stateMemory: 8 * 1024 });
+    try {
+      await setUp(engine, duck);
+      const rng = new SeededRandom(11);
+      let id = 0;
+      for (let i = 0; i < 8; i++) await both(engine, duck, insertSql(rng, i % 2 === 0 ? 'l' : 'r', () => ++id, 150));
+      await expectSame(engine, duck, 'before restart');
+      const files = readdirSync(join(dir, 'state'));
+      expect(files.length).toBe(engine.status().stateMemory!.coldParts);
+      expect(files.length).toBeGreaterThan(0);
+      await engine.close();
+      expect(existsSync(join(dir, 'state'))).toBe(false);
+
+      // Views are rebuilt from the tables at the next start, under the same budget.
+      engine = await Engine.open({ dataDir: dir, stateMemory: 8 * 1024 });
+      await expectSame(engine, duck, 'after restart');
+      for (let i = 0; i < 2; i++) await both(engine, duck, insertSql(rng, i % 2 === 0 ? 'l' : 'r', () => ++id, 100));
+      await expectSame(engine, duck, 'after restart and inserts');
+
+      // Flip a byte in every scratch file: the next change that needs one fails loudly, not with wrong rows.
+      for (const f of readdirSync(join(dir, 'state'))) {
+        const path = join(dir, 'state', f);
+        const bytes = readFileSync(path);
+        bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 0xff;
+        writeFileSync(path, bytes);
+      }
+      const keys = Array.from({ length: 401 }, (_, k) => `(${900_000 + k}, ${k}, 1)`);
+      const failed = await engine.sql(`INSERT INTO r VALUES ${keys.join(', ')}`).catch((e: unknown) => e);
+      expect(failed).toBeInstanceOf(EngineError);
+      expect((failed as EngineError).code).toBe(SqlState.dataCorrupted);
+      expect((failed as EngineError).message).toMatch(/operator state file .* is damaged/);
+      expect((await engine.sql('SELECT count(*) FROM r')).rows[0]![0]).toBe(await duck.query('SELECT count(*) FROM r').then((r) => r.rows[0]![0]));
+    } finally {
+      duck.close();
+      await engine.close();
+    }
+  });
+
+  test('stateMemory must be a positive size', () => {
+    for (const bad of [0, -1, Number.NaN]) {
+      expect(() => new Engine({ stateMemory: bad })).toThrow(/stateMemory must be a positive number of bytes/);
+    }
+  });
+});
