@@ -11,9 +11,11 @@
 //   3. single-row changes: new orders (meet one customer's part) and
 //      customer upserts (retract and re-add every order of that customer),
 //      latency until the view reflects each, p50/p99
+//   4. a second view, an aggregate whose state holds values (per customer
+//      MIN, MAX and COUNT(DISTINCT) of the amounts): build time, memory, parts
 // DuckDB (this process) builds the same tables with range(), runs the query
 // as CREATE TABLE AS, and recomputes it after each of the same changes.
-// Every child's final view must equal DuckDB's final result.
+// Every child's final views must equal DuckDB's final results.
 //   node --expose-gc dist/bench/state-spill.js [--orders N] [--customers M] [--quick] [--seed S]
 
 import { DuckDBInstance, version as duckdbVersion } from '@duckdb/node-api';
@@ -27,6 +29,9 @@ import { Rand, maxRssMb, median, ms, parseFlags, percentile, writeResult } from 
 const REGIONS = 50;
 const BATCH = 100_000;
 const QUERY = 'SELECT c.region, count(*) AS n, sum(o.amount) AS s FROM orders o JOIN customers c ON o.customer = c.id GROUP BY c.region';
+const EXTREMES = 'SELECT customer, min(amount) AS lo, max(amount) AS hi, count(DISTINCT amount) AS d FROM orders GROUP BY customer';
+/** A digest of the EXTREMES view that both engines compute: groups and the sums of each column. */
+const EXTREMES_DIGEST = 'SELECT count(*) AS groups, sum(lo) AS lo, sum(hi) AS hi, sum(d) AS d FROM';
 const log = (s: string): void => void process.stderr.write(`${s}\n`);
 const fmt = (x: number): string => Math.round(x).toLocaleString('en-US');
 
@@ -69,6 +74,7 @@ interface ChildResult {
   orderInsert: { p50: number; p99: number };
   customerUpsert: { p50: number; p99: number };
   joinMemory: { hotParts: number; hotBytes: number; coldParts: number; coldBytes: number } | null;
+  extremes: { buildMs: number; heldAfterMb: number; memory: { hotParts: number; hotBytes: number; coldParts: number; coldBytes: number } | null; digest: number[] };
   spills: number;
   loads: number;
   view: [string, number, number][];
@@ -132,9 +138,16 @@ async function child(n: number, m: number, seed: number, budgetMib: number | nul
     await engine.sql(`INSERT INTO customers VALUES (${id}, '${region}', ${id % 5})`);
     customerMs.push(performance.now() - s);
   }
-  const status = engine.status();
-  const join = status.operators.find((o) => o.operator === 'Join')?.memory ?? null;
+  const join = engine.status().operators.find((o) => o.operator === 'Join')?.memory ?? null;
   const rows = (await engine.sql('SELECT region, n, s FROM v ORDER BY region')).rows.map((r) => [String(r[0]), Number(r[1]), Number(r[2])] as [string, number, number]);
+
+  const t2 = performance.now();
+  await engine.sql(`CREATE MATERIALIZED VIEW v2 AS ${EXTREMES}`);
+  const extremesBuildMs = performance.now() - t2;
+  const heldAfterExtremesMb = await heldMb();
+  const status = engine.status();
+  const extremesMemory = status.operators.find((o) => o.view === 'v2' && o.operator === 'Aggregate')?.memory ?? null;
+  const digest = (await engine.sql(`${EXTREMES_DIGEST} v2`)).rows[0]!.map(Number);
   await engine.close();
   return {
     budgetMib,
@@ -146,6 +159,7 @@ async function child(n: number, m: number, seed: number, budgetMib: number | nul
     orderInsert: { p50: percentile(orderMs, 50), p99: percentile(orderMs, 99) },
     customerUpsert: { p50: percentile(customerMs, 50), p99: percentile(customerMs, 99) },
     joinMemory: join,
+    extremes: { buildMs: extremesBuildMs, heldAfterMb: heldAfterExtremesMb, memory: extremesMemory, digest },
     spills: status.stateMemory?.spills ?? 0,
     loads: status.stateMemory?.loads ?? 0,
     view: rows,
@@ -186,9 +200,20 @@ async function duckdb(n: number, m: number, seed: number, count: number, reps: n
     if (i < timed) customerMs.push(performance.now() - s);
   }
   const final = (await conn.runAndReadAll(`SELECT region, n, s FROM (${QUERY}) ORDER BY region`)).getRowsJson().map((r) => [String(r[0]), Number(r[1]), Number(r[2])] as [string, number, number]);
+  const extremesMs: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    const s = performance.now();
+    await conn.run(`CREATE OR REPLACE TABLE res2 AS ${EXTREMES}`);
+    extremesMs.push(performance.now() - s);
+  }
+  const digest = (await conn.runAndReadAll(`${EXTREMES_DIGEST} res2`)).getRowsJson()[0]!.map(Number);
   conn.closeSync();
   instance.closeSync();
-  return { loadMs, buildMs: median(buildMs), orderMs: median(orderMs), customerMs: median(customerMs), final };
+  return { loadMs, buildMs: median(buildMs), orderMs: median(orderMs), customerMs: median(customerMs), final, extremesMs: median(extremesMs), digest };
+}
+
+function sameDigest(a: readonly number[], b: readonly number[]): string | null {
+  return a.length === b.length && a.every((x, i) => Math.abs(x - b[i]!) <= 1e-9 * Math.max(1, Math.abs(b[i]!))) ? null : `extremes digest ${a.join(',')} vs ${b.join(',')}`;
 }
 
 function sameRows(a: readonly [string, number, number][], b: readonly [string, number, number][]): string | null {
@@ -224,7 +249,7 @@ async function main(): Promise<void> {
     results.push(r);
   }
   const duck = await duckdb(n, m, seed, count, 3);
-  const checks = results.map((r) => sameRows(r.view, duck.final));
+  const checks = results.map((r) => sameRows(r.view, duck.final) ?? sameDigest(r.extremes.digest, duck.digest));
   const lines = [
     `| budget | build ms | DuckDB CTAS ms | build / DuckDB | held after load → after build (MB) | peak RSS MB | join parts hot / cold | join MB hot / cold | order insert p50 / p99 ms | customer upsert p50 / p99 ms | DuckDB recompute after a change ms | equals DuckDB |`,
     `|---|---:|---:|---:|---|---:|---|---:|---|---|---:|---|`,
@@ -233,7 +258,15 @@ async function main(): Promise<void> {
       return `| ${r.budgetMib === null ? 'none' : `${r.budgetMib} MiB`} | ${ms(r.buildMs)} | ${ms(duck.buildMs)} | ${(r.buildMs / duck.buildMs).toFixed(1)}x | ${r.heldAfterLoadMb.toFixed(0)} → ${r.heldAfterBuildMb.toFixed(0)} | ${r.peakRssMb.toFixed(0)} | ${mem === null ? '-' : `${mem.hotParts} / ${mem.coldParts}`} | ${mem === null ? '-' : `${(mem.hotBytes / 1e6).toFixed(1)} / ${(mem.coldBytes / 1e6).toFixed(1)}`} | ${ms(r.orderInsert.p50)} / ${ms(r.orderInsert.p99)} | ${ms(r.customerUpsert.p50)} / ${ms(r.customerUpsert.p99)} | ${ms(duck.orderMs)} / ${ms(duck.customerMs)} | ${checks[i] === null ? 'yes' : `NO: ${checks[i]}`} |`;
     }),
   ];
-  process.stdout.write(`\n${lines.join('\n')}\n\n`);
+  const extremeLines = [
+    `| budget | build ms | DuckDB CTAS ms | build / DuckDB | held after (MB, both views) | aggregate parts hot / cold | aggregate MB hot / cold |`,
+    `|---|---:|---:|---:|---:|---|---:|`,
+    ...results.map((r) => {
+      const mem = r.extremes.memory;
+      return `| ${r.budgetMib === null ? 'none' : `${r.budgetMib} MiB`} | ${ms(r.extremes.buildMs)} | ${ms(duck.extremesMs)} | ${(r.extremes.buildMs / duck.extremesMs).toFixed(1)}x | ${r.extremes.heldAfterMb.toFixed(0)} | ${mem === null ? '-' : `${mem.hotParts} / ${mem.coldParts}`} | ${mem === null ? '-' : `${(mem.hotBytes / 1e6).toFixed(1)} / ${(mem.coldBytes / 1e6).toFixed(1)}`} |`;
+    }),
+  ];
+  process.stdout.write(`\n${QUERY}\n\n${lines.join('\n')}\n\n${EXTREMES}\n\n${extremeLines.join('\n')}\n\n`);
   const file = writeResult('state-spill', { orders: n, customers: m, seed, changes: count, query: QUERY, duckdb: { ...duck, final: undefined }, results: results.map((r) => ({ ...r, view: undefined })), equal: checks });
   log(`wrote ${file}`);
   if (checks.some((c) => c !== null)) process.exitCode = 1;

@@ -16,6 +16,7 @@ import type { Column } from './column.js';
 import { gatherColumn } from './column.js';
 import { GrowableColumn } from './growable-column.js';
 import { hashRows } from './hash-rows.js';
+import { valueBytes } from './column-bytes.js';
 import { isValid } from './validity.js';
 
 const MAX_LOAD = 0.5;
@@ -263,6 +264,17 @@ export class KeyedRows {
   /** Overwrites the non-key columns of `slot` with row `row` of the batch. */
   overwrite(slot: number, batchColumns: readonly Column[], row: number): void {
     for (let c = 0; c < this.columns.length; c++) this.columns[c]!.setFrom(slot, batchColumns[c]!, row);
+  }
+
+  /**
+   * About how many bytes the store holds in memory (for budgets): each
+   * slot's values plus its count, hash, release flag and about two index
+   * entries.
+   */
+  estimateBytes(): number {
+    let perSlot = 4 + 4 + 1 + 8;
+    for (const c of this.columns) perSlot += valueBytes(c.view(this.size), this.size);
+    return this.size * perSlot;
   }
 
   /** Indexes of live slots (count != 0), ascending. */

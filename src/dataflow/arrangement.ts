@@ -18,7 +18,6 @@
 import type { SqlType } from '../common/sql-type.js';
 import type { Column } from '../columnar/column.js';
 import { gatherColumn } from '../columnar/column.js';
-import { valueBytes } from '../columnar/column-bytes.js';
 import type { ZBatch } from '../columnar/z-batch.js';
 import { KeyedRows } from '../columnar/keyed-rows.js';
 import { ExpiryHeap } from './expiry-heap.js';
@@ -36,10 +35,10 @@ export interface SideDelta {
   readonly matchable: Uint8Array;
 }
 
-/** Bytes per row slot besides the values: count, hash, release flag, about two index entries, chain links, key slot, match. */
-const ROW_OVERHEAD_BYTES = 4 + 4 + 1 + 8 + 4 + 4 + 4 + 4;
-/** Bytes per key slot besides the values: count, hash, release flag, index entries, chain head. */
-const KEY_OVERHEAD_BYTES = 4 + 4 + 1 + 8 + 4;
+/** Bytes per row slot besides the row store's own: chain links, key slot, match. */
+const ROW_LINK_BYTES = 4 + 4 + 4 + 4;
+/** Bytes per key slot besides the key store's own: the chain head. */
+const KEY_LINK_BYTES = 4;
 
 function growInt32(arr: Int32Array, needed: number): Int32Array {
   if (needed <= arr.length) return arr;
@@ -82,8 +81,7 @@ export class Arrangement {
 
   /** About how many bytes the arrangement holds in memory (for --state-memory). */
   estimateBytes(): number {
-    const perSlot = (store: KeyedRows): number => store.columns.reduce((sum, c) => sum + valueBytes(c.view(store.size), store.size), 0);
-    return this.rows.size * (perSlot(this.rows) + ROW_OVERHEAD_BYTES) + this.keys.size * (perSlot(this.keys) + KEY_OVERHEAD_BYTES);
+    return this.rows.estimateBytes() + this.rows.size * ROW_LINK_BYTES + this.keys.estimateBytes() + this.keys.size * KEY_LINK_BYTES;
   }
 
   /** The live rows, their counts as weights, and each row's match weight. */

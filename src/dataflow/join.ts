@@ -126,6 +126,7 @@ export class JoinOperator implements BinaryOperator {
       spec.keyTypes,
       this.outputTypes,
       (which, batch) => this.side(batch, which === 'left' ? spec.leftKeys : spec.rightKeys),
+      (L, R, dl, dr) => this.stepPart(L, R, dl, dr),
       inMemory ? null : budget,
       [spec.leftExpiry?.column ?? null, spec.rightExpiry?.column ?? null],
     );
@@ -139,7 +140,7 @@ export class JoinOperator implements BinaryOperator {
     if (this.spec.rightExpiry !== undefined) refuseExpired(this.spec.rightExpiry, this.rightHorizon, leftDelta, 'left');
     const dl = this.side(leftDelta, this.spec.leftKeys);
     const dr = this.side(rightDelta, this.spec.rightKeys);
-    return this.partitions.step(dl, dr, (L, R, l, r) => this.stepPart(L, R, l, r));
+    return this.partitions.step(dl, dr);
   }
 
   /** The step over one part of the state (all of it unless the state is split: join-partitions.ts). */
@@ -312,7 +313,7 @@ export class JoinOperator implements BinaryOperator {
     let evictedLeft: ZBatch | null = null;
     let evictedRight: ZBatch | null = null;
     let moved = false;
-    const { left, right } = this.partitions.single!;
+    const { left, right } = this.partitions.single;
     if (leftExpiry !== undefined) {
       const close = leftExpiry.closePoint();
       if (close > this.leftHorizon) {
@@ -342,7 +343,7 @@ export class JoinOperator implements BinaryOperator {
     return {
       name: 'Join',
       detail: this.spec.detail,
-      state: `both inputs' rows, hash-indexed on the join key${outer ? ', with per-row match counts' : ''}`,
+      state: `both inputs' rows, hash-indexed on the join key${outer ? ', with per-row match counts' : ''}${this.partitions.spillable ? ', in parts by join key that can move to disk (--state-memory)' : ''}`,
       cost: this.spec.keyTypes.length === 0
         ? 'O(changed rows x rows of the other input) (no equality key)'
         : `O(changed rows + matching rows${outer ? ' + rows whose null-extension flips' : ''})`,
@@ -350,7 +351,7 @@ export class JoinOperator implements BinaryOperator {
   }
 
   stateSize(): number {
-    return this.partitions.rows;
+    return this.partitions.entries;
   }
 
   stateMemory(): StateMemory | null {

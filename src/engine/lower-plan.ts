@@ -17,7 +17,12 @@ import { AssertSingleOperator } from '../dataflow/assert-single.js';
 import { WindowOperator } from '../dataflow/window.js';
 import { FixpointOperator } from '../dataflow/fixpoint.js';
 import type { LogicalPlan } from '../plan/logical-plan.js';
-import { lowerAggregate } from './lower-aggregate.js';
+import { lowerAggregate, spillableAggregate } from './lower-aggregate.js';
+import { PartitionedOperator } from '../dataflow/partitioned-operator.js';
+import type { Operator } from '../dataflow/operator.js';
+import type { Kernel } from '../expr/compile-expr.js';
+import type { WindowCall } from '../dataflow/window-spec.js';
+import type { SqlType } from '../common/sql-type.js';
 import { AggregateOperator } from '../dataflow/aggregate.js';
 import type { NodeCleanup } from '../dataflow/circuit.js';
 import type { RowExpiry } from '../dataflow/join.js';
@@ -123,6 +128,10 @@ function lowerNode(circuit: Circuit, plan: LogicalPlan, shared: Map<number, numb
         op.enableCleanup({ column: bound.column, offset: bound.offset, strict: bound.strict, closePoint: cleanup.closePoint(bound.table) });
         return circuit.add({ kind: 'unary', op, input, cleanup: { text: bound.text, evict: () => op.evictClosed() } });
       }
+      if (spillableAggregate(plan)) {
+        const parted = inParts(() => lowerAggregate(plan), plan.input.columns.map((c) => c.type), plan.groupBy.map(compileExpr), cleanup);
+        if (parted !== null) return circuit.add({ kind: 'unary', op: parted, input, ...textOnly });
+      }
       return circuit.add({ kind: 'unary', op, input, ...textOnly });
     }
     case 'join': {
@@ -152,8 +161,9 @@ function lowerNode(circuit: Circuit, plan: LogicalPlan, shared: Map<number, numb
     case 'window': {
       const input = lower(plan.input);
       const inputTypes = plan.input.columns.map((c) => c.type);
-      const op = new WindowOperator(inputTypes, plan.partitionBy, plan.orderBy, plan.calls, plan.input.columns.map((c) => c.name));
-      return circuit.add({ kind: 'unary', op, input, ...textOnly });
+      const make = (): Operator => new WindowOperator(inputTypes, plan.partitionBy, plan.orderBy, plan.calls, plan.input.columns.map((c) => c.name));
+      const parted = plan.partitionBy.length > 0 && exactWindow(plan.calls, inputTypes) ? inParts(make, inputTypes, plan.partitionBy.map(columnKernel), cleanup) : null;
+      return circuit.add({ kind: 'unary', op: parted ?? make(), input, ...textOnly });
     }
     case 'assertSingle': {
       const input = lower(plan.input);
@@ -161,10 +171,37 @@ function lowerNode(circuit: Circuit, plan: LogicalPlan, shared: Map<number, numb
     }
     case 'topN': {
       const input = lower(plan.input);
-      const op = new TopNOperator(types, plan.partitionBy, plan.sortKeys, plan.limit, plan.offset, plan.columns.map((c) => c.name));
-      return circuit.add({ kind: 'unary', op, input, ...textOnly });
+      const make = (): Operator => new TopNOperator(types, plan.partitionBy, plan.sortKeys, plan.limit, plan.offset, plan.columns.map((c) => c.name));
+      // Top-N output is a subset of its input (ties broken by every column), exact whatever the arrival order.
+      const parted = plan.partitionBy.length > 0 ? inParts(make, types, plan.partitionBy.map(columnKernel), cleanup) : null;
+      return circuit.add({ kind: 'unary', op: parted ?? make(), input, ...textOnly });
     }
   }
+}
+
+/**
+ * Under a state budget, an operator whose state is keyed by `keys` in parts
+ * that can move to disk (dataflow/partitioned-operator.ts); null without a
+ * budget (the operator as it is). Only for operators whose state grows with
+ * their input and whose output depends on the input multiset alone.
+ */
+function inParts(make: () => Operator, inputTypes: readonly SqlType[], keys: readonly Kernel[], cleanup: CleanupPlan | undefined): Operator | null {
+  const budget = cleanup?.stateBudget ?? null;
+  return budget === null ? null : new PartitionedOperator(make, inputTypes, keys, budget);
+}
+
+function columnKernel(index: number): Kernel {
+  return (input) => input.column(index);
+}
+
+/**
+ * Window calls whose values do not depend on the order rows arrived in:
+ * rankings, offsets, counts, MIN/MAX, and sums and averages of INTEGER
+ * columns (whole numbers, exact in doubles). Sums of doubles over a frame
+ * may differ in the last bit with the order of the additions.
+ */
+function exactWindow(calls: readonly WindowCall[], inputTypes: readonly SqlType[]): boolean {
+  return calls.every((c) => (c.fn !== 'sum' && c.fn !== 'avg') || (c.arg !== null && inputTypes[c.arg] === 'integer'));
 }
 
 function intervalExpiry(bound: Extract<StateBound, { kind: 'interval' }>, cleanup: CleanupPlan): { leftExpiry?: RowExpiry; rightExpiry?: RowExpiry } {

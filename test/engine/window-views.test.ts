@@ -72,52 +72,57 @@ describe('window functions against DuckDB', () => {
 
   const both = (engine: Engine, sql: string): Promise<void> => applyToBoth(oracle, engine, sql);
 
-  it('views and one-shot queries follow random inserts, updates and deletes, down to an empty table', async () => {
-    await oracle.exec('DROP TABLE IF EXISTS t');
-    const engine = new Engine();
-    await both(engine, TABLE);
-    for (const v of VIEWS) await engine.sql(`CREATE MATERIALIZED VIEW ${v.name} AS ${v.sql}`);
-    await check(engine, 'creation over an empty table');
-    const rng = new Prng(9157);
-    let nextId = 0;
-    const ids: number[] = [];
-    for (let step = 0; step < 70; step++) {
-      const roll = rng.float();
-      let sql: string;
-      if (roll < 0.5 || ids.length === 0) {
-        const rows: string[] = [];
-        for (let i = rng.int(1, step < 5 ? 12 : 5); i > 0; i--) {
-          const id = nextId++;
-          ids.push(id);
-          const values = [
-            id,
-            rng.chance(0.1) ? null : rng.pick(['a', 'b', 'c']),
-            rng.chance(0.1) ? null : rng.int(-4, 9),
-            rng.chance(0.1) ? null : rng.int(-16, 16) / 4,
-            rng.chance(0.15) ? null : rng.pick(['p', 'q', 'r', 'sé', 'z', '']),
-          ];
-          rows.push(`(${values.map(sqlValue).join(', ')})`);
+  // The second run keeps window state within 256 bytes: windows over integer or no arguments go to
+  // scratch files by PARTITION BY value and come back (dataflow/partitioned-operator.ts).
+  for (const stateMemory of [undefined, 256]) {
+    it(`views and one-shot queries follow random inserts, updates and deletes, down to an empty table${stateMemory === undefined ? '' : ` (state within ${stateMemory} bytes)`}`, async () => {
+      await oracle.exec('DROP TABLE IF EXISTS t');
+      const engine = new Engine(stateMemory === undefined ? {} : { stateMemory });
+      await both(engine, TABLE);
+      for (const v of VIEWS) await engine.sql(`CREATE MATERIALIZED VIEW ${v.name} AS ${v.sql}`);
+      await check(engine, 'creation over an empty table');
+      const rng = new Prng(9157);
+      let nextId = 0;
+      const ids: number[] = [];
+      for (let step = 0; step < 70; step++) {
+        const roll = rng.float();
+        let sql: string;
+        if (roll < 0.5 || ids.length === 0) {
+          const rows: string[] = [];
+          for (let i = rng.int(1, step < 5 ? 12 : 5); i > 0; i--) {
+            const id = nextId++;
+            ids.push(id);
+            const values = [
+              id,
+              rng.chance(0.1) ? null : rng.pick(['a', 'b', 'c']),
+              rng.chance(0.1) ? null : rng.int(-4, 9),
+              rng.chance(0.1) ? null : rng.int(-16, 16) / 4,
+              rng.chance(0.15) ? null : rng.pick(['p', 'q', 'r', 'sé', 'z', '']),
+            ];
+            rows.push(`(${values.map(sqlValue).join(', ')})`);
+          }
+          sql = `INSERT INTO t VALUES ${rows.join(', ')}`;
+        } else if (roll < 0.7) {
+          const victim = ids.splice(rng.int(0, ids.length - 1), 1)[0]!;
+          sql = `DELETE FROM t WHERE id = ${victim}`;
+        } else if (roll < 0.82) {
+          sql = `UPDATE t SET x = x + ${rng.int(-2, 2)} WHERE id % ${rng.int(2, 5)} = ${rng.int(0, 1)}`;
+        } else if (roll < 0.9) {
+          sql = `UPDATE t SET g = ${sqlValue(rng.pick(['a', 'b', 'c']))}, y = y + 0.25 WHERE id = ${rng.pick(ids)}`;
+        } else if (roll < 0.97) {
+          sql = `DELETE FROM t WHERE g = ${sqlValue(rng.pick(['a', 'b', 'c']))}`;
+          // Deleted ids stay in `ids`; deleting or updating them again is a no-op in both engines.
+        } else {
+          sql = 'DELETE FROM t';
         }
-        sql = `INSERT INTO t VALUES ${rows.join(', ')}`;
-      } else if (roll < 0.7) {
-        const victim = ids.splice(rng.int(0, ids.length - 1), 1)[0]!;
-        sql = `DELETE FROM t WHERE id = ${victim}`;
-      } else if (roll < 0.82) {
-        sql = `UPDATE t SET x = x + ${rng.int(-2, 2)} WHERE id % ${rng.int(2, 5)} = ${rng.int(0, 1)}`;
-      } else if (roll < 0.9) {
-        sql = `UPDATE t SET g = ${sqlValue(rng.pick(['a', 'b', 'c']))}, y = y + 0.25 WHERE id = ${rng.pick(ids)}`;
-      } else if (roll < 0.97) {
-        sql = `DELETE FROM t WHERE g = ${sqlValue(rng.pick(['a', 'b', 'c']))}`;
-        // Deleted ids stay in `ids`; deleting or updating them again is a no-op in both engines.
-      } else {
-        sql = 'DELETE FROM t';
+        await both(engine, sql);
+        await check(engine, `step ${step}: ${sql}`);
       }
-      await both(engine, sql);
-      await check(engine, `step ${step}: ${sql}`);
-    }
-    await both(engine, 'DELETE FROM t');
-    await check(engine, 'deleting every row');
-  }, 120_000);
+      await both(engine, 'DELETE FROM t');
+      await check(engine, 'deleting every row');
+      if (stateMemory !== undefined) expect(engine.status().stateMemory!.loads).toBeGreaterThan(0);
+    }, 120_000);
+  }
 
   it('duplicate rows (a table without a primary key): functions whose values do not depend on how peers are ordered', async () => {
     const dupViews = [

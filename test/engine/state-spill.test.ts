@@ -1,6 +1,8 @@
-// Join state beyond memory (--state-memory, dataflow/join-partitions.ts).
-// Engines with budgets of a few KiB split their join state into parts and
-// move most of them to scratch files at nearly every step. A seeded random
+// Operator state beyond memory (--state-memory): joins
+// (dataflow/join-partitions.ts), and grouped aggregates with per-value
+// state, windows and top-N per partition (dataflow/partitioned-operator.ts). Engines with budgets of a few KiB
+// split that state into parts and move most of them to scratch files at
+// nearly every step. A seeded random
 // workload (inserts with duplicates and NULL keys, deletes, key-changing
 // updates) runs on Freshet and on DuckDB; every few steps each view must
 // equal DuckDB's result of its query. Other tests: a failed statement whose
@@ -30,6 +32,18 @@ const VIEWS: readonly { readonly name: string; readonly query: string }[] = [
   { name: 'v_full', query: 'SELECT l.id AS lid, r.id AS rid, r.b FROM l FULL JOIN r ON l.k = r.k AND l.id < r.id' },
   { name: 'v_two_keys', query: 'SELECT l.id AS lid, r.id AS rid FROM l JOIN r ON l.k = r.k AND l.id % 3 = r.b % 3' },
   { name: 'v_counts', query: 'SELECT l.k, count(*) AS n, sum(r.b) AS s FROM l JOIN r ON l.k = r.k GROUP BY l.k' },
+  // Aggregates whose state grows with the input: parted too.
+  { name: 'v_extremes', query: 'SELECT k, min(a) AS lo, max(a) AS hi, count(DISTINCT a) AS d, count(*) AS n, sum(id) AS s FROM l GROUP BY k' },
+  { name: 'v_filtered', query: 'SELECT k % 7 AS g, max(b) FILTER (WHERE b > 0) AS top, min(b) AS low, bool_or(b < -15) AS any_low, percentile_disc(0.5) WITHIN GROUP (ORDER BY b) AS med FROM r GROUP BY k % 7' },
+  { name: 'v_distinct', query: 'SELECT DISTINCT k, b FROM r' },
+  { name: 'v_join_max', query: 'SELECT l.k, max(r.b) AS m, count(DISTINCT r.id) AS d FROM l JOIN r ON l.k = r.k GROUP BY l.k' },
+  // Top-N and windows per partition: parted by their partition key.
+  { name: 'v_top', query: 'SELECT DISTINCT ON (k) k, id, b FROM r ORDER BY k, b DESC, id' },
+  {
+    name: 'v_window',
+    // One ORDER BY for all calls: r has duplicate rows, and two orderings could pair their row numbers differently.
+    query: 'SELECT id, k, row_number() OVER (PARTITION BY k ORDER BY b, id) AS rn, max(b) OVER (PARTITION BY k) AS mb, sum(b) OVER (PARTITION BY k ORDER BY b, id) AS running, lag(id) OVER (PARTITION BY k ORDER BY b, id) AS prev FROM r',
+  },
 ];
 
 async function rowsOf(engine: Engine, sql: string): Promise<(string | number | boolean | null)[][]> {
@@ -56,12 +70,12 @@ async function both(engine: Engine, duck: DuckDbOracle, sql: string): Promise<vo
   await duck.exec(sql);
 }
 
-function joinMemory(engine: Engine): { hotParts: number; coldParts: number; coldBytes: number } {
+function partsOf(engine: Engine, operator: 'Join' | 'Aggregate' | 'TopN' | 'Window'): { hotParts: number; coldParts: number; coldBytes: number } {
   let hotParts = 0;
   let coldParts = 0;
   let coldBytes = 0;
   for (const op of engine.status().operators) {
-    if (op.operator !== 'Join' || op.memory === undefined) continue;
+    if (op.operator !== operator || op.memory === undefined) continue;
     hotParts += op.memory.hotParts;
     coldParts += op.memory.coldParts;
     coldBytes += op.memory.coldBytes;
@@ -93,7 +107,7 @@ async function setUp(engine: Engine, duck: DuckDbOracle): Promise<void> {
   }
 }
 
-describe('join state beyond --state-memory', () => {
+describe('join and aggregate state beyond --state-memory', () => {
   for (const seed of [1, 2]) {
     test(`seed ${seed}: random changes under an 8 KiB budget match DuckDB`, async () => {
       const rng = new SeededRandom(seed);
@@ -104,6 +118,7 @@ describe('join state beyond --state-memory', () => {
       try {
         await setUp(engine, duck);
         let maxCold = 0;
+        const maxColdOf = { Aggregate: 0, TopN: 0, Window: 0 };
         for (let step = 1; step <= 60; step++) {
           const roll = rng.next();
           let sql: string;
@@ -112,13 +127,17 @@ describe('join state beyond --state-memory', () => {
           else if (roll < 0.9) sql = `UPDATE ${rng.pick(['l', 'r'])} SET k = k + ${rng.int(1, 3)} WHERE id % ${rng.int(4, 11)} = 1`;
           else sql = `DELETE FROM ${rng.pick(['l', 'r'])} WHERE k BETWEEN ${rng.int(0, 350)} AND ${rng.int(350, 400)}`;
           await both(engine, duck, sql);
-          maxCold = Math.max(maxCold, joinMemory(engine).coldParts);
+          maxCold = Math.max(maxCold, partsOf(engine, 'Join').coldParts);
+          for (const op of ['Aggregate', 'TopN', 'Window'] as const) maxColdOf[op] = Math.max(maxColdOf[op], partsOf(engine, op).coldParts);
           if (step % 6 === 0) await expectSame(engine, duck, `seed ${seed}, step ${step} (${sql})`);
         }
         await expectSame(engine, duck, `seed ${seed}, end`);
         const budget = engine.status().stateMemory!;
         // The budget was far too small for the state: parts went to files and came back.
         expect(maxCold).toBeGreaterThan(0);
+        expect(maxColdOf.Aggregate).toBeGreaterThan(0);
+        expect(maxColdOf.TopN).toBeGreaterThan(0);
+        expect(maxColdOf.Window).toBeGreaterThan(0);
         expect(budget.spills).toBeGreaterThan(0);
         expect(budget.loads).toBeGreaterThan(0);
         expect(budget.spillError).toBeNull();
@@ -147,7 +166,7 @@ describe('join state beyond --state-memory', () => {
       const rng = new SeededRandom(7);
       let id = 0;
       for (let i = 0; i < 6; i++) await both(engine, duck, insertSql(rng, 'l', () => ++id, 200));
-      expect(joinMemory(engine).coldParts).toBeGreaterThan(0);
+      expect(partsOf(engine, 'Join').coldParts).toBeGreaterThan(0);
       // 300 rows over every key; one of them (b = 99999) divides by zero against l row 99999 of key 123.
       const rows = Array.from({ length: 300 }, (_, i) => `(${100_000 + i}, ${i % 400}, ${i === 123 ? 99_999 : 0})`);
       await engine.sql('INSERT INTO l VALUES (99999, 123, \'x\')');
@@ -164,6 +183,43 @@ describe('join state beyond --state-memory', () => {
       await both(engine, duck, `INSERT INTO l VALUES ${Array.from({ length: 400 }, (_, k) => `(${200_000 + k}, ${k}, 'y')`).join(', ')}`);
       await expectSame(engine, duck, 'after the good inserts');
       expect(diffMultisets((await duck.query(residual)).rows, await rowsOf(engine, 'SELECT * FROM v_div'))).toBeNull();
+    } finally {
+      duck.close();
+      await engine.close();
+    }
+  });
+
+  test('an aggregate step that fails in one part leaves every part as it was', async () => {
+    const engine = new Engine({ stateMemory: 8 * 1024 });
+    const duck = await DuckDbOracle.open();
+    const views = {
+      v_agg_div: 'SELECT k, max(100 / (b - 99999)) AS m, count(DISTINCT b) AS d FROM r GROUP BY k',
+      v_spread: 'SELECT k % 13 AS g, min(id) AS lo, max(id) AS hi FROM r GROUP BY k % 13',
+    };
+    const same = async (context: string): Promise<void> => {
+      for (const [name, query] of Object.entries(views)) {
+        const diff = diffMultisets((await duck.query(query)).rows, await rowsOf(engine, `SELECT * FROM ${name}`));
+        if (diff !== null) throw new Error(`${context}: ${name} differs from DuckDB: missing ${diff.missing.map(formatRow).join(' | ')}; unexpected ${diff.unexpected.map(formatRow).join(' | ')}`);
+      }
+    };
+    try {
+      await engine.sql(SCHEMA[1]!);
+      await duck.exec(DUCK_SCHEMA[1]!);
+      for (const [name, query] of Object.entries(views)) {
+        await engine.sql(`CREATE MATERIALIZED VIEW ${name} AS ${query}`);
+        await duck.exec(`CREATE VIEW ${name} AS ${query}`);
+      }
+      const rows = (from: number, b: (i: number) => number): string => Array.from({ length: 400 }, (_, i) => `(${from + i}, ${i}, ${b(i)})`).join(', ');
+      for (let round = 0; round < 3; round++) await both(engine, duck, `INSERT INTO r VALUES ${rows(round * 1000, (i) => i % 5)}`);
+      expect(partsOf(engine, 'Aggregate').coldParts).toBeGreaterThan(0);
+      // One row over every key; the one of key 250 divides by zero.
+      const failed = await engine.sql(`INSERT INTO r VALUES ${rows(10_000, (i) => (i === 250 ? 99_999 : 7))}`).catch((e: unknown) => e);
+      expect((failed as EngineError).code).toBe(SqlState.divisionByZero);
+      await same('after the failed insert');
+      // A part left with the failed rows would count them again here.
+      await both(engine, duck, `INSERT INTO r VALUES ${rows(20_000, () => 7)}`);
+      await both(engine, duck, 'DELETE FROM r WHERE id % 3 = 0');
+      await same('after the good changes');
     } finally {
       duck.close();
       await engine.close();

@@ -1,0 +1,194 @@
+// Operator state in parts by key that can leave memory (--state-memory):
+// the machinery that joins (join-partitions.ts) and grouped aggregates
+// (partitioned-aggregate.ts) share. What a part holds, how it is written to
+// bytes and rebuilt, and how it splits are theirs; this file routes a step's
+// rows to parts, reads cold parts back, reports each part to the engine's
+// StateBudget after use (which writes out the least recently used ones when
+// the total passes the budget), splits parts that outgrow the budget's part
+// limit, and keeps the operator contract across parts: if the step of part k
+// fails (an expression error, an unreadable file), the parts stepped before
+// it are stepped again with their deltas negated, which restores them,
+// before the error goes on.
+
+import { assert } from '../common/assert.js';
+import type { SqlType } from '../common/sql-type.js';
+import type { ZBatch } from '../columnar/z-batch.js';
+import { concatBatches } from '../columnar/z-batch.js';
+import type { SpillablePart, StateBudget } from '../storage/state-spill.js';
+import type { DirectoryPart } from './key-directory.js';
+import { KeyDirectory, MAX_DEPTH, groupRows } from './key-directory.js';
+import type { StateMemory } from './operator.js';
+
+/** One part: in memory (`resident`) or in the scratch file `file`. */
+export abstract class StatePart implements SpillablePart, DirectoryPart {
+  index = -1;
+  file: string | null = null;
+  /** Entries (rows, groups) the part held when it was written out: for stateSize. */
+  coldEntries = 0;
+  /**
+   * Bytes the part must reach before it tries to split again: set when all
+   * its keys share the next route bit (a single hot key), so a split would
+   * leave one half empty.
+   */
+  splitAt = 0;
+
+  /** Set by the PartedState that holds the part. */
+  owner: { spill(part: StatePart): void } | null = null;
+
+  constructor(readonly depth: number) {}
+
+  abstract get resident(): boolean;
+  /** Entries held in memory. */
+  abstract entries(): number;
+  /** About how many bytes the part holds in memory. */
+  abstract estimateBytes(): number;
+
+  spill(): void {
+    this.owner!.spill(this);
+  }
+}
+
+export abstract class PartedState<P extends StatePart, D> {
+  protected readonly directory: KeyDirectory<P>;
+
+  constructor(
+    first: P,
+    /** Null: the state stays in memory in one part. */
+    protected readonly budget: StateBudget | null,
+    /** The operator's output types (to concatenate the parts' outputs). */
+    private readonly partOutputTypes: readonly SqlType[],
+  ) {
+    first.owner = this;
+    this.directory = new KeyDirectory(first);
+  }
+
+  /** The part's state as bytes, before it is dropped from memory. */
+  protected abstract encode(part: P): Uint8Array;
+  /** Drops the part's state from memory (after `encode`). */
+  protected abstract drop(part: P): void;
+  /** Rebuilds the part's state from `encode`'s bytes. */
+  protected abstract decode(part: P, bytes: Uint8Array): void;
+  /** Two parts of depth + 1 holding the part's state divided by the next route bit, or null when all of it shares one bit. */
+  protected abstract divide(part: P): readonly [P, P] | null;
+  /** Steps one part with its rows of the change; may throw only before changing the part. */
+  protected abstract stepPart(part: P, delta: D): ZBatch;
+  /** The same rows with their weights negated. */
+  protected abstract negate(delta: D): D;
+
+  /** True when the state may leave memory (there is a budget). */
+  get spillable(): boolean {
+    return this.budget !== null;
+  }
+
+  /** Entries held, in memory and in files. */
+  get entries(): number {
+    let n = 0;
+    for (const p of this.directory.parts) n += p.resident ? p.entries() : p.coldEntries;
+    return n;
+  }
+
+  /** Parts in memory and in files, with their bytes. */
+  memory(): StateMemory {
+    let hotParts = 0;
+    let hotBytes = 0;
+    let coldBytes = 0;
+    for (const p of this.directory.parts) {
+      if (p.resident) {
+        hotParts++;
+        hotBytes += p.estimateBytes();
+      } else coldBytes += this.budget!.fileSize(p.file!);
+    }
+    return { hotParts, hotBytes: Math.round(hotBytes), coldParts: this.directory.parts.length - hotParts, coldBytes };
+  }
+
+  /**
+   * One step over routed rows: `routes[k]` gives each row of the step's k-th
+   * batch its part; `cut` makes a part's delta from its row numbers in each
+   * batch; parts whose delta `touches` nothing are skipped.
+   */
+  protected stepRouted(routes: readonly Int32Array[], cut: (rowsOf: (route: number) => Int32Array) => D, touches: (delta: D) => boolean): ZBatch {
+    const groups = routes.map((r) => groupRows(r, this.directory.parts.length));
+    const work: [P, D][] = [];
+    for (const part of this.directory.inPassOrder()) {
+      const delta = cut((route) => groups[route]!.rowsOf(part.index));
+      if (touches(delta)) work.push([part, delta]);
+    }
+    return this.stepParts(work);
+  }
+
+  /** Steps the given parts, each with its delta (see the file comment for failures). */
+  protected stepParts(work: readonly [P, D][]): ZBatch {
+    const outputs: ZBatch[] = [];
+    let done = 0;
+    try {
+      for (; done < work.length; done++) {
+        const [part, delta] = work[done]!;
+        this.load(part);
+        outputs.push(this.stepPart(part, delta));
+        this.used(part);
+      }
+    } catch (err) {
+      for (let i = done - 1; i >= 0; i--) {
+        const [part, delta] = work[i]!;
+        this.load(part);
+        this.stepPart(part, this.negate(delta));
+        this.used(part);
+      }
+      throw err;
+    }
+    if (this.budget !== null) {
+      for (const [part] of work) {
+        if (!part.resident || part.depth >= MAX_DEPTH) continue;
+        const bytes = part.estimateBytes();
+        if (bytes > this.budget.partLimit && bytes > part.splitAt) this.split(part, bytes);
+      }
+    }
+    return outputs.length === 1 ? outputs[0]! : concatBatches(this.partOutputTypes, outputs);
+  }
+
+  /** Writes a part to a scratch file and drops it from memory (the budget calls this). */
+  spill(part: StatePart): void {
+    assert(this.budget !== null && part.resident, 'spill of a part that cannot spill');
+    const p = part as P;
+    const entries = p.entries();
+    p.file = this.budget.write(this.encode(p));
+    p.coldEntries = entries;
+    this.drop(p);
+  }
+
+  /** Deletes the parts' files and stops counting them (the view is dropped). */
+  dispose(): void {
+    if (this.budget === null) return;
+    for (const p of this.directory.parts) {
+      this.budget.forget(p);
+      if (p.file !== null) this.budget.remove(p.file);
+    }
+  }
+
+  protected load(part: P): void {
+    if (part.resident) return;
+    const bytes = this.budget!.take(part.file!);
+    part.file = null;
+    this.decode(part, bytes);
+  }
+
+  private used(part: P): void {
+    if (this.budget === null) return;
+    this.budget.use(part, part.estimateBytes());
+    this.budget.settle(part);
+  }
+
+  private split(part: P, bytes: number): void {
+    const halves = this.divide(part);
+    if (halves === null) {
+      part.splitAt = 2 * bytes;
+      return;
+    }
+    halves[0].owner = this;
+    halves[1].owner = this;
+    this.directory.replace(part, halves);
+    this.budget!.forget(part);
+    this.used(halves[0]);
+    this.used(halves[1]);
+  }
+}
