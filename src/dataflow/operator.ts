@@ -14,6 +14,7 @@
 
 import type { SqlType } from '../common/sql-type.js';
 import type { ZBatch } from '../columnar/z-batch.js';
+import type { KeyedRows } from '../columnar/keyed-rows.js';
 
 export interface OperatorInfo {
   /** e.g. 'Filter', 'Aggregate'. */
@@ -42,6 +43,12 @@ export interface StateOwner {
   stateMemory?(): StateMemory | null;
   /** Deletes the scratch files the state holds (its view was dropped or replaced). */
   dispose?(): void;
+  /**
+   * For operators whose state holds every input row: that store (distinct
+   * rows, count = accumulated multiplicity). An operator in parts
+   * (partitioned-operator.ts) writes it out instead of keeping a copy.
+   */
+  inputRows?(): KeyedRows;
 }
 
 export interface Operator extends StateOwner {

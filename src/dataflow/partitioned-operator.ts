@@ -5,9 +5,10 @@
 // keys; a key's rows all land in one part, so the operator's change is the
 // sum of the parts'.
 //
-// A part also keeps its input so far (distinct rows with counts). That is
-// what it writes out and what rebuilds it: read back (or split), a part runs
-// its input rows through a fresh operator. This holds because the planner
+// A part also keeps its input so far (distinct rows with counts): windows and
+// top-N hold it anyway (Operator.inputRows), aggregates get a copy. That is
+// what a part writes out and what rebuilds it: read back (or split), a part
+// runs its input rows through a fresh operator. This holds because the planner
 // parts only operators whose output is a function of the input multiset
 // alone, bit for bit (engine/lower-plan.ts: aggregates by
 // `spillableAggregate`; top-N, which breaks ties by every column; windows
@@ -15,10 +16,10 @@
 // old one emitted. A compensated double sum may differ in its last bit with
 // the order of its inputs, so operators with one stay in memory.
 //
-// The rows kept cost memory besides the operator's own state, so only
-// operators whose state already grows with the input are parted; a part's
-// size counts both (the input's bytes, twice: the operators do not measure
-// their own state, which for these is of the same order).
+// An aggregate's copy of its rows costs memory besides its own state, so only
+// aggregates whose state already grows with the input are parted. A part's
+// size is its input's bytes, twice (the operators do not measure the rest of
+// their state, which for these is of the same order).
 
 import type { SqlType } from '../common/sql-type.js';
 import { KeyedRows } from '../columnar/keyed-rows.js';
@@ -35,7 +36,7 @@ import { PartedState, StatePart } from './state-parts.js';
 
 class OperatorPart extends StatePart {
   op: Operator | null = null;
-  /** The part's input so far: distinct rows with their counts. */
+  /** The part's input so far, distinct rows with their counts: the operator's own store (inputRows) or a copy. */
   input: KeyedRows | null = null;
 
   get resident(): boolean {
@@ -54,6 +55,8 @@ class OperatorPart extends StatePart {
 export class PartitionedOperator extends PartedState<OperatorPart, ZBatch> implements Operator {
   readonly outputTypes: readonly SqlType[];
   private readonly info: OperatorInfo;
+  /** True when the operator keeps its input rows itself (Operator.inputRows): no copy to maintain. */
+  private readonly ownsInput: boolean;
 
   constructor(
     /** A fresh operator (one per part). */
@@ -66,8 +69,9 @@ export class PartitionedOperator extends PartedState<OperatorPart, ZBatch> imple
     const template = make();
     super(new OperatorPart(0), budget, template.outputTypes);
     this.outputTypes = template.outputTypes;
+    this.ownsInput = template.inputRows !== undefined;
     const info = template.describe();
-    this.info = { ...info, state: `${info.state}; in parts by key that can move to disk (--state-memory), each with its input rows` };
+    this.info = { ...info, state: `${info.state}; in parts by key that can move to disk (--state-memory)${this.ownsInput ? '' : ', each with a copy of its input rows'}` };
     this.fill(this.directory.parts[0]!);
   }
 
@@ -95,6 +99,7 @@ export class PartitionedOperator extends PartedState<OperatorPart, ZBatch> imple
 
   protected stepPart(part: OperatorPart, delta: ZBatch): ZBatch {
     const out = part.op!.step(delta);
+    if (this.ownsInput) return out;
     const kept = part.input!;
     const slots = kept.findOrAdd(delta.columns, kept.hashKeys(delta.columns, delta.length), delta.length);
     kept.addCounts(slots, delta.weights, delta.length);
@@ -132,17 +137,18 @@ export class PartitionedOperator extends PartedState<OperatorPart, ZBatch> imple
     return halves;
   }
 
-  /** Gives a part a fresh operator and an empty input store. */
+  /** Gives a part a fresh operator and an empty input store (the operator's own, or a copy's). */
   private fill(part: OperatorPart): void {
-    part.op = this.make();
-    part.input = new KeyedRows(this.inputTypes, this.inputTypes.map((_, i) => i));
+    const op = this.make();
+    part.op = op;
+    part.input = op.inputRows?.() ?? new KeyedRows(this.inputTypes, this.inputTypes.map((_, i) => i));
   }
 
   /** Runs a part's input rows (distinct, with counts) through its fresh operator; the output is what the part had emitted. */
   private rebuild(part: OperatorPart, rows: ZBatch): void {
     if (rows.length === 0) return;
     part.op!.step(rows);
-    part.input!.appendDistinct(rows.columns, rows.weights, rows.length);
+    if (!this.ownsInput) part.input!.appendDistinct(rows.columns, rows.weights, rows.length);
   }
 
   private keyHashes(batch: ZBatch): Int32Array {

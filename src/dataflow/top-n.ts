@@ -355,6 +355,10 @@ export class TopNOperator implements Operator {
     };
   }
 
+  inputRows(): KeyedRows {
+    return this.rows;
+  }
+
   stateSize(): number {
     return this.rows.live;
   }

@@ -416,6 +416,10 @@ export class WindowOperator implements Operator {
     };
   }
 
+  inputRows(): KeyedRows {
+    return this.rows;
+  }
+
   stateSize(): number {
     return this.tree.liveNodes;
   }

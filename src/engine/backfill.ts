@@ -18,6 +18,7 @@ import { EngineError, SqlState } from '../common/errors.js';
 import type { ZBatch } from '../columnar/z-batch.js';
 import { gatherBatch, negateBatch } from '../columnar/z-batch.js';
 import type { Circuit } from '../dataflow/circuit.js';
+import { circuitState } from '../dataflow/circuit.js';
 import type { MaterializedRows } from '../dataflow/materialized-rows.js';
 import type { CommitTap, Scheduler } from '../dataflow/scheduler.js';
 import type { FrozenCold } from '../storage/cold-tier.js';
@@ -28,6 +29,12 @@ import { SINGLE_ROW } from './one-shot.js';
 export const BACKGROUND_MIN_ROWS = 200_000;
 /** Rows per chunk: between chunks other requests run, so this bounds how long one waits. */
 const CHUNK_ROWS = 65_536;
+/**
+ * Rows per chunk once the view's state is partly in scratch files
+ * (--state-memory): every chunk reads back the parts it touches, so fewer,
+ * larger chunks read them fewer times (commits meanwhile wait longer).
+ */
+const SPILLING_CHUNK_ROWS = 524_288;
 
 /** One running backfill, as `freshet_progress` shows it. */
 export interface BackfillProgress {
@@ -221,13 +228,14 @@ export class Backfill {
     }
   }
 
-  /** Feeds every frozen input through `step`, CHUNK_ROWS rows at a time, yielding between chunks. */
+  /** Feeds every frozen input through `step` a chunk at a time (see chunkRows), yielding between chunks. */
   private async stream(step: (relation: string, chunk: ZBatch) => void): Promise<void> {
     const chunks = async (relation: string, rows: ZBatch): Promise<void> => {
-      for (let from = 0; from < rows.length; from += CHUNK_ROWS) {
+      for (let from = 0; from < rows.length; ) {
         await this.pause();
-        const end = Math.min(rows.length, from + CHUNK_ROWS);
+        const end = Math.min(rows.length, from + this.chunkRows());
         step(relation, from === 0 && end === rows.length ? rows : slice(rows, from, end));
+        from = end;
       }
     };
     for (const source of this.sources) {
@@ -237,6 +245,11 @@ export class Backfill {
       }
       await chunks(source.relation, source.hot);
     }
+  }
+
+  /** CHUNK_ROWS, or SPILLING_CHUNK_ROWS once some of the view's state is in scratch files. */
+  private chunkRows(): number {
+    return circuitState(this.circuit).some((s) => (s.memory?.coldParts ?? 0) > 0) ? SPILLING_CHUNK_ROWS : CHUNK_ROWS;
   }
 
   /** Lets other requests run; fails the backfill when the engine is closing. */

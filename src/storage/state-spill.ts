@@ -145,7 +145,12 @@ export class StateBudget {
   /** Reads a part's file back and deletes it (the part is in memory again). */
   take(name: string): Uint8Array {
     const path = join(this.folder(), name);
-    const all = readFileSync(path);
+    let all: Buffer;
+    try {
+      all = readFileSync(path);
+    } catch (err) {
+      throw new EngineError(SqlState.ioError, `could not read operator state file ${path}: ${err instanceof Error ? err.message : String(err)}; restart the server to rebuild views from the tables`);
+    }
     const view = new DataView(all.buffer, all.byteOffset, all.byteLength);
     const length = all.length >= 8 ? view.getUint32(0, true) : -1;
     const bytes = all.subarray(8);

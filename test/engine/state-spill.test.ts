@@ -267,6 +267,64 @@ describe('join and aggregate state beyond --state-memory', () => {
     }
   });
 
+  test('scratch files that cannot be written or read: writes keep parts in memory, reads fail the statement with 58030', async () => {
+    const dir = join(root, 'unusable');
+    const duck = await DuckDbOracle.open();
+    const engine = await Engine.open({ dataDir: dir, stateMemory: 8 * 1024 });
+    try {
+      await setUp(engine, duck);
+      const rng = new SeededRandom(5);
+      let id = 0;
+      for (let i = 0; i < 6; i++) await both(engine, duck, insertSql(rng, i % 2 === 0 ? 'l' : 'r', () => ++id, 150));
+      expect(engine.status().stateMemory!.coldParts).toBeGreaterThan(0);
+      // The folder becomes a plain file: every write and read of a part fails.
+      rmSync(join(dir, 'state'), { recursive: true, force: true });
+      writeFileSync(join(dir, 'state'), 'not a folder');
+      const keys = Array.from({ length: 401 }, (_, k) => `(${800_000 + k}, ${k}, 2)`);
+      const failed = await engine.sql(`INSERT INTO r VALUES ${keys.join(', ')}`).catch((e: unknown) => e);
+      expect((failed as EngineError).code).toBe(SqlState.ioError);
+      expect((failed as EngineError).message).toMatch(/could not read operator state file/);
+      expect(engine.status().stateMemory!.spillError).toBeNull();
+      // A new view's state starts in memory: it is built, and the parts it cannot write out stay in memory.
+      const query = 'SELECT l.id AS lid, r.id AS rid, l.k FROM l JOIN r ON l.k = r.k';
+      await engine.sql(`CREATE MATERIALIZED VIEW v_new AS ${query}`);
+      expect(engine.status().stateMemory!.spillError).toMatch(/ENOTDIR|not a directory/i);
+      expect(diffMultisets((await duck.query(query)).rows, await rowsOf(engine, 'SELECT * FROM v_new'))).toBeNull();
+      expect((await engine.sql('SELECT count(*) FROM r')).rows[0]![0]).toBe((await duck.query('SELECT count(*) FROM r')).rows[0]![0]);
+    } finally {
+      duck.close();
+      await engine.close();
+    }
+  });
+
+  test('a view built in the background over 250,000 rows, its state mostly in scratch files, equals DuckDB', async () => {
+    const engine = new Engine({ stateMemory: 256 * 1024 });
+    const duck = await DuckDbOracle.open();
+    try {
+      await setUp(engine, duck);
+      // Rows of l from a formula both engines evaluate: id i, key i*7919 % 5000, a text of 50 values.
+      const n = 250_000;
+      const rows = Array.from({ length: n }, (_, i) => ({ id: i, k: (i * 7919) % 5000, a: `a${i % 50}` }));
+      await engine.insert('l', rows);
+      await duck.exec(`INSERT INTO l SELECT i, (i * 7919) % 5000, 'a' || (i % 50) FROM range(${n}) t(i)`);
+      await both(engine, duck, `INSERT INTO r VALUES ${Array.from({ length: 2000 }, (_, j) => `(${j}, ${(j * 3) % 5000}, ${j % 41 - 20})`).join(', ')}`);
+      const views = {
+        v_big_join: 'SELECT l.k, count(*) AS n, max(l.a) AS top_a, min(r.b) AS low_b FROM l JOIN r ON l.k = r.k GROUP BY l.k',
+        v_big_extremes: 'SELECT k, min(a) AS lo, max(id) AS hi, count(DISTINCT a) AS d FROM l GROUP BY k',
+      };
+      for (const [name, query] of Object.entries(views)) {
+        await engine.sql(`CREATE MATERIALIZED VIEW ${name} AS ${query}`);
+        const diff = diffMultisets((await duck.query(query)).rows, await rowsOf(engine, `SELECT * FROM ${name}`));
+        expect(diff).toBeNull();
+      }
+      expect(partsOf(engine, 'Aggregate').coldParts).toBeGreaterThan(0);
+      expect(engine.status().stateMemory!.loads).toBeGreaterThan(0);
+    } finally {
+      duck.close();
+      await engine.close();
+    }
+  }, 60_000);
+
   test('stateMemory must be a positive size', () => {
     for (const bad of [0, -1, Number.NaN]) {
       expect(() => new Engine({ stateMemory: bad })).toThrow(/stateMemory must be a positive number of bytes/);
