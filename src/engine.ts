@@ -58,6 +58,7 @@ import { tableStatus } from './engine/status.js';
 import type { EngineStatus, OperatorStatus } from './engine/status.js';
 import { PROGRESS_COLUMNS, PROGRESS_TABLE, progressBatch } from './engine/progress-table.js';
 import { SegmentFiles } from './storage/segment-files.js';
+import { rmSync } from 'node:fs';
 import { StateBudget, stateBudget } from './storage/state-spill.js';
 import type { QueryPlan } from './plan/logical-plan.js';
 
@@ -174,6 +175,8 @@ export class Engine {
     });
     engine.dataDir = recovered.dataDir;
     engine.lock = recovered.lock;
+    // Scratch files of operator state a killed run left (a budget empties the folder on first use and at close).
+    if (engine.stateBudget === null) rmSync(join(recovered.dataDir, 'state'), { recursive: true, force: true });
     engine.checkpointOnClose = options.checkpointOnClose ?? true;
     engine.checkpointBytes = options.checkpointBytes ?? DEFAULT_CHECKPOINT_BYTES;
     engine.journal.attach(recovered.wal);

@@ -69,11 +69,7 @@ export class JoinPartitions extends PartedState<JoinPart, JoinDelta> {
   /** One join step: each touched part steps with its rows of the deltas. */
   step(dl: SideDelta, dr: SideDelta): ZBatch {
     if (this.directory.single) return this.stepParts([[this.directory.parts[0]!, [dl, dr]]]);
-    return this.stepRouted(
-      [this.directory.route(dl.hashes, dl.batch.length), this.directory.route(dr.hashes, dr.batch.length)],
-      (rowsOf) => [subset(dl, rowsOf(0)), subset(dr, rowsOf(1))],
-      ([l, r]) => l.batch.length > 0 || r.batch.length > 0,
-    );
+    return this.stepRouted([this.directory.route(dl.hashes, dl.batch.length), this.directory.route(dr.hashes, dr.batch.length)], ([l, r]) => [subset(dl, l!), subset(dr, r!)]);
   }
 
   protected stepPart(part: JoinPart, [dl, dr]: JoinDelta): ZBatch {

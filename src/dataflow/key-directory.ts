@@ -53,14 +53,14 @@ export class KeyDirectory<P extends DirectoryPart> {
   }
 
   /**
-   * The parts in alternating order from pass to pass. Under least recently
-   * used eviction, bulk changes (backfill chunks) that touch every part in
-   * the same order would find each part just written out; reversing the
-   * order starts each pass with the parts the last one left in memory.
+   * The direction of the next pass over the parts, alternating. Under least
+   * recently used eviction, bulk changes (backfill chunks) that touch every
+   * part in the same order would find each part just written out; reversing
+   * the order starts each pass with the parts the last one left in memory.
    */
-  inPassOrder(): P[] {
+  nextPassForward(): boolean {
     this.forward = !this.forward;
-    return this.forward ? [...this.parts] : [...this.parts].reverse();
+    return this.forward;
   }
 
   /**

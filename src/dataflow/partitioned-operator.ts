@@ -78,11 +78,7 @@ export class PartitionedOperator extends PartedState<OperatorPart, ZBatch> imple
   step(input: ZBatch): ZBatch {
     if (input.length === 0) return emptyBatch(this.outputTypes);
     if (this.directory.single) return this.stepParts([[this.directory.parts[0]!, input]]);
-    return this.stepRouted(
-      [this.directory.route(this.keyHashes(input), input.length)],
-      (rowsOf) => gatherBatch(input, rowsOf(0)),
-      (b) => b.length > 0,
-    );
+    return this.stepRouted([this.directory.route(this.keyHashes(input), input.length)], ([rows]) => gatherBatch(input, rows!));
   }
 
   describe(): OperatorInfo {

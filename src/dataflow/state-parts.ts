@@ -8,7 +8,8 @@
 // limit, and keeps the operator contract across parts: if the step of part k
 // fails (an expression error, an unreadable file), the parts stepped before
 // it are stepped again with their deltas negated, which restores them,
-// before the error goes on.
+// before the error goes on. A part written out meanwhile keeps its undo step
+// until it is read back, so the undo never needs the disk.
 
 import { assert } from '../common/assert.js';
 import type { SqlType } from '../common/sql-type.js';
@@ -50,6 +51,8 @@ export abstract class StatePart implements SpillablePart, DirectoryPart {
 
 export abstract class PartedState<P extends StatePart, D> {
   protected readonly directory: KeyDirectory<P>;
+  /** Undo steps owed by parts that were in their files when a step failed (applied when they are read back). */
+  private readonly owed = new Map<P, D[]>();
 
   constructor(
     first: P,
@@ -103,15 +106,20 @@ export abstract class PartedState<P extends StatePart, D> {
 
   /**
    * One step over routed rows: `routes[k]` gives each row of the step's k-th
-   * batch its part; `cut` makes a part's delta from its row numbers in each
-   * batch; parts whose delta `touches` nothing are skipped.
+   * batch its part index; `cut` makes a part's delta from its row numbers in
+   * each batch. Only the parts some row reaches step.
    */
-  protected stepRouted(routes: readonly Int32Array[], cut: (rowsOf: (route: number) => Int32Array) => D, touches: (delta: D) => boolean): ZBatch {
-    const groups = routes.map((r) => groupRows(r, this.directory.parts.length));
+  protected stepRouted(routes: readonly Int32Array[], cut: (rows: readonly Int32Array[]) => D): ZBatch {
+    const parts = this.directory.parts;
+    const touched = new Uint8Array(parts.length);
+    for (const r of routes) for (let i = 0; i < r.length; i++) touched[r[i]!] = 1;
+    const groups = routes.map((r) => groupRows(r, parts.length));
+    const forward = this.directory.nextPassForward();
     const work: [P, D][] = [];
-    for (const part of this.directory.inPassOrder()) {
-      const delta = cut((route) => groups[route]!.rowsOf(part.index));
-      if (touches(delta)) work.push([part, delta]);
+    for (let at = 0; at < parts.length; at++) {
+      const index = forward ? at : parts.length - 1 - at;
+      if (touched[index] === 0) continue;
+      work.push([parts[index]!, cut(groups.map((g) => g.rowsOf(index)))]);
     }
     return this.stepParts(work);
   }
@@ -128,11 +136,12 @@ export abstract class PartedState<P extends StatePart, D> {
         this.used(part);
       }
     } catch (err) {
+      // Undo without touching the disk: a part written out meanwhile owes its undo until it is read back.
       for (let i = done - 1; i >= 0; i--) {
         const [part, delta] = work[i]!;
-        this.load(part);
-        this.stepPart(part, this.negate(delta));
-        this.used(part);
+        const undo = this.negate(delta);
+        if (part.resident) this.stepPart(part, undo);
+        else this.owed.set(part, [...(this.owed.get(part) ?? []), undo]);
       }
       throw err;
     }
@@ -158,6 +167,7 @@ export abstract class PartedState<P extends StatePart, D> {
 
   /** Deletes the parts' files and stops counting them (the view is dropped). */
   dispose(): void {
+    this.owed.clear();
     if (this.budget === null) return;
     for (const p of this.directory.parts) {
       this.budget.forget(p);
@@ -165,11 +175,25 @@ export abstract class PartedState<P extends StatePart, D> {
     }
   }
 
+  /** Reads a part back from its file (deleted once the part is rebuilt) and applies the undo steps it owes. */
   protected load(part: P): void {
     if (part.resident) return;
-    const bytes = this.budget!.take(part.file!);
+    const budget = this.budget!;
+    const file = part.file!;
+    try {
+      this.decode(part, budget.read(file));
+    } catch (err) {
+      if (part.resident) this.drop(part);
+      throw err;
+    }
     part.file = null;
-    this.decode(part, bytes);
+    budget.loaded(file);
+    const owed = this.owed.get(part);
+    if (owed !== undefined) {
+      this.owed.delete(part);
+      for (const undo of owed) this.stepPart(part, undo);
+    }
+    budget.use(part, part.estimateBytes());
   }
 
   private used(part: P): void {

@@ -108,7 +108,8 @@ export class StateBudget {
    */
   settle(keep: SpillablePart | null = null): void {
     if (this.residentBytes <= this.limit) return;
-    for (const part of [...this.resident.keys()]) {
+    // Deleting the current entry while iterating a Map is safe: iteration goes on with the next.
+    for (const part of this.resident.keys()) {
       if (this.residentBytes <= this.limit) break;
       if (part === keep) continue;
       try {
@@ -130,20 +131,24 @@ export class StateBudget {
     const view = new DataView(header.buffer);
     view.setUint32(0, bytes.length, true);
     view.setUint32(4, crc32(bytes), true);
-    const fd = openSync(join(dir, name), 'w');
+    const path = join(dir, name);
+    const fd = openSync(path, 'w');
     try {
       writeAll(fd, header);
       writeAll(fd, bytes);
-    } finally {
+    } catch (err) {
       closeSync(fd);
+      rmSync(path, { force: true });
+      throw err;
     }
+    closeSync(fd);
     this.files.set(name, bytes.length + 8);
     this.fileBytes += bytes.length + 8;
     return name;
   }
 
-  /** Reads a part's file back and deletes it (the part is in memory again). */
-  take(name: string): Uint8Array {
+  /** Reads a part's file back; `loaded` deletes it once the part is rebuilt. */
+  read(name: string): Uint8Array {
     const path = join(this.folder(), name);
     let all: Buffer;
     try {
@@ -157,9 +162,13 @@ export class StateBudget {
     if (length !== bytes.length || crc32(bytes) !== view.getUint32(4, true)) {
       throw new EngineError(SqlState.dataCorrupted, `operator state file ${path} is damaged (its checksum does not match); restart the server to rebuild views from the tables`);
     }
+    return bytes;
+  }
+
+  /** Deletes a part's file once the part is back in memory. */
+  loaded(name: string): void {
     this.remove(name);
     this.loads++;
-    return bytes;
   }
 
   /** Bytes of a part's file. */
@@ -189,9 +198,9 @@ export class StateBudget {
     };
   }
 
-  /** Deletes every file (the engine closes). */
+  /** Deletes every file (the engine closes), and a durable engine's folder with what an earlier run left there. */
   close(): void {
-    if (this.dirReady && this.dir !== null) rmSync(this.dir, { recursive: true, force: true });
+    if (this.dir !== null) rmSync(this.dir, { recursive: true, force: true });
     this.files.clear();
     this.fileBytes = 0;
     this.dirReady = false;
