@@ -4,7 +4,7 @@
 
 import { assert } from '../common/assert.js';
 import { compileExpr } from '../expr/compile-expr.js';
-import { exprKey } from '../expr/bound-expr.js';
+import { exprKey, referencedColumns } from '../expr/bound-expr.js';
 import type { Operator } from '../dataflow/operator.js';
 import type { AggregateCall } from '../dataflow/aggregate.js';
 import { AggregateOperator } from '../dataflow/aggregate.js';
@@ -29,8 +29,9 @@ const ONE_SPELLING: ReadonlySet<SqlType> = new Set<SqlType>(['boolean', 'integer
  *   (value multisets), DISTINCT argument or percentile;
  * - its output is a function of that copy, bit for bit, whatever order the
  *   rows came in, so a rebuilt part retracts exactly what the old one
- *   emitted. The input columns, the group keys and every MIN/MAX/percentile
- *   argument must have one spelling per value (ONE_SPELLING); the calls must
+ *   emitted. The input columns its expressions read, the group keys and
+ *   every MIN/MAX/percentile argument must have one spelling per value
+ *   (ONE_SPELLING); the calls must
  *   be counts, boolean aggregates, MIN/MAX, percentiles, or sums and averages
  *   of INTEGER (whole numbers in doubles, exact in any order below 2^53).
  *   Compensated double sums, NUMERIC and INTERVAL sums (their display scale
@@ -40,7 +41,11 @@ const ONE_SPELLING: ReadonlySet<SqlType> = new Set<SqlType>(['boolean', 'integer
 export function spillableAggregate(plan: AggregateNode): boolean {
   if (plan.groupBy.length === 0) return false;
   const oneSpelling = (t: SqlType): boolean => ONE_SPELLING.has(t);
-  if (!plan.input.columns.every((c) => oneSpelling(c.type)) || !plan.groupBy.every((g) => oneSpelling(g.type))) return false;
+  // Columns no expression reads may have any type: rows the copy merges by them feed the aggregate alike.
+  const read = new Set<number>();
+  for (const g of plan.groupBy) referencedColumns(g, read);
+  for (const a of plan.aggregates) for (const e of [a.arg, a.filter, a.orderKey]) if (e !== null && e !== undefined) referencedColumns(e, read);
+  if (![...read].every((c) => oneSpelling(plan.input.columns[c]!.type)) || !plan.groupBy.every((g) => oneSpelling(g.type))) return false;
   const perValue = plan.aggregates.length === 0 || plan.aggregates.some((a) => a.fn === 'min' || a.fn === 'max' || a.distinct || a.fn === 'percentile_cont' || a.fn === 'percentile_disc');
   return perValue && plan.aggregates.every((a) => {
     switch (a.fn) {
