@@ -1,15 +1,16 @@
 // The engine-wide budget for operator state in memory (--state-memory) and
 // the scratch files that hold the state beyond it.
 //
-// Operators whose state can leave memory (today: joins, see
-// dataflow/join-partitions.ts) split it into parts and report each part here
-// when they use it. The budget keeps the parts in memory in least recently
+// Operators whose state can leave memory (joins, and aggregates, windows and
+// top-N in parts: dataflow/state-parts.ts) split it into parts and report
+// each part here when they use it. The budget keeps the parts in memory in least recently
 // used order; once their bytes (an estimate) pass the budget, `settle` asks
 // the least recently used parts to write themselves to a file and let go of
 // their memory. A part that is needed again reads its file back.
 //
-// The files are scratch, not durable: no fsync, and they are deleted at open
-// and close. Views are rebuilt from the tables at recovery, so a crash loses
+// The files are scratch, not durable: no fsync; the folder is emptied on
+// first use and removed at close (an engine without a budget removes it at
+// open). Views are rebuilt from the tables at recovery, so a crash loses
 // nothing that a file held. Each file carries a CRC-32 of its bytes, so a
 // damaged file fails loudly (XX001) instead of giving wrong results.
 
