@@ -13,6 +13,7 @@
 import type { SqlType } from '../common/sql-type.js';
 import { assert } from '../common/assert.js';
 import type { Column } from './column.js';
+import type { ZBatch } from './z-batch.js';
 import { gatherColumn } from './column.js';
 import { GrowableColumn } from './growable-column.js';
 import { hashRows } from './hash-rows.js';
@@ -285,6 +286,14 @@ export class KeyedRows {
     for (let s = 0; s < this.size; s++) if (counts[s] !== 0) out[j++] = s;
     assert(j === this.live, 'live slot count out of sync');
     return out;
+  }
+
+  /** The live slots' rows with their counts as weights (a consolidated Z-set of the store), and the slots. */
+  liveRows(): { readonly batch: ZBatch; readonly slots: Int32Array } {
+    const slots = this.liveSlots();
+    const weights = new Int32Array(slots.length);
+    for (let i = 0; i < slots.length; i++) weights[i] = this.counts[slots[i]!]!;
+    return { batch: { columns: this.gather(slots), weights, length: slots.length }, slots };
   }
 
   /** Copies of the given slots' columns. */

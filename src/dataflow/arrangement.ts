@@ -21,6 +21,7 @@ import { gatherColumn } from '../columnar/column.js';
 import type { ZBatch } from '../columnar/z-batch.js';
 import { KeyedRows } from '../columnar/keyed-rows.js';
 import { ExpiryHeap } from './expiry-heap.js';
+import { gatherInt32 } from './key-directory.js';
 import { assert } from '../common/assert.js';
 
 /** Per-row key slots of a batch's join keys; -1 where a key cannot match. */
@@ -86,14 +87,10 @@ export class Arrangement {
 
   /** The live rows, their counts as weights, and each row's match weight. */
   live(): { readonly batch: ZBatch; readonly match: Int32Array } {
-    const slots = this.rows.liveSlots();
-    const counts = new Int32Array(slots.length);
+    const { batch, slots } = this.rows.liveRows();
     const match = new Int32Array(slots.length);
-    for (let i = 0; i < slots.length; i++) {
-      counts[i] = this.rows.counts[slots[i]!]!;
-      match[i] = this.match[slots[i]!]!;
-    }
-    return { batch: { columns: this.rows.gather(slots), weights: counts, length: slots.length }, match };
+    for (let i = 0; i < slots.length; i++) match[i] = this.match[slots[i]!]!;
+    return { batch, match };
   }
 
   /**
@@ -117,7 +114,7 @@ export class Arrangement {
     }
     const all = m === n;
     const keyColumns = all ? rows.keys : rows.keys.map((c) => gatherColumn(c, chained, m));
-    const keyHashes = all ? rows.hashes : Int32Array.from(chained.subarray(0, m), (i) => rows.hashes[i]!);
+    const keyHashes = all ? rows.hashes : gatherInt32(rows.hashes, chained.subarray(0, m));
     const keySlots = this.keys.findOrAdd(keyColumns, keyHashes, m);
     if (this.keys.size > this.head.length) this.head = growInt32(this.head, this.keys.size);
     for (let j = 0; j < m; j++) this.chain(first + chained[j]!, keySlots[j]!);

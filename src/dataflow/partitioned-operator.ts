@@ -108,7 +108,7 @@ export class PartitionedOperator extends PartedState<OperatorPart, ZBatch> imple
   }
 
   protected encode(part: OperatorPart): Uint8Array {
-    return encodeBatch(liveRows(part.input!));
+    return encodeBatch(part.input!.liveRows().batch);
   }
 
   protected drop(part: OperatorPart): void {
@@ -122,7 +122,7 @@ export class PartitionedOperator extends PartedState<OperatorPart, ZBatch> imple
   }
 
   protected divide(part: OperatorPart): readonly [OperatorPart, OperatorPart] | null {
-    const rows = liveRows(part.input!);
+    const rows = part.input!.liveRows().batch;
     const bits = this.directory.splitBits(part, [this.keyHashes(rows)]);
     if (bits === null) return null;
     const halves = [new OperatorPart(part.depth + 1), new OperatorPart(part.depth + 1)] as const;
@@ -153,9 +153,3 @@ export class PartitionedOperator extends PartedState<OperatorPart, ZBatch> imple
   }
 }
 
-function liveRows(store: KeyedRows): ZBatch {
-  const slots = store.liveSlots();
-  const weights = new Int32Array(slots.length);
-  for (let i = 0; i < slots.length; i++) weights[i] = store.counts[slots[i]!]!;
-  return { columns: store.gather(slots), weights, length: slots.length };
-}

@@ -123,14 +123,14 @@ function lowerNode(circuit: Circuit, plan: LogicalPlan, shared: Map<number, numb
     }
     case 'aggregate': {
       const input = lower(plan.input);
+      if (bound?.kind !== 'groups' && spillableAggregate(plan)) {
+        const parted = inParts(() => lowerAggregate(plan), plan.input.columns.map((c) => c.type), plan.groupBy.map(compileExpr), cleanup);
+        if (parted !== null) return circuit.add({ kind: 'unary', op: parted, input, ...textOnly });
+      }
       const op = lowerAggregate(plan);
       if (bound?.kind === 'groups' && cleanup !== undefined && op instanceof AggregateOperator) {
         op.enableCleanup({ column: bound.column, offset: bound.offset, strict: bound.strict, closePoint: cleanup.closePoint(bound.table) });
         return circuit.add({ kind: 'unary', op, input, cleanup: { text: bound.text, evict: () => op.evictClosed() } });
-      }
-      if (spillableAggregate(plan)) {
-        const parted = inParts(() => lowerAggregate(plan), plan.input.columns.map((c) => c.type), plan.groupBy.map(compileExpr), cleanup);
-        if (parted !== null) return circuit.add({ kind: 'unary', op: parted, input, ...textOnly });
       }
       return circuit.add({ kind: 'unary', op, input, ...textOnly });
     }
