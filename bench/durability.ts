@@ -1,7 +1,9 @@
 // Benchmark: what durability costs and how fast Freshet comes back, against
 // a persistent DuckDB database in the same process on the same rows.
 //   1. recovery of N rows from the write-ahead log alone (Engine.open replays it)
-//   2. recovery from a checkpoint (rows restored, the GROUP BY view rebuilt)
+//   2. recovery from a checkpoint (rows and the GROUP BY view's state loaded)
+//   2b. the same with two views of large state (a self-join, 100k MIN/MAX
+//       groups): loaded from the checkpoint vs rebuilt from the table
 //   3. bytes on disk (WAL, checkpoint, DuckDB file) vs the raw columns
 //   4. commits/s of single-row INSERTs (fsync always vs batch, 1 and 64 in
 //      flight) and N-row bulk loads in 10k-row commits
@@ -140,10 +142,54 @@ interface RecoveryResult {
   readonly checkpointLsn: number | null;
   readonly damage: readonly string[];
   readonly check: string | null;
+  /** Views recovery loaded from the checkpoint, and views it rebuilt from the tables. */
+  readonly viewsRestored: number;
+  readonly viewsRebuilt: number;
 }
 
-/** Opens `dataDir` `reps` times (none of them writes a checkpoint, so each finds the same files); checks the first. */
-async function timeRecovery(dataDir: string, reps: number, exp: Expected): Promise<RecoveryResult> {
+/** The views of case 2b: a self-join holding every row twice, and 100,000 groups of MIN/MAX multisets. */
+const LARGE_VIEW_DDL = [
+  'CREATE MATERIALIZED VIEW w_join AS SELECT a.id, a.amount - b.amount AS delta FROM t a JOIN t b ON a.id = b.id + 1',
+  'CREATE MATERIALIZED VIEW w_minmax AS SELECT id % 100000 AS bucket, min(amount) AS lo, max(amount) AS hi, count(*) AS n FROM t GROUP BY id % 100000',
+];
+
+interface LargeViewsCase {
+  readonly checkpointViews: boolean;
+  readonly checkpointMs: number;
+  readonly checkpointBytes: number;
+  readonly recovery: RecoveryResult;
+}
+
+/** null when the large views hold what the rows say (ids are 0..n-1, so the join pairs each id with the one before). */
+async function checkLargeViews(engine: Engine, r: Readings): Promise<string | null> {
+  const [joinRows, deltaSum] = (await engine.sql('SELECT count(*), sum(delta) FROM w_join')).rows[0]!;
+  const expectDelta = r.n > 1 ? (r.cents[r.n - 1]! - r.cents[0]!) / 100 : 0;
+  if (Number(joinRows) !== Math.max(0, r.n - 1) || Math.abs(Number(deltaSum ?? 0) - expectDelta) > 1e-6) {
+    return `w_join: ${String(joinRows)} rows, sum(delta) ${String(deltaSum)}; expected ${r.n - 1}, ${expectDelta}`;
+  }
+  const buckets = Math.min(r.n, 100_000);
+  const lo = new Float64Array(buckets).fill(Infinity);
+  const hi = new Float64Array(buckets).fill(-Infinity);
+  for (let i = 0; i < r.n; i++) {
+    const b = r.id[i]! % 100_000;
+    lo[b] = Math.min(lo[b]!, r.cents[i]!);
+    hi[b] = Math.max(hi[b]!, r.cents[i]!);
+  }
+  const expectLo = lo.reduce((a, b) => a + b, 0);
+  const expectHi = hi.reduce((a, b) => a + b, 0);
+  const [groups, n, sumLo, sumHi] = (await engine.sql('SELECT count(*), sum(n), sum(lo), sum(hi) FROM w_minmax')).rows[0]!;
+  if (Number(groups) !== buckets || Number(n) !== r.n || Math.round(Number(sumLo) * 100) !== expectLo || Math.round(Number(sumHi) * 100) !== expectHi) {
+    return `w_minmax: ${String(groups)} groups, ${String(n)} rows, sums ${String(sumLo)} / ${String(sumHi)}; expected ${buckets}, ${r.n}, ${expectLo / 100} / ${expectHi / 100}`;
+  }
+  return null;
+}
+
+/**
+ * Opens `dataDir` `reps` times (none of them writes a checkpoint, so each
+ * finds the same files); checks the first (with `large`, the views of case 2b
+ * too, and that recovery loaded or rebuilt every view as the checkpoint says).
+ */
+async function timeRecovery(dataDir: string, reps: number, exp: Expected, large?: Readings): Promise<RecoveryResult> {
   const times: number[] = [];
   const engineMs: number[] = [];
   let first: Omit<RecoveryResult, 'ms' | 'engineMs'> | null = null;
@@ -153,7 +199,14 @@ async function timeRecovery(dataDir: string, reps: number, exp: Expected): Promi
     times.push(performance.now() - t0);
     const report = engine.recovery!;
     engineMs.push(report.ms);
-    first ??= { records: report.records, checkpointLsn: report.checkpointLsn, damage: report.damage, check: await checkFreshet(engine, exp) };
+    first ??= {
+      records: report.records,
+      checkpointLsn: report.checkpointLsn,
+      damage: report.damage,
+      check: (await checkFreshet(engine, exp)) ?? (large === undefined ? null : await checkLargeViews(engine, large)),
+      viewsRestored: report.views.restored.length,
+      viewsRebuilt: report.views.rebuilt.length,
+    };
     await engine.close();
   }
   return { ms: times, engineMs, ...first! };
@@ -356,6 +409,26 @@ async function main(): Promise<void> {
     log(`  recovery from the checkpoint ${fromCheckpoint.ms.map(ms).join(', ')} ms; ${fromCheckpoint.check ?? 'checked'}`);
     rmSync(dir('checkpoint'), { recursive: true, force: true });
 
+    // 2b. Large views: checkpoints with their state (recovery loads it) and without (recovery rebuilds them).
+    const largeViews: LargeViewsCase[] = [];
+    for (const checkpointViews of [true, false]) {
+      const at = dir(`large-views-${checkpointViews}`);
+      const engine = await Engine.open({ dataDir: at, fsync: 'batch', checkpointOnClose: false, checkpointViews });
+      await engine.sql(TABLE_DDL);
+      await engine.sql(VIEW_DDL);
+      await bulkLoad(engine, data);
+      for (const ddl of LARGE_VIEW_DDL) await engine.sql(ddl);
+      const t0 = performance.now();
+      await engine.checkpoint();
+      const ckptMs = performance.now() - t0;
+      await engine.close();
+      const bytes = bytesUnder(join(at, 'checkpoints'));
+      const rec = await timeRecovery(at, reps, exp, data);
+      log(`  large views ${checkpointViews ? 'loaded' : 'rebuilt'}: checkpoint ${ms(ckptMs)} ms, ${mb(bytes)}; recovery ${rec.ms.map(ms).join(', ')} ms; ${rec.check ?? 'checked'}`);
+      largeViews.push({ checkpointViews, checkpointMs: ckptMs, checkpointBytes: bytes, recovery: rec });
+      rmSync(at, { recursive: true, force: true });
+    }
+
     // 4. Single-row commits.
     const runs: CommitRun[] = [];
     for (const [policy, durable] of [['always', false], ['always', true], ['batch', true]] as const) {
@@ -416,6 +489,16 @@ async function main(): Promise<void> {
     }
     lines.push(
       '',
+      `Recovery with two large views besides v (w_join: a self-join, ${fmt(rows - 1)} rows, both sides arranged; w_minmax: 100,000 groups of MIN/MAX multisets), their state loaded from the checkpoint vs rebuilt from the table`,
+      '',
+      '| views at recovery | checkpoint ms | checkpoint bytes | recovery ms (median) | views loaded / rebuilt | results checked |',
+      '|---|---:|---:|---:|---:|---|',
+    );
+    for (const c of largeViews) {
+      lines.push(`| ${c.checkpointViews ? 'loaded from the checkpoint' : 'rebuilt from the table'} | ${ms(c.checkpointMs)} | ${mb(c.checkpointBytes)} | ${ms(median(c.recovery.ms))} | ${c.recovery.viewsRestored} / ${c.recovery.viewsRebuilt} | ${checked(c.recovery.check)} |`);
+    }
+    lines.push(
+      '',
       `Bytes on disk for ${fmt(rows)} rows (raw = typed-array bytes + tag UTF-8 bytes)`,
       '',
       '| storage | bytes | bytes/row | × raw | × DuckDB |',
@@ -470,6 +553,7 @@ async function main(): Promise<void> {
       recovery: {
         fromWal: { ...fromWal, medianMs: median(fromWal.ms) },
         fromCheckpoint: { ...fromCheckpoint, medianMs: median(fromCheckpoint.ms) },
+        largeViews: largeViews.map((c) => ({ ...c, recovery: { ...c.recovery, medianMs: median(c.recovery.ms) } })),
         duckdbOpenCountMs: duckCount,
         duckdbOpenGroupByMs: duckGroup,
       },

@@ -45,7 +45,7 @@ import { Retention } from './engine/retention.js';
 import { restoreCheckpoint, takeCheckpoint } from './engine/checkpoint.js';
 import { recoverDataDir } from './engine/recovery.js';
 import type { OpenOptions, RecoveryReport } from './engine/recovery.js';
-import type { CheckpointContext } from './engine/checkpoint.js';
+import type { CheckpointContext, SavedView } from './engine/checkpoint.js';
 import { Definitions } from './engine/definitions.js';
 import type { StatementRecord } from './engine/definitions.js';
 import type { WalRecord } from './storage/wal-record.js';
@@ -137,11 +137,14 @@ export class Engine {
   /** A durable engine's data directory; null in memory. */
   private dataDir: string | null = null;
   private checkpointOnClose = false;
+  private checkpointViews = true;
   private checkpointBytes = Number.POSITIVE_INFINITY;
   /** Views being built in the background (engine/backfill.ts). */
   private readonly backfills = new Backfills();
   /** While recovery rebuilds a view created at this LSN: the rows retention removed since then count for it. */
   private rebuildAsOf: number | null = null;
+  /** While recovery re-creates a view from a checkpoint: its saved state (engine/checkpoint.ts). */
+  private savedView: SavedView | null = null;
   /** True when recovery replayed log records that no checkpoint covers yet. */
   private replayedSinceCheckpoint = false;
   /** Moves old rows to Parquet segments at checkpoints (engine/tiering.ts); null in memory. */
@@ -178,6 +181,7 @@ export class Engine {
     // Scratch files of operator state a killed run left (a budget empties the folder on first use and at close).
     if (engine.stateBudget === null) rmSync(join(recovered.dataDir, 'state'), { recursive: true, force: true });
     engine.checkpointOnClose = options.checkpointOnClose ?? true;
+    engine.checkpointViews = options.checkpointViews ?? true;
     engine.checkpointBytes = options.checkpointBytes ?? DEFAULT_CHECKPOINT_BYTES;
     engine.journal.attach(recovered.wal);
     engine.sinkManager.release();
@@ -214,14 +218,17 @@ export class Engine {
       definitions: this.definitions,
       journal: this.journal,
       tiering: this.tiering,
-      rerun: (record, micros, rebuildAsOf) => {
+      saveViews: this.checkpointViews,
+      rerun: (record, micros, view) => {
         this.restoring = true;
-        this.rebuildAsOf = rebuildAsOf ?? null;
+        this.rebuildAsOf = view?.rebuildAsOf ?? null;
+        this.savedView = view ?? null;
         try {
           this.runRecord(record, micros);
         } finally {
           this.restoring = false;
           this.rebuildAsOf = null;
+          this.savedView = null;
         }
       },
       oldestReader: (table) => {
@@ -298,6 +305,7 @@ export class Engine {
     },
     requireBuilt: (name, action) => this.backfills.requireBuilt(name, action),
     stateBudget: () => this.stateBudget,
+    savedView: () => this.savedView,
   };
 
   /** What a CREATE built in the background uses (engine/background-create.ts). */

@@ -83,10 +83,15 @@ export class GrowableColumn {
       for (let i = 0; i < n; i++) setValid(this.validity, at + i);
       return;
     }
-    // NULL rows get the placeholders setFrom writes.
+    // NULL rows of string-backed columns get the placeholders setFrom writes; typed arrays need only the bit.
+    const placeholders = Array.isArray(dst);
     for (let i = 0; i < n; i++) {
       if (isValid(src.validity, i)) setValid(this.validity, at + i);
-      else this.setFrom(at + i, src, i);
+      else if (placeholders) this.setFrom(at + i, src, i);
+      else {
+        setNull(this.validity, at + i);
+        this.hasNulls = true;
+      }
     }
   }
 

@@ -19,6 +19,7 @@ import { GrowableColumn } from './growable-column.js';
 import { hashRows } from './hash-rows.js';
 import { valueBytes } from './column-bytes.js';
 import { isValid } from './validity.js';
+import type { StateReader, StateWriter } from '../storage/state-codec.js';
 
 const MAX_LOAD = 0.5;
 /** The direct-address path pays off only for large batches over small key ranges. */
@@ -487,6 +488,46 @@ export class KeyedRows {
     if (this.size > (this.index.length * MAX_LOAD)) this.rehash(this.index.length * 2);
     else this.insertIndex(slot, hash);
     return slot;
+  }
+
+  /**
+   * Checkpoints: the store exactly as it is — slot numbers, dead and released
+   * slots, the index — since owners keep per-slot arrays by slot number.
+   */
+  saveState(out: StateWriter): void {
+    const n = this.size;
+    out.number(n);
+    out.number(this.live);
+    out.batch({ columns: this.columns.map((c) => c.view(n)), weights: this.counts.subarray(0, n), length: n });
+    out.i32(this.hashes.subarray(0, n));
+    out.u8(this.released.subarray(0, n));
+    out.i32(Int32Array.from(this.free));
+    out.i32(this.index);
+  }
+
+  /** Restores what saveState wrote into this empty store of the same column types. */
+  loadState(input: StateReader): void {
+    assert(this.size === 0 && this.live === 0, 'loadState fills an empty store');
+    const n = input.number();
+    const live = input.number();
+    const rows = input.batch();
+    input.check(rows.length === n && rows.columns.length === this.types.length && rows.columns.every((c, i) => c.type === this.types[i]), 'a keyed store of other columns');
+    const hashes = input.i32();
+    const released = input.u8();
+    const free = input.i32();
+    const index = input.i32();
+    input.check(hashes.length === n && released.length === n && index.length >= 128 && (index.length & (index.length - 1)) === 0, 'a keyed store of another shape');
+    this.grow(n);
+    for (const c of this.columns) c.ensureCapacity(n);
+    this.columns.forEach((c, i) => c.setRange(0, rows.columns[i]!, n));
+    this.counts.set(rows.weights);
+    this.hashes.set(hashes);
+    this.released.set(released);
+    this.free = Array.from(free);
+    this.index = index;
+    this.mask = index.length - 1;
+    this.size = n;
+    this.live = live;
   }
 
   private grow(needed: number): void {

@@ -17,7 +17,8 @@ import { assert } from '../common/assert.js';
 import type { Column } from '../columnar/column.js';
 import { allocValues, makeColumn } from '../columnar/column.js';
 import { allValid, isValid, setNull } from '../columnar/validity.js';
-import { SortedMultiset } from './sorted-multiset.js';
+import { SortedMultiset, loadMultisets, saveMultisets } from './sorted-multiset.js';
+import type { StateReader, StateWriter } from '../storage/state-codec.js';
 
 export const AggregateFunctions = [
   'count_star', 'count', 'sum', 'avg', 'min', 'max',
@@ -34,6 +35,14 @@ export interface GroupState {
   /** Renumbers groups after the group store compacted (remap[old] = new or -1). */
   remap(remap: Int32Array, newSize: number): void;
   readonly stateDescription: string;
+  /**
+   * Checkpoints (dataflow/circuit-state.ts): writes the state exactly, per
+   * group slot, so that loadState on a fresh accumulator of the same call
+   * restores it bit for bit. Absent: this state cannot be saved yet (its view
+   * is rebuilt at recovery).
+   */
+  saveState?(out: StateWriter): void;
+  loadState?(input: StateReader): void;
 }
 
 /** Reads an aggregate's current value for groups (one column, vectorized). */
@@ -77,6 +86,12 @@ class CountAccumulator implements GroupAccumulator {
   }
   remap(remap: Int32Array, newSize: number): void {
     this.counts = remapped(this.counts, remap, newSize);
+  }
+  saveState(out: StateWriter): void {
+    out.f64(this.counts);
+  }
+  loadState(input: StateReader): void {
+    this.counts = input.f64();
   }
 }
 
@@ -168,6 +183,17 @@ class SumAccumulator implements GroupAccumulator {
     const hasSpecials = new Uint8Array(this.specials.length / 3);
     for (let s = 0; s < remap.length; s++) if (remap[s]! >= 0) hasSpecials[remap[s]!] = this.hasSpecials[s] ?? 0;
     this.hasSpecials = hasSpecials;
+  }
+  saveState(out: StateWriter): void {
+    out.f64(this.state);
+    out.f64(this.specials);
+    out.u8(this.hasSpecials);
+  }
+  loadState(input: StateReader): void {
+    this.state = input.f64();
+    this.specials = input.f64();
+    this.hasSpecials = input.u8();
+    input.check(this.specials.length === (this.state.length / SUM_STRIDE) * 3, 'a sum of another shape');
   }
 }
 
@@ -287,6 +313,14 @@ export class ExtremeState implements GroupState {
     const next: (SortedMultiset | undefined)[] = new Array(newSize).fill(undefined);
     for (let s = 0; s < remap.length; s++) if (remap[s]! >= 0) next[remap[s]!] = this.sets[s];
     this.sets = next;
+  }
+
+  saveState(out: StateWriter): void {
+    saveMultisets(out, this.sets, this.numeric);
+  }
+
+  loadState(input: StateReader): void {
+    this.sets = loadMultisets(input, this.numeric);
   }
 }
 

@@ -37,6 +37,8 @@ import { DecimalSumAccumulator } from './decimal-sum-accumulator.js';
 import { IntervalSumAccumulator } from './interval-sum-accumulator.js';
 import type { Operator, OperatorInfo } from './operator.js';
 import { ExpiryHeap } from './expiry-heap.js';
+import type { StateReader, StateWriter } from '../storage/state-codec.js';
+import { StateUnsupported } from '../storage/state-codec.js';
 
 /**
  * When a group's state may go: its key column `column` holds a time (µs), and
@@ -464,5 +466,27 @@ export class AggregateOperator implements Operator {
 
   stateSize(): number {
     return this.groups.live;
+  }
+
+  /** Checkpoints: the group store, every accumulator's state by group slot, and the cleanup's heap and horizon. */
+  saveState(out: StateWriter): void {
+    for (const { state } of this.states) if (state.saveState === undefined) throw new StateUnsupported(state.stateDescription);
+    out.number(this.initialized ? 1 : 0);
+    out.number(this.stepNumber);
+    out.i32(this.touchedAt);
+    out.number(this.horizon);
+    this.expiry.saveState(out);
+    this.groups.saveState(out);
+    for (const { state } of this.states) state.saveState!(out);
+  }
+
+  loadState(input: StateReader): void {
+    this.initialized = input.number() === 1;
+    this.stepNumber = input.number();
+    this.touchedAt = input.i32();
+    this.horizon = input.number();
+    this.expiry.loadState(input);
+    this.groups.loadState(input);
+    for (const { state } of this.states) state.loadState!(input);
   }
 }

@@ -13,7 +13,8 @@
 //
 // `live` and `insertLive` take an arrangement's contents out and put them in
 // a fresh one, counts and match weights included: how a join's state moves
-// to a scratch file and back, or splits in two (join-partitions.ts).
+// to a scratch file and back, splits in two (join-partitions.ts), or goes
+// into a checkpoint. The expiry heap is rebuilt from the rows' times.
 
 import type { SqlType } from '../common/sql-type.js';
 import type { Column } from '../columnar/column.js';
@@ -23,6 +24,7 @@ import { KeyedRows } from '../columnar/keyed-rows.js';
 import { ExpiryHeap } from './expiry-heap.js';
 import { gatherInt32 } from './key-directory.js';
 import { assert } from '../common/assert.js';
+import type { StateReader, StateWriter } from '../storage/state-codec.js';
 
 /** Per-row key slots of a batch's join keys; -1 where a key cannot match. */
 export type KeySlots = Int32Array;
@@ -101,10 +103,15 @@ export class Arrangement {
   insertLive(rows: SideDelta, match: Int32Array): void {
     const n = rows.batch.length;
     if (n === 0) return;
-    assert(this.rows.size === 0 && this.expiryColumn === null, 'insertLive fills an empty arrangement without an expiry heap');
+    assert(this.rows.size === 0, 'insertLive fills an empty arrangement');
     const first = this.rows.appendDistinct(rows.batch.columns, rows.batch.weights, n);
     this.fitSlots();
     this.match.set(match, first);
+    if (this.expiryColumn !== null) {
+      const col = this.rows.columns[this.expiryColumn]!;
+      const times = col.values as Float64Array;
+      for (let s = first; s < first + n; s++) if (!col.isNull(s)) this.expiry.push(times[s]!, s);
+    }
     // The keys of the rows that can match, found or added in one vectorized call; the others stay unchained.
     const chained = new Int32Array(n);
     let m = 0;
@@ -118,6 +125,32 @@ export class Arrangement {
     const keySlots = this.keys.findOrAdd(keyColumns, keyHashes, m);
     if (this.keys.size > this.head.length) this.head = growInt32(this.head, this.keys.size);
     for (let j = 0; j < m; j++) this.chain(first + chained[j]!, keySlots[j]!);
+  }
+
+  /** Checkpoints: the arrangement exactly as it is (both stores, the chains, match weights, the expiry heap). */
+  saveState(out: StateWriter): void {
+    this.rows.saveState(out);
+    this.keys.saveState(out);
+    out.i32(this.head);
+    out.i32(this.next);
+    out.i32(this.prev);
+    out.i32(this.keyOf);
+    out.i32(this.match);
+    this.expiry.saveState(out);
+  }
+
+  /** Restores what saveState wrote into this empty arrangement of the same shape. */
+  loadState(input: StateReader): void {
+    this.rows.loadState(input);
+    this.keys.loadState(input);
+    this.head = input.i32();
+    this.next = input.i32();
+    this.prev = input.i32();
+    this.keyOf = input.i32();
+    this.match = input.i32();
+    this.expiry.loadState(input);
+    const slots = this.keyOf.length;
+    input.check(this.head.length >= this.keys.size && this.next.length === slots && this.prev.length === slots && this.match.length === slots && slots >= this.rows.size, 'an arrangement of another shape');
   }
 
   /** Hashes of a batch's key columns, as `probe` and `attach` use them. */

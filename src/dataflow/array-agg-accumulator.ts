@@ -16,6 +16,7 @@ import { quoteArrayElement } from '../columnar/array-text.js';
 import { elementTexts } from '../expr/array-elements.js';
 import type { GroupAccumulator } from './accumulators.js';
 import { OrderStatisticForest } from './order-statistic-forest.js';
+import type { StateReader, StateWriter } from '../storage/state-codec.js';
 
 export interface ArrayAggOrder {
   /** The sort key's type: the ORDER BY key's, or the value's own without ORDER BY. */
@@ -71,6 +72,14 @@ export class ArrayAggAccumulator implements GroupAccumulator {
   read(slots: Int32Array): Column {
     const forest = this.forest;
     return forest.readJoined(slots, this.resultType, this.order.descending, this.distinct, (node) => forest.second(node), (parts) => `{${parts.join(',')}}`);
+  }
+
+  saveState(out: StateWriter): void {
+    this.forest.saveState(out);
+  }
+
+  loadState(input: StateReader): void {
+    this.forest.loadState(input);
   }
 
   remap(remap: Int32Array, newSize: number): void {

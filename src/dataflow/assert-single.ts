@@ -9,6 +9,7 @@ import type { SqlType } from '../common/sql-type.js';
 import { KeyedRows } from '../columnar/keyed-rows.js';
 import type { ZBatch } from '../columnar/z-batch.js';
 import type { Operator, OperatorInfo } from './operator.js';
+import type { StateReader, StateWriter } from '../storage/state-codec.js';
 
 export class AssertSingleOperator implements Operator {
   private readonly counts: KeyedRows;
@@ -48,5 +49,14 @@ export class AssertSingleOperator implements Operator {
 
   stateSize(): number {
     return this.counts.live;
+  }
+
+  /** Checkpoints: the row count per key. */
+  saveState(out: StateWriter): void {
+    this.counts.saveState(out);
+  }
+
+  loadState(input: StateReader): void {
+    this.counts.loadState(input);
   }
 }

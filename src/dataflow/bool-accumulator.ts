@@ -9,6 +9,7 @@ import { makeColumn } from '../columnar/column.js';
 import { allValid, setNull } from '../columnar/validity.js';
 import { assert } from '../common/assert.js';
 import type { GroupAccumulator } from './accumulators.js';
+import type { StateReader, StateWriter } from '../storage/state-codec.js';
 
 /** Per group: [TRUE count, FALSE count]. */
 const STRIDE = 2;
@@ -63,5 +64,12 @@ export class BoolAccumulator implements GroupAccumulator {
       next[to * STRIDE + 1] = this.counts[s * STRIDE + 1]!;
     }
     this.counts = next;
+  }
+  saveState(out: StateWriter): void {
+    out.f64(this.counts);
+  }
+  loadState(input: StateReader): void {
+    this.counts = input.f64();
+    input.check(this.counts.length % STRIDE === 0, 'per-group state of another shape');
   }
 }

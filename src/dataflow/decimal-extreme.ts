@@ -11,6 +11,7 @@ import { NumericValues, numericScaleAt } from '../columnar/numeric-values.js';
 import { allValid, isValid, setNull } from '../columnar/validity.js';
 import type { AggregateReader, GroupState } from './accumulators.js';
 import { ExtremeState } from './accumulators.js';
+import type { StateReader, StateWriter } from '../storage/state-codec.js';
 
 const SEPARATOR = '\u0001';
 
@@ -28,6 +29,14 @@ export class DecimalExtremeState implements GroupState {
 
   remap(remap: Int32Array, newSize: number): void {
     this.inner.remap(remap, newSize);
+  }
+
+  saveState(out: StateWriter): void {
+    this.inner.saveState(out);
+  }
+
+  loadState(input: StateReader): void {
+    this.inner.loadState(input);
   }
 
   read(slots: Int32Array, wantMax: boolean): Column {

@@ -24,6 +24,7 @@ import { allValid, isValid, setNull } from '../columnar/validity.js';
 import { divDecimal, roundDecimal } from '../expr/decimal.js';
 import { setDecimal } from '../expr/functions/numeric-functions.js';
 import type { GroupAccumulator } from './accumulators.js';
+import type { StateReader, StateWriter } from '../storage/state-codec.js';
 
 export class DecimalSumAccumulator implements GroupAccumulator {
   /** Per group: sum × 10^workScale. */
@@ -118,6 +119,30 @@ export class DecimalSumAccumulator implements GroupAccumulator {
       setDecimal(out, j, this.average ? divDecimal(sum, { m: BigInt(count), scale: 0 }) : sum);
     }
     return makeColumn('numeric', out, validity, n);
+  }
+
+  saveState(out: StateWriter): void {
+    out.number(this.workScale);
+    // Sparse: a group that never summed a finite value has no entry.
+    out.json(Array.from({ length: this.sums.length }, (_, g) => this.sums[g]?.toString() ?? null));
+    out.f64(this.counts);
+    out.f64(this.specials);
+    out.json([...this.scaleCounts.keys()]);
+    for (const a of this.scaleCounts.values()) out.f64(a);
+  }
+
+  loadState(input: StateReader): void {
+    this.workScale = input.number();
+    const sums = input.json<(string | null)[]>();
+    this.sums = [];
+    sums.forEach((s, g) => {
+      if (s !== null) this.sums[g] = BigInt(s);
+    });
+    this.counts = input.f64();
+    this.specials = input.f64();
+    input.check(this.specials.length === this.counts.length * 3, 'a NUMERIC sum of another shape');
+    this.scaleCounts.clear();
+    for (const scale of input.json<number[]>()) this.scaleCounts.set(scale, input.f64());
   }
 
   remap(remap: Int32Array, newSize: number): void {

@@ -10,6 +10,8 @@ import type { Column } from '../columnar/column.js';
 import { gatherColumn, makeColumn } from '../columnar/column.js';
 import { KeyedRows } from '../columnar/keyed-rows.js';
 import type { GroupAccumulator, GroupState } from './accumulators.js';
+import type { StateReader, StateWriter } from '../storage/state-codec.js';
+import { StateUnsupported } from '../storage/state-codec.js';
 
 export class DistinctState implements GroupState {
   /** Columns: [group slot (integer), argument value]; both form the key. */
@@ -98,6 +100,19 @@ export class DistinctState implements GroupState {
     const keys = next.findOrAdd(cols, next.hashKeys(cols, live.length), live.length);
     next.addCounts(keys, counts, live.length);
     this.store = next;
+  }
+
+  saveState(out: StateWriter): void {
+    this.store.saveState(out);
+    for (const acc of this.inner) {
+      if (acc.saveState === undefined) throw new StateUnsupported(acc.stateDescription);
+      acc.saveState(out);
+    }
+  }
+
+  loadState(input: StateReader): void {
+    this.store.loadState(input);
+    for (const acc of this.inner) acc.loadState!(input);
   }
 
   /** Live (group, value) entries, for tests and metrics. */

@@ -3,10 +3,29 @@
 // Entries may go stale (their slot was freed or reused); the owner rechecks a
 // popped slot against its current contents. No per-entry objects.
 
+import type { StateReader, StateWriter } from '../storage/state-codec.js';
+
 export class ExpiryHeap {
   private times = new Float64Array(64);
   private slots = new Int32Array(64);
   length = 0;
+
+  /** Checkpoints: the entries in heap order. */
+  saveState(out: StateWriter): void {
+    out.f64(this.times.subarray(0, this.length));
+    out.i32(this.slots.subarray(0, this.length));
+  }
+
+  loadState(input: StateReader): void {
+    const times = input.f64();
+    const slots = input.i32();
+    input.check(times.length === slots.length, 'an expiry heap of another shape');
+    this.length = times.length;
+    this.times = new Float64Array(Math.max(64, times.length));
+    this.times.set(times);
+    this.slots = new Int32Array(Math.max(64, slots.length));
+    this.slots.set(slots);
+  }
 
   push(time: number, slot: number): void {
     if (this.length === this.times.length) {

@@ -13,6 +13,7 @@ import { IntervalValues, setInterval } from '../columnar/interval-values.js';
 import { isValid } from '../columnar/validity.js';
 import type { AggregateReader, GroupState } from './accumulators.js';
 import { NumericExtremeState } from './numeric-extreme-state.js';
+import type { StateReader, StateWriter } from '../storage/state-codec.js';
 
 export class IntervalExtremeState implements GroupState {
   readonly spans = new NumericExtremeState();
@@ -32,6 +33,30 @@ export class IntervalExtremeState implements GroupState {
 
   remap(remap: Int32Array, newSize: number): void {
     this.spans.remap(remap, newSize);
+  }
+
+  /** Checkpoints: the spans' state, then the spelling kept per span (in the map's order, which later sets keep). */
+  saveState(out: StateWriter): void {
+    this.spans.saveState(out);
+    const spans = new Float64Array(this.parts.size);
+    const parts = new Float64Array(this.parts.size * 3);
+    let i = 0;
+    for (const [span, [months, days, micros]] of this.parts) {
+      spans[i] = span;
+      parts.set([months, days, micros], i * 3);
+      i++;
+    }
+    out.f64(spans);
+    out.f64(parts);
+  }
+
+  loadState(input: StateReader): void {
+    this.spans.loadState(input);
+    const spans = input.f64();
+    const parts = input.f64();
+    input.check(parts.length === spans.length * 3, 'interval spellings of another shape');
+    this.parts.clear();
+    for (let i = 0; i < spans.length; i++) this.parts.set(spans[i]!, [parts[i * 3]!, parts[i * 3 + 1]!, parts[i * 3 + 2]!]);
   }
 
   read(slots: Int32Array, wantMax: boolean): Column {

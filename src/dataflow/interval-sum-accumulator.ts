@@ -12,6 +12,7 @@ import { IntervalValues, setInterval } from '../columnar/interval-values.js';
 import { allValid, isValid, setNull } from '../columnar/validity.js';
 import { scaleInterval } from '../expr/interval.js';
 import type { GroupAccumulator } from './accumulators.js';
+import type { StateReader, StateWriter } from '../storage/state-codec.js';
 
 /** Per group: [months, days, micros, count]. */
 const STRIDE = 4;
@@ -74,5 +75,12 @@ export class IntervalSumAccumulator implements GroupAccumulator {
       for (let k = 0; k < STRIDE; k++) next[to * STRIDE + k] = this.state[g * STRIDE + k] ?? 0;
     }
     this.state = next;
+  }
+  saveState(out: StateWriter): void {
+    out.f64(this.state);
+  }
+  loadState(input: StateReader): void {
+    this.state = input.f64();
+    input.check(this.state.length % STRIDE === 0, 'per-group state of another shape');
   }
 }

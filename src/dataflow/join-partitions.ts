@@ -13,6 +13,7 @@ import type { ZBatch } from '../columnar/z-batch.js';
 import { gatherBatch, negateBatch } from '../columnar/z-batch.js';
 import { decodeBatch, encodeBatch } from '../storage/batch-codec.js';
 import type { StateBudget } from '../storage/state-spill.js';
+import type { StateReader, StateWriter } from '../storage/state-codec.js';
 import { Arrangement } from './arrangement.js';
 import type { SideDelta } from './arrangement.js';
 import { gatherColumns, gatherInt32, gatherUint8, rowsWith } from './key-directory.js';
@@ -102,6 +103,21 @@ export class JoinPartitions extends PartedState<JoinPart, JoinDelta> {
     this.fill(part);
     insertSide(part.left!, left.batch, (b) => this.keysOf('left', b));
     insertSide(part.right!, right.batch, (b) => this.keysOf('right', b));
+  }
+
+  protected emptyPart(depth: number): JoinPart {
+    return new JoinPart(depth);
+  }
+
+  protected override savePart(part: JoinPart, out: StateWriter): void {
+    part.left!.saveState(out);
+    part.right!.saveState(out);
+  }
+
+  protected override loadPart(part: JoinPart, input: StateReader): void {
+    this.fill(part);
+    part.left!.loadState(input);
+    part.right!.loadState(input);
   }
 
   protected divide(part: JoinPart): readonly [JoinPart, JoinPart] | null {

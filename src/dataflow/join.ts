@@ -29,6 +29,7 @@ import { concatBatches, emptyBatch, gatherBatch } from '../columnar/z-batch.js';
 import { KeyedRows } from '../columnar/keyed-rows.js';
 import { hashRows } from '../columnar/hash-rows.js';
 import type { StateBudget } from '../storage/state-spill.js';
+import type { StateReader, StateWriter } from '../storage/state-codec.js';
 import type { Kernel } from '../expr/compile-expr.js';
 import { BatchInput } from '../expr/eval-input.js';
 import { EngineError, SqlState } from '../common/errors.js';
@@ -356,6 +357,19 @@ export class JoinOperator implements BinaryOperator {
 
   stateMemory(): StateMemory | null {
     return this.partitions.memory();
+  }
+
+  /** Checkpoints: each side's close point at its last eviction, then the arrangements by part. */
+  saveState(out: StateWriter): void {
+    out.number(this.leftHorizon);
+    out.number(this.rightHorizon);
+    this.partitions.saveState(out);
+  }
+
+  loadState(input: StateReader): void {
+    this.leftHorizon = input.number();
+    this.rightHorizon = input.number();
+    this.partitions.loadState(input);
   }
 
   dispose(): void {

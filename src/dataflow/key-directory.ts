@@ -97,6 +97,19 @@ export class KeyDirectory<P extends DirectoryPart> {
     this.add(halves[1]);
   }
 
+  /** The directory as part indexes (2^depth entries), for checkpoints. */
+  entries(): Int32Array {
+    return Int32Array.from(this.directory, (p) => p.index);
+  }
+
+  /** Puts back a directory saved by `entries` over `parts` (their depths as saved). */
+  restore(parts: readonly P[], entries: Int32Array): void {
+    this.parts.length = 0;
+    for (const p of parts) this.add(p);
+    this.directory = Array.from(entries, (i) => parts[i]!);
+    this.depth = Math.log2(entries.length);
+  }
+
   private add(part: P): void {
     part.index = this.parts.length;
     this.parts.push(part);

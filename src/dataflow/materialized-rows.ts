@@ -9,6 +9,7 @@ import { assert } from '../common/assert.js';
 import type { Column } from '../columnar/column.js';
 import { KeyedRows } from '../columnar/keyed-rows.js';
 import type { ZBatch } from '../columnar/z-batch.js';
+import type { StateReader, StateWriter } from '../storage/state-codec.js';
 
 export class MaterializedRows {
   private rows: KeyedRows;
@@ -94,5 +95,14 @@ export class MaterializedRows {
   /** Distinct rows held (a row with multiplicity 3 counts once). */
   get distinctRows(): number {
     return this.rows.live;
+  }
+
+  /** Checkpoints: the rows as stored. */
+  saveState(out: StateWriter): void {
+    this.rows.saveState(out);
+  }
+
+  loadState(input: StateReader): void {
+    this.rows.loadState(input);
   }
 }

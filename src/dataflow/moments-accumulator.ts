@@ -13,6 +13,7 @@ import { makeColumn } from '../columnar/column.js';
 import { allValid, setNull } from '../columnar/validity.js';
 import { assert } from '../common/assert.js';
 import type { GroupAccumulator } from './accumulators.js';
+import type { StateReader, StateWriter } from '../storage/state-codec.js';
 
 export const MomentFunctions = ['stddev_samp', 'stddev_pop', 'var_samp', 'var_pop'] as const;
 export type MomentFunction = (typeof MomentFunctions)[number];
@@ -173,5 +174,12 @@ export class MomentsAccumulator implements GroupAccumulator {
       for (let k = 0; k < STRIDE; k++) next[to * STRIDE + k] = this.state[s * STRIDE + k]!;
     }
     this.state = next;
+  }
+  saveState(out: StateWriter): void {
+    out.f64(this.state);
+  }
+  loadState(input: StateReader): void {
+    this.state = input.f64();
+    input.check(this.state.length % STRIDE === 0, 'per-group state of another shape');
   }
 }

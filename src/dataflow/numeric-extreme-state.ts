@@ -18,7 +18,8 @@ import type { Column } from '../columnar/column.js';
 import { allocValues, makeColumn } from '../columnar/column.js';
 import { allValid, setNull } from '../columnar/validity.js';
 import type { AggregateReader, GroupState } from './accumulators.js';
-import { SortedMultiset } from './sorted-multiset.js';
+import { SortedMultiset, loadMultisets, saveMultisets } from './sorted-multiset.js';
+import type { StateReader, StateWriter } from '../storage/state-codec.js';
 
 /** Batches at least this large (all weights +1) hand each group its values as one run. */
 const BULK_ROWS = 4096;
@@ -121,6 +122,32 @@ export class NumericExtremeState implements GroupState {
       }
     }
     return makeColumn(type, out, validity, n);
+  }
+
+  /** Checkpoints: the cached extremes, the chains of logged changes and the multisets, by group slot. */
+  saveState(out: StateWriter): void {
+    out.f64(this.perGroup);
+    out.u8(this.present);
+    out.u8(this.exact);
+    out.f64(this.entryValue);
+    out.i32(this.entryWeight);
+    out.i32(this.entryNext);
+    out.number(this.entriesUsed);
+    out.number(this.freeEntry);
+    saveMultisets(out, this.sets, true);
+  }
+
+  loadState(input: StateReader): void {
+    this.perGroup = input.f64();
+    this.present = input.u8();
+    this.exact = input.u8();
+    this.entryValue = input.f64();
+    this.entryWeight = input.i32();
+    this.entryNext = input.i32();
+    this.entriesUsed = input.number();
+    this.freeEntry = input.number();
+    this.sets = loadMultisets(input, true);
+    input.check(this.perGroup.length === this.present.length * STRIDE && this.exact.length === this.present.length, 'MIN/MAX state of another shape');
   }
 
   remap(remap: Int32Array, newSize: number): void {

@@ -15,6 +15,7 @@
 import type { SqlType } from '../common/sql-type.js';
 import type { ZBatch } from '../columnar/z-batch.js';
 import type { KeyedRows } from '../columnar/keyed-rows.js';
+import type { StateReader, StateWriter } from '../storage/state-codec.js';
 
 export interface OperatorInfo {
   /** e.g. 'Filter', 'Aggregate'. */
@@ -49,6 +50,16 @@ export interface StateOwner {
    * (partitioned-operator.ts) writes it out instead of keeping a copy.
    */
   inputRows?(): KeyedRows;
+  /**
+   * Checkpoints (circuit-state.ts): writes the state so that `loadState`,
+   * called on a fresh operator lowered from the same plan, restores it —
+   * exactly enough that every later step emits what this one would. May
+   * throw StateUnsupported naming state it has no saved form for. Operators
+   * without state (describe().state 'none') need neither method; a stateful
+   * one without them keeps its view out of checkpoints (rebuilt at recovery).
+   */
+  saveState?(out: StateWriter): void;
+  loadState?(input: StateReader): void;
 }
 
 export interface Operator extends StateOwner {

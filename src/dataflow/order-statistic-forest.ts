@@ -10,6 +10,7 @@ import type { SqlType } from '../common/sql-type.js';
 import type { Column } from '../columnar/column.js';
 import { makeColumn } from '../columnar/column.js';
 import { allValid, setNull } from '../columnar/validity.js';
+import type { StateReader, StateWriter } from '../storage/state-codec.js';
 
 /** Node 0 is the empty tree; a root of 0 is an empty group. */
 const NIL = 0;
@@ -163,6 +164,49 @@ export class OrderStatisticForest {
       else this.freeTree(root);
     }
     this.roots = next;
+  }
+
+  /** Checkpoints: the node pool as it is (node numbers, free list, the priority generator's state). */
+  saveState(out: StateWriter): void {
+    const nodes = this.nextNode;
+    out.json([nodes, this.freeHead, this.liveNodes, this.seed, this.numKeys !== null, this.strKeys !== null, this.seconds !== null]);
+    out.i32(this.left.subarray(0, nodes));
+    out.i32(this.right.subarray(0, nodes));
+    out.i32(this.priority.subarray(0, nodes));
+    out.f64(this.count.subarray(0, nodes));
+    out.f64(this.total.subarray(0, nodes));
+    out.u8(this.isNullKey.subarray(0, nodes));
+    out.i32(this.roots);
+    if (this.numKeys !== null) out.f64(this.numKeys.subarray(0, nodes));
+    for (const strings of [this.strKeys, this.seconds]) {
+      if (strings !== null) out.batch({ columns: [makeColumn('text', strings.slice(0, nodes), null, nodes)], weights: new Int32Array(nodes), length: nodes });
+    }
+  }
+
+  loadState(input: StateReader): void {
+    const [nodes, freeHead, liveNodes, seed, numeric, strings, seconds] = input.json<[number, number, number, number, boolean, boolean, boolean]>();
+    input.check(numeric === (this.numKeys !== null) && strings === (this.strKeys !== null) && seconds === (this.seconds !== null), 'an ordered multiset of other keys');
+    const cap = Math.max(INITIAL_NODES, nodes);
+    const sized = <T extends Int32Array | Float64Array | Uint8Array>(make: (n: number) => T, saved: T): T => {
+      input.check(saved.length === nodes, 'an ordered multiset of another size');
+      const a = make(cap);
+      a.set(saved as never);
+      return a;
+    };
+    this.left = sized((n) => new Int32Array(n), input.i32());
+    this.right = sized((n) => new Int32Array(n), input.i32());
+    this.priority = sized((n) => new Int32Array(n), input.i32());
+    this.count = sized((n) => new Float64Array(n), input.f64());
+    this.total = sized((n) => new Float64Array(n), input.f64());
+    this.isNullKey = sized((n) => new Uint8Array(n), input.u8());
+    this.roots = input.i32();
+    if (numeric) this.numKeys = sized((n) => new Float64Array(n), input.f64());
+    if (strings) this.strKeys = input.batch().columns[0]!.values as string[];
+    if (seconds) this.seconds = input.batch().columns[0]!.values as string[];
+    this.nextNode = nodes;
+    this.freeHead = freeHead;
+    this.liveNodes = liveNodes;
+    this.seed = seed;
   }
 
   private compare(key: number | string | null, second: string, node: number): number {

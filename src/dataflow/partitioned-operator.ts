@@ -121,6 +121,10 @@ export class PartitionedOperator extends PartedState<OperatorPart, ZBatch> imple
     this.rebuild(part, decodeBatch(bytes, 0).batch);
   }
 
+  protected emptyPart(depth: number): OperatorPart {
+    return new OperatorPart(depth);
+  }
+
   protected divide(part: OperatorPart): readonly [OperatorPart, OperatorPart] | null {
     const rows = part.input!.liveRows().batch;
     const bits = this.directory.splitBits(part, [this.keyHashes(rows)]);

@@ -13,6 +13,7 @@ import { allocValues, makeColumn } from '../columnar/column.js';
 import { allValid, setNull } from '../columnar/validity.js';
 import type { GroupAccumulator } from './accumulators.js';
 import { OrderStatisticForest } from './order-statistic-forest.js';
+import type { StateReader, StateWriter } from '../storage/state-codec.js';
 
 export class PercentileAccumulator implements GroupAccumulator {
   private readonly forest: OrderStatisticForest;
@@ -83,6 +84,14 @@ export class PercentileAccumulator implements GroupAccumulator {
       }
     }
     return makeColumn(resultType, out as Column['values'], validity, m);
+  }
+
+  saveState(out: StateWriter): void {
+    this.forest.saveState(out);
+  }
+
+  loadState(input: StateReader): void {
+    this.forest.loadState(input);
   }
 
   remap(remap: Int32Array, newSize: number): void {

@@ -15,6 +15,7 @@ import type { ZBatch } from '../columnar/z-batch.js';
 import { emptyBatch, gatherBatch } from '../columnar/z-batch.js';
 import { isValid } from '../columnar/validity.js';
 import type { Operator, OperatorInfo } from './operator.js';
+import type { StateReader, StateWriter } from '../storage/state-codec.js';
 import { WindowTree } from './window-tree.js';
 
 export interface SessionWindowSpec {
@@ -364,5 +365,14 @@ export class SessionWindowOperator implements Operator {
 
   stateSize(): number {
     return this.rows.live;
+  }
+
+  /** Checkpoints: the input rows; loadState rebuilds the sessions from them (a function of the rows alone). */
+  saveState(out: StateWriter): void {
+    out.batch(this.rows.liveRows().batch);
+  }
+
+  loadState(input: StateReader): void {
+    this.step(input.batch());
   }
 }

@@ -11,6 +11,7 @@ import { KeyedRows } from '../columnar/keyed-rows.js';
 import type { ZBatch } from '../columnar/z-batch.js';
 import { emptyBatch } from '../columnar/z-batch.js';
 import type { BinaryOperator, OperatorInfo } from './operator.js';
+import type { StateReader, StateWriter } from '../storage/state-codec.js';
 
 export type SetOperationKind = 'intersect' | 'except';
 
@@ -130,5 +131,22 @@ export class SetOperationOperator implements BinaryOperator {
 
   stateSize(): number {
     return this.rows.live;
+  }
+
+  /** Checkpoints: the distinct rows and each one's left and right counts, by slot. */
+  saveState(out: StateWriter): void {
+    out.number(this.stepNumber);
+    out.i32(this.left);
+    out.i32(this.right);
+    out.i32(this.touchedAt);
+    this.rows.saveState(out);
+  }
+
+  loadState(input: StateReader): void {
+    this.stepNumber = input.number();
+    this.left = input.i32();
+    this.right = input.i32();
+    this.touchedAt = input.i32();
+    this.rows.loadState(input);
   }
 }

@@ -13,6 +13,8 @@
 // Doubles order as PostgreSQL orders them: NaN above every other value.
 
 import { compareDoubles, compareText } from '../expr/functions/comparison.js';
+import { makeColumn } from '../columnar/column.js';
+import type { StateReader, StateWriter } from '../storage/state-codec.js';
 
 const INITIAL_CAPACITY = 4;
 /** Unsorted changes kept beside a pending run before it is sorted. */
@@ -268,6 +270,25 @@ export class SortedMultiset {
     this.size = w;
   }
 
+  /** Copies the distinct values and their counts, ascending, to `values`/`counts` from `at`; returns the next free position. */
+  copyEntries(values: Float64Array | string[], counts: Int32Array, at: number): number {
+    this.settle();
+    for (let i = 0; i < this.size; i++) {
+      values[at + i] = this.values[i]! as never;
+      counts[at + i] = this.counts[i]!;
+    }
+    return at + this.size;
+  }
+
+  /** A multiset holding `values` (distinct, ascending) with `counts`; takes ownership of both. */
+  static fromEntries(numeric: boolean, values: Float64Array | string[], counts: Int32Array): SortedMultiset {
+    const set = new SortedMultiset(numeric);
+    set.values = values;
+    set.counts = counts;
+    set.size = counts.length;
+    return set;
+  }
+
   /** Whether some value has a negative count (settles a pending run first). */
   hasNegativeCount(): boolean {
     this.settle();
@@ -287,4 +308,42 @@ export class SortedMultiset {
     for (let i = this.size - 1; i >= 0; i--) if (this.counts[i]! > 0) return this.values[i];
     return undefined;
   }
+}
+
+/**
+ * Checkpoints: the multisets of an aggregate's groups, by group slot, as one
+ * batch of (slot, value) rows with the counts as weights (an empty or absent
+ * set writes no row and comes back absent, which readers treat alike).
+ */
+export function saveMultisets(out: StateWriter, sets: readonly (SortedMultiset | undefined)[], numeric: boolean): void {
+  let total = 0;
+  for (const set of sets) if (set !== undefined) total += set.distinctSize;
+  const slots = new Int32Array(total);
+  const values = numeric ? new Float64Array(total) : new Array<string>(total);
+  const counts = new Int32Array(total);
+  let at = 0;
+  sets.forEach((set, slot) => {
+    if (set === undefined) return;
+    const end = set.copyEntries(values, counts, at);
+    slots.fill(slot, at, end);
+    at = end;
+  });
+  out.number(sets.length);
+  out.batch({ columns: [makeColumn('integer', slots, null, total), makeColumn(numeric ? 'double' : 'text', values, null, total)], weights: counts, length: total });
+}
+
+export function loadMultisets(input: StateReader, numeric: boolean): (SortedMultiset | undefined)[] {
+  const length = input.number();
+  const batch = input.batch();
+  input.check(batch.columns.length === 2 && batch.columns[1]!.type === (numeric ? 'double' : 'text'), 'a multiset of another type');
+  const sets = new Array<SortedMultiset | undefined>(length).fill(undefined);
+  const slots = batch.columns[0]!.values as Int32Array;
+  const values = batch.columns[1]!.values as Float64Array | string[];
+  for (let from = 0; from < batch.length; ) {
+    let to = from + 1;
+    while (to < batch.length && slots[to] === slots[from]) to++;
+    sets[slots[from]!] = SortedMultiset.fromEntries(numeric, values.slice(from, to), batch.weights.slice(from, to));
+    from = to;
+  }
+  return sets;
 }

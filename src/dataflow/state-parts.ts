@@ -19,6 +19,7 @@ import type { SpillablePart, StateBudget } from '../storage/state-spill.js';
 import type { DirectoryPart } from './key-directory.js';
 import { KeyDirectory, MAX_DEPTH, groupRows } from './key-directory.js';
 import type { StateMemory } from './operator.js';
+import type { StateReader, StateWriter } from '../storage/state-codec.js';
 
 /** One part: in memory (`resident`) or in the scratch file `file`. */
 export abstract class StatePart implements SpillablePart, DirectoryPart {
@@ -71,6 +72,15 @@ export abstract class PartedState<P extends StatePart, D> {
   protected abstract drop(part: P): void;
   /** Rebuilds the part's state from `encode`'s bytes. */
   protected abstract decode(part: P, bytes: Uint8Array): void;
+  /** An empty part of the given depth (for loadState). */
+  protected abstract emptyPart(depth: number): P;
+  /**
+   * Optional, for checkpoints: a part in memory as it is (indexes included),
+   * which loads faster than `decode` rebuilds it; `loadPart` fills an
+   * `emptyPart` from it.
+   */
+  protected savePart?(part: P, out: StateWriter): void;
+  protected loadPart?(part: P, input: StateReader): void;
   /** Two parts of depth + 1 holding the part's state divided by the next route bit, or null when all of it shares one bit. */
   protected abstract divide(part: P): readonly [P, P] | null;
   /** Steps one part with its rows of the change; may throw only before changing the part. */
@@ -163,6 +173,50 @@ export abstract class PartedState<P extends StatePart, D> {
     p.file = this.budget.write(this.encode(p));
     p.coldEntries = entries;
     this.drop(p);
+  }
+
+  /**
+   * Checkpoints: the directory, then each part — in memory, as `savePart`
+   * writes it (else `encode`d); in its scratch file, the file's bytes as they
+   * are (checksum checked), after the undo it owes is applied.
+   */
+  saveState(out: StateWriter): void {
+    const parts = this.directory.parts;
+    out.i32(this.directory.entries());
+    out.json(parts.map((p) => [p.depth, p.splitAt]));
+    for (const p of parts) {
+      if (!p.resident && this.owed.has(p)) this.load(p);
+      if (p.resident && this.savePart !== undefined) {
+        out.number(1);
+        this.savePart(p, out);
+        continue;
+      }
+      out.number(0);
+      out.u8(p.resident ? this.encode(p) : this.budget!.read(p.file!));
+    }
+  }
+
+  /** Restores what saveState wrote into this fresh state; parts beyond the budget go to scratch files as they load. */
+  loadState(input: StateReader): void {
+    const entries = input.i32();
+    const shapes = input.json<[number, number][]>();
+    input.check(shapes.length > 0 && entries.length > 0 && (entries.length & (entries.length - 1)) === 0 && entries.every((i) => i < shapes.length), 'a key directory of another shape');
+    input.check(this.budget !== null || shapes.length === 1, 'state in parts, for an operator kept in one part');
+    for (const p of this.directory.parts) this.budget?.forget(p);
+    const parts = shapes.map(([depth, splitAt]) => {
+      const part = this.emptyPart(depth);
+      part.splitAt = splitAt;
+      part.owner = this;
+      return part;
+    });
+    this.directory.restore(parts, entries);
+    for (const p of parts) {
+      const raw = input.number() === 1;
+      input.check(!raw || this.loadPart !== undefined, 'state in parts saved whole, for an operator that saves them encoded');
+      if (raw) this.loadPart!(p, input);
+      else this.decode(p, input.u8());
+      this.used(p);
+    }
   }
 
   /** Deletes the parts' files and stops counting them (the view is dropped). */

@@ -27,6 +27,7 @@ import { concatBatches, emptyBatch, makeBatch } from '../columnar/z-batch.js';
 import type { Kernel } from '../expr/compile-expr.js';
 import { BatchInput } from '../expr/eval-input.js';
 import type { OperatorInfo } from './operator.js';
+import type { StateReader, StateWriter } from '../storage/state-codec.js';
 
 /** The comparison of a bound: `row instant op now() + offset`. */
 export type TimeComparison = 'gt' | 'ge' | 'lt' | 'le';
@@ -62,6 +63,22 @@ class InstantHeap {
   private pos = new Int32Array(INITIAL_SLOTS).fill(-1);
   private keys = new Float64Array(INITIAL_SLOTS);
   size = 0;
+
+  saveState(out: StateWriter): void {
+    out.i32(this.heap.subarray(0, this.size));
+    out.i32(this.pos);
+    out.f64(this.keys);
+  }
+
+  loadState(input: StateReader): void {
+    const heap = input.i32();
+    this.pos = input.i32();
+    this.keys = input.f64();
+    input.check(this.pos.length === this.keys.length && heap.length <= this.pos.length, 'a heap of another shape');
+    this.heap = new Int32Array(this.pos.length);
+    this.heap.set(heap);
+    this.size = heap.length;
+  }
 
   keyOf(slot: number): number {
     return this.keys[slot]!;
@@ -170,6 +187,23 @@ export class TemporalFilterOperator {
     assert(bounds.length > 0, 'a temporal filter needs a bound');
     assert(outputTypes.length > 0, 'a temporal filter needs input columns');
     this.rows = new KeyedRows(outputTypes, outputTypes.map((_, i) => i));
+  }
+
+  /** Checkpoints: the kept rows, each one's visibility interval, the heap of next flips and the time of the last step. */
+  saveState(out: StateWriter): void {
+    out.number(this.time);
+    out.f64(this.start);
+    out.f64(this.end);
+    this.heap.saveState(out);
+    this.rows.saveState(out);
+  }
+
+  loadState(input: StateReader): void {
+    this.time = input.number();
+    this.start = input.f64();
+    this.end = input.f64();
+    this.heap.loadState(input);
+    this.rows.loadState(input);
   }
 
   /** The earliest instant at which a kept row enters or leaves; Infinity when none will. */

@@ -11,6 +11,7 @@ import { assert } from '../common/assert.js';
 import type { Column } from '../columnar/column.js';
 import type { GroupAccumulator } from './accumulators.js';
 import { OrderStatisticForest } from './order-statistic-forest.js';
+import type { StateReader, StateWriter } from '../storage/state-codec.js';
 
 /**
  * The delimiter parameter meaning "each value carries its own": values arrive
@@ -87,6 +88,14 @@ export class TextAggAccumulator implements GroupAccumulator {
     const part = (node: number): string => (this.separateKey ? forest.second(node) : forest.strKey(node));
     const join = (parts: string[]): string => (this.delimiter === PER_ROW_DELIMITER ? joinOwnDelimiters(parts) : parts.join(this.delimiter));
     return forest.readJoined(slots, 'text', this.order.descending, this.distinct, part, join);
+  }
+
+  saveState(out: StateWriter): void {
+    this.forest.saveState(out);
+  }
+
+  loadState(input: StateReader): void {
+    this.forest.loadState(input);
   }
 
   remap(remap: Int32Array, newSize: number): void {

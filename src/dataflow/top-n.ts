@@ -19,6 +19,7 @@ import { emptyBatch } from '../columnar/z-batch.js';
 import { compareDoubles, compareText } from '../expr/functions/comparison.js';
 import type { Operator, OperatorInfo } from './operator.js';
 import { TopNOrderTree } from './top-n-order-tree.js';
+import type { StateReader, StateWriter } from '../storage/state-codec.js';
 
 export interface TopNSortKey {
   readonly column: number;
@@ -357,6 +358,15 @@ export class TopNOperator implements Operator {
 
   inputRows(): KeyedRows {
     return this.rows;
+  }
+
+  /** Checkpoints: the input rows; loadState rebuilds the order from them (exact: ties are broken by every column). */
+  saveState(out: StateWriter): void {
+    out.batch(this.rows.liveRows().batch);
+  }
+
+  loadState(input: StateReader): void {
+    this.step(input.batch());
   }
 
   stateSize(): number {

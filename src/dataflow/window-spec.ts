@@ -173,3 +173,13 @@ export function windowCallCost(call: WindowCall): string {
     }
   }
 }
+
+/**
+ * Window calls whose values do not depend on the order rows arrived in:
+ * rankings, offsets, counts, MIN/MAX, and sums and averages of INTEGER
+ * columns (whole numbers, exact in doubles). Sums of doubles over a frame
+ * may differ in the last bit with the order of the additions.
+ */
+export function exactWindow(calls: readonly WindowCall[], inputTypes: readonly SqlType[]): boolean {
+  return calls.every((c) => (c.fn !== 'sum' && c.fn !== 'avg') || (c.arg !== null && inputTypes[c.arg] === 'integer'));
+}

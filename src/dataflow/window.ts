@@ -21,7 +21,7 @@ import type { ZBatch } from '../columnar/z-batch.js';
 import { emptyBatch } from '../columnar/z-batch.js';
 import type { Operator, OperatorInfo } from './operator.js';
 import type { WindowCall, WindowFrame, WindowFunction, WindowOrderKey } from './window-spec.js';
-import { checkWindowCall, frameOf, frameText, ignoresFrame, windowCallCost, windowResultType } from './window-spec.js';
+import { checkWindowCall, exactWindow, frameOf, frameText, ignoresFrame, windowCallCost, windowResultType } from './window-spec.js';
 import type { CallPlan } from './window-evaluate.js';
 import { WindowEvaluator, planCall } from './window-evaluate.js';
 import { WindowRowOrder } from './window-row-order.js';
@@ -30,6 +30,8 @@ import type { TreeValueColumn } from './window-tree.js';
 import { WindowFramer } from './window-frame.js';
 import { WindowOutputBuilder } from './window-output.js';
 import { WindowIntervals } from './window-intervals.js';
+import type { StateReader, StateWriter } from '../storage/state-codec.js';
+import { StateUnsupported } from '../storage/state-codec.js';
 
 const NONE = -1;
 
@@ -418,6 +420,23 @@ export class WindowOperator implements Operator {
 
   inputRows(): KeyedRows {
     return this.rows;
+  }
+
+  /**
+   * Checkpoints: the input rows, from which loadState rebuilds the trees —
+   * exact when the values do not depend on the order rows arrived in, the
+   * only windows saved (a rebuilt double sum could differ in its last bit
+   * from the one already emitted, which a later retraction must match).
+   */
+  saveState(out: StateWriter): void {
+    if (!exactWindow(this.calls, this.outputTypes.slice(0, this.outputTypes.length - this.callTypes.length))) {
+      throw new StateUnsupported('a window sum or average of non-integers (rebuilt, it could differ in the last bit)');
+    }
+    out.batch(this.rows.liveRows().batch);
+  }
+
+  loadState(input: StateReader): void {
+    this.step(input.batch());
   }
 
   stateSize(): number {

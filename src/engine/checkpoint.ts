@@ -1,9 +1,10 @@
 // Checkpoints of a durable engine: what one saves (the DDL that recreates the
 // catalog, every table's rows in memory with the manifest of its cold
-// segments, watermarks, sink progress and queues) and how
-// recovery rebuilds the engine from it. Views are not saved: they are rebuilt
-// from the restored tables, as CREATE builds them (docs/ARCHITECTURE.md says
-// why). The file format is storage/checkpoint-file.ts.
+// segments, each view's state, watermarks, sink progress and queues) and how
+// recovery rebuilds the engine from it. A view whose state has no saved form
+// yet (dataflow/circuit-state.ts), or whose saved state no longer fits its
+// plan, is rebuilt from the restored tables, as CREATE builds it. The file
+// format is storage/checkpoint-file.ts.
 
 import { assert } from '../common/assert.js';
 import type { Scheduler } from '../dataflow/scheduler.js';
@@ -15,6 +16,8 @@ import type { ZBatch } from '../columnar/z-batch.js';
 import type { ColdState } from '../storage/cold-tier.js';
 import type { TableStore } from '../storage/table-store.js';
 import { storageError } from '../storage/wal-writer.js';
+import { saveViewState } from '../dataflow/circuit-state.js';
+import { MAX_FRAME_BYTES } from '../storage/wal-frame.js';
 import type { Definition, Definitions, StatementRecord } from './definitions.js';
 import type { EventTime } from './event-time.js';
 import type { Journal } from './journal.js';
@@ -29,6 +32,27 @@ interface CheckpointState {
   readonly sinks: Record<string, SavedSinkState>;
   /** Each table's cold segments (absent in checkpoints written before the cold tier). */
   readonly cold?: Record<string, ColdState>;
+  /** Views whose state could not be saved, with the reason (recovery rebuilds them). */
+  readonly unsavedViews?: Record<string, string>;
+}
+
+/** A view's saved state handed to its CREATE at recovery. */
+export interface SavedView {
+  /** A view rebuilt counts the rows retention removed after this LSN (when it was created). */
+  readonly rebuildAsOf: number;
+  /** The saved state, or null with the reason in `missing`. */
+  readonly saved: Uint8Array | null;
+  readonly missing: string;
+  /** Where the CREATE records whether it restored or rebuilt the view. */
+  readonly views: ViewRecovery;
+}
+
+/** What recovery did with each view of a checkpoint. */
+export interface ViewRecovery {
+  /** Views put back from their saved state. */
+  readonly restored: string[];
+  /** Views rebuilt from their tables, and why (no saved state, or state that no longer fits the plan). */
+  readonly rebuilt: { readonly name: string; readonly reason: string }[];
 }
 
 /** The parts of the Engine a checkpoint reads and recovery rebuilds. */
@@ -41,8 +65,15 @@ export interface CheckpointContext {
   readonly journal: Journal;
   /** Moves old rows to the cold tier before a checkpoint and deletes unreferenced segments after it. */
   readonly tiering: Tiering | null;
-  /** Runs a logged DDL statement again at statement time `micros`, as recovery (sinks send no snapshot). */
-  rerun(record: StatementRecord, micros: number, rebuildAsOf?: number): void;
+  /**
+   * Runs a logged DDL statement again at statement time `micros`, as
+   * recovery (sinks send no snapshot). For a view: `saved` is its state from
+   * the checkpoint, loaded instead of a rebuild when it fits (the outcome
+   * goes to `views`).
+   */
+  rerun(record: StatementRecord, micros: number, view?: SavedView): void;
+  /** False: checkpoints leave views' state out (recovery rebuilds them). */
+  readonly saveViews: boolean;
   /** The LSN at which the oldest view reading `table` was created (Infinity when none does): expired rows before it are no longer needed. */
   oldestReader(table: string): number;
 }
@@ -74,10 +105,35 @@ export function takeCheckpoint(ctx: CheckpointContext, dir: string): void {
     sinks: ctx.sinkManager.exportState(),
     cold,
   };
+  const viewNames: string[] = [];
+  const viewBytes: (readonly Uint8Array[])[] = [];
+  const unsaved: Record<string, string> = {};
+  for (const d of state.definitions) {
+    const node = d.kind === 'table' ? undefined : ctx.scheduler.node(d.name);
+    if (node === undefined) continue;
+    if (!ctx.saveViews) {
+      unsaved[d.name] = 'checkpoints were set to leave view state out';
+      continue;
+    }
+    let saved: ReturnType<typeof saveViewState>;
+    try {
+      saved = saveViewState(node);
+    } catch (err) {
+      // A fault in one view's saving must not cost the tables their checkpoint: recovery rebuilds that view.
+      saved = { unsupported: `saving its state failed: ${err instanceof Error ? err.message : String(err)}` };
+    }
+    if ('chunks' in saved && saved.byteLength > MAX_FRAME_BYTES) {
+      saved = { unsupported: `its state (${saved.byteLength} bytes) is larger than a checkpoint frame may be (${MAX_FRAME_BYTES})` };
+    }
+    if ('chunks' in saved) {
+      viewNames.push(d.name);
+      viewBytes.push(saved.chunks);
+    } else unsaved[d.name] = saved.unsupported;
+  }
   const lsn = ctx.scheduler.lsn;
   const seq = ctx.journal.rotate();
   try {
-    writeCheckpoint(dir, seq, { version: 1, walSegment: seq, lsn, tables: names, state }, rows);
+    writeCheckpoint(dir, seq, { version: 1, walSegment: seq, lsn, tables: names, views: viewNames, state: { ...state, unsavedViews: unsaved } }, rows, viewBytes);
     // Keep the previous checkpoint and the log from it on (from the start while there is none).
     const seqs = checkpointSeqs(dir);
     const keepFrom = seqs.length >= 2 ? seqs[seqs.length - 2]! : 0;
@@ -90,8 +146,12 @@ export function takeCheckpoint(ctx: CheckpointContext, dir: string): void {
   }
 }
 
-/** Rebuilds the state a checkpoint saved: tables first, their rows, then views (at the checkpoint's time), indexes and sinks. */
-export function restoreCheckpoint(ctx: CheckpointContext, checkpoint: LoadedCheckpoint): void {
+/**
+ * Rebuilds the state a checkpoint saved: tables first, their rows, then
+ * views (from their saved state, else rebuilt at the checkpoint's time),
+ * indexes and sinks. Returns what became of each view.
+ */
+export function restoreCheckpoint(ctx: CheckpointContext, checkpoint: LoadedCheckpoint): ViewRecovery {
   const state = checkpoint.manifest.state as CheckpointState;
   for (const d of state.definitions) if (d.kind === 'table') ctx.rerun(d.record, d.record.micros);
   for (const [name, rows] of checkpoint.tables) {
@@ -117,11 +177,17 @@ export function restoreCheckpoint(ctx: CheckpointContext, checkpoint: LoadedChec
   ctx.eventTime.importState(state.eventTime);
   ctx.scheduler.lsn = checkpoint.manifest.lsn;
   ctx.scheduler.time = state.time;
-  // Each view is rebuilt with the rows retention removed after it was created (cold-tier.ts keeps them).
-  for (const d of state.definitions) if (d.kind !== 'table') ctx.rerun(d.record, state.time, d.record.lsn);
+  // A view rebuilt is built with the rows retention removed after it was created (cold-tier.ts keeps them).
+  const views: ViewRecovery = { restored: [], rebuilt: [] };
+  for (const d of state.definitions) {
+    if (d.kind === 'table') continue;
+    const missing = state.unsavedViews?.[d.name] ?? 'the checkpoint holds no state for it';
+    ctx.rerun(d.record, state.time, { rebuildAsOf: d.record.lsn, saved: checkpoint.views.get(d.name) ?? null, missing, views });
+  }
   ctx.sinkManager.importState(state.sinks);
   ctx.definitions.reset(state.definitions);
   assert(ctx.scheduler.lsn === checkpoint.manifest.lsn, 'restoring a checkpoint committed something');
+  return views;
 }
 
 /** A table's rows in memory as a checkpoint frame, with the rows' LSNs as a last column. */

@@ -22,6 +22,7 @@ import { PartitionedOperator } from '../dataflow/partitioned-operator.js';
 import type { Operator } from '../dataflow/operator.js';
 import type { Kernel } from '../expr/compile-expr.js';
 import type { WindowCall } from '../dataflow/window-spec.js';
+import { exactWindow } from '../dataflow/window-spec.js';
 import type { SqlType } from '../common/sql-type.js';
 import { AggregateOperator } from '../dataflow/aggregate.js';
 import type { NodeCleanup } from '../dataflow/circuit.js';
@@ -192,16 +193,6 @@ function inParts(make: () => Operator, inputTypes: readonly SqlType[], keys: rea
 
 function columnKernel(index: number): Kernel {
   return (input) => input.column(index);
-}
-
-/**
- * Window calls whose values do not depend on the order rows arrived in:
- * rankings, offsets, counts, MIN/MAX, and sums and averages of INTEGER
- * columns (whole numbers, exact in doubles). Sums of doubles over a frame
- * may differ in the last bit with the order of the additions.
- */
-function exactWindow(calls: readonly WindowCall[], inputTypes: readonly SqlType[]): boolean {
-  return calls.every((c) => (c.fn !== 'sum' && c.fn !== 'avg') || (c.arg !== null && inputTypes[c.arg] === 'integer'));
 }
 
 function intervalExpiry(bound: Extract<StateBound, { kind: 'interval' }>, cleanup: CleanupPlan): { leftExpiry?: RowExpiry; rightExpiry?: RowExpiry } {

@@ -33,6 +33,8 @@ import type { CleanupPlan } from './lower-plan.js';
 import type { StateBudget } from '../storage/state-spill.js';
 import { SINGLE_ROW } from './one-shot.js';
 import { chunkable } from './chunkable.js';
+import { loadViewState } from '../dataflow/circuit-state.js';
+import type { SavedView } from './checkpoint.js';
 
 /** What the DDL needs of the Engine. */
 export interface RelationDdlContext {
@@ -59,6 +61,8 @@ export interface RelationDdlContext {
   requireBuilt(name: string, action: string): void;
   /** The engine's operator state budget (--state-memory); null without a limit. */
   stateBudget(): StateBudget | null;
+  /** While recovery re-creates a view from a checkpoint: the view's saved state; otherwise null. */
+  savedView(): SavedView | null;
 }
 
 export function createTable(ctx: RelationDdlContext, stmt: CreateTableStmt): QueryResult {
@@ -118,6 +122,20 @@ export function createView(ctx: RelationDdlContext, stmt: CreateViewStmt, params
   const existing = replaceTarget(ctx, stmt);
   if (existing === 'exists') return commandResult('CREATE MATERIALIZED VIEW');
   let built = prepareView(ctx, stmt, params);
+  const saved = existing === null ? ctx.savedView() : null;
+  if (saved !== null) {
+    const reason = saved.saved === null ? saved.missing : restoreSaved(built, saved.saved);
+    if (reason === null) {
+      saved.views.restored.push(stmt.name);
+      return installView(ctx, stmt, existing, built);
+    }
+    saved.views.rebuilt.push({ name: stmt.name, reason });
+    if (saved.saved !== null) {
+      // Possibly half loaded: start from a fresh circuit.
+      built.node.circuit.dispose();
+      built = prepareView(ctx, stmt, params);
+    }
+  }
   try {
     try {
       hydrate(ctx, stmt, built, true);
@@ -134,6 +152,21 @@ export function createView(ctx: RelationDdlContext, stmt: CreateViewStmt, params
     // Spilled state of a view that never came to be must not outlive it.
     if (ctx.scheduler.node(stmt.name)?.circuit !== built.node.circuit) built.node.circuit.dispose();
     throw err;
+  }
+}
+
+/**
+ * Loads a view's saved state into its freshly lowered circuit (recovery);
+ * returns null when loaded, or why it could not be: state saved for another
+ * plan or build (StateMismatch), or any failure while loading, which the
+ * caller answers by rebuilding the view rather than failing recovery.
+ */
+function restoreSaved(built: BuiltView, bytes: Uint8Array): string | null {
+  try {
+    loadViewState(built.node, bytes);
+    return null;
+  } catch (err) {
+    return `its saved state could not be loaded (${err instanceof Error ? err.message : String(err)})`;
   }
 }
 

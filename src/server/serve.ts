@@ -57,6 +57,9 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const fromCheckpoint = recovery.checkpointLsn === null ? '' : ` after the checkpoint at LSN ${recovery.checkpointLsn}`;
   process.stdout.write(`freshet recovered ${recovery.records} log records to LSN ${recovery.lsn} in ${recovery.ms.toFixed(0)} ms${fromCheckpoint}\n`);
   for (const line of recovery.damage) process.stdout.write(`freshet: write-ahead log damage: ${line}\n`);
+  const { restored, rebuilt } = recovery.views;
+  if (restored.length > 0) process.stdout.write(`freshet restored ${restored.length} view${restored.length === 1 ? '' : 's'} from the checkpoint: ${restored.join(', ')}\n`);
+  for (const r of rebuilt) process.stdout.write(`freshet rebuilt view ${r.name} from its tables: ${r.reason}\n`);
   const app = buildServer(engine, {
     logger: true,
     ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),

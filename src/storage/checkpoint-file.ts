@@ -1,8 +1,8 @@
 // Checkpoint files: `<data>/checkpoints/<seq>.ckpt`, the engine's state at
 // one LSN, so recovery replays only the log written after it. The file uses
 // the WAL's framing (magic, then length + CRC-32 + payload frames): frame 0
-// is the manifest (JSON), each further frame one table's rows (batch codec),
-// in the manifest's order. It is written to a temporary name, fsynced,
+// is the manifest (JSON), then one frame per table's rows (batch codec), then
+// one per view's state (dataflow/circuit-state.ts), in the manifest's order. It is written to a temporary name, fsynced,
 // renamed and the directory fsynced, so a crash leaves either the whole file
 // or none; a file that still fails its checksums is skipped for an older one.
 
@@ -10,7 +10,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, 
 import { join } from 'node:path';
 import type { ZBatch } from '../columnar/z-batch.js';
 import { decodeBatch, encodeBatch } from './batch-codec.js';
-import { WAL_MAGIC, frameRecord, scanFrames } from './wal-frame.js';
+import { WAL_MAGIC, frameHeader, frameRecord, scanFrames } from './wal-frame.js';
 import { fsyncDirectory } from './wal-writer.js';
 import { decodeNumbers, encodeNumbers } from './json-numbers.js';
 
@@ -24,6 +24,8 @@ export interface CheckpointManifest {
   readonly lsn: number;
   /** The table names, one per row frame, in order. */
   readonly tables: readonly string[];
+  /** The views whose state follows the tables, one frame each, in order (absent in checkpoints older than saved view state). */
+  readonly views?: readonly string[];
   readonly state: unknown;
 }
 
@@ -31,6 +33,8 @@ export interface LoadedCheckpoint {
   readonly seq: number;
   readonly manifest: CheckpointManifest;
   readonly tables: ReadonlyMap<string, ZBatch>;
+  /** Saved view state by view name (circuit-state.ts decodes it). */
+  readonly views: ReadonlyMap<string, Uint8Array>;
 }
 
 function checkpointName(seq: number): string {
@@ -38,7 +42,8 @@ function checkpointName(seq: number): string {
 }
 
 /** Writes checkpoint `seq` atomically; returns its size in bytes. */
-export function writeCheckpoint(dir: string, seq: number, manifest: CheckpointManifest, tables: readonly ZBatch[]): number {
+/** `views`: each view's state as the chunks of one frame (StateWriter.chunks), written without joining them. */
+export function writeCheckpoint(dir: string, seq: number, manifest: CheckpointManifest, tables: readonly ZBatch[], views: readonly (readonly Uint8Array[])[] = []): number {
   mkdirSync(dir, { recursive: true });
   const final = join(dir, checkpointName(seq));
   const temp = `${final}.tmp`;
@@ -53,6 +58,10 @@ export function writeCheckpoint(dir: string, seq: number, manifest: CheckpointMa
     write(WAL_MAGIC);
     write(frameRecord(Buffer.from(JSON.stringify(manifest, encodeNumbers), 'utf8')));
     for (const batch of tables) write(frameRecord(encodeBatch(batch)));
+    for (const chunks of views) {
+      write(frameHeader(chunks));
+      for (const c of chunks) write(c);
+    }
     fdatasyncSync(fd);
   } finally {
     closeSync(fd);
@@ -76,12 +85,15 @@ export function readNewestCheckpoint(dir: string): { checkpoint: LoadedCheckpoin
       if (scan.payloads.length === 0) throw new Error('no manifest');
       const manifest = JSON.parse(Buffer.from(scan.payloads[0]!).toString('utf8'), decodeNumbers) as CheckpointManifest;
       if (manifest.version !== 1) throw new Error(`unknown checkpoint version ${String(manifest.version)}`);
-      if (scan.payloads.length !== 1 + manifest.tables.length) {
-        throw new Error(`${scan.payloads.length - 1} table frames for ${manifest.tables.length} tables`);
+      const viewNames = manifest.views ?? [];
+      if (scan.payloads.length !== 1 + manifest.tables.length + viewNames.length) {
+        throw new Error(`${scan.payloads.length - 1} frames for ${manifest.tables.length} tables and ${viewNames.length} views`);
       }
       const tables = new Map<string, ZBatch>();
       manifest.tables.forEach((t, i) => tables.set(t, decodeBatch(scan.payloads[i + 1]!).batch));
-      return { checkpoint: { seq, manifest, tables }, skipped };
+      const views = new Map<string, Uint8Array>();
+      viewNames.forEach((v, i) => views.set(v, scan.payloads[1 + manifest.tables.length + i]!));
+      return { checkpoint: { seq, manifest, tables, views }, skipped };
     } catch (err) {
       // Moved aside, so it is never again taken for the fallback of a newer checkpoint.
       renameSync(join(dir, name), join(dir, `${name}.damaged`));

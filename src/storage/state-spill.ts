@@ -10,8 +10,9 @@
 //
 // The files are scratch, not durable: no fsync; the folder is emptied on
 // first use and removed at close (an engine without a budget removes it at
-// open). Views are rebuilt from the tables at recovery, so a crash loses
-// nothing that a file held. Each file carries a CRC-32 of its bytes, so a
+// open). A checkpoint copies the parts' bytes into its own file, and views
+// without saved state are rebuilt from the tables at recovery, so a crash
+// loses nothing that a file held. Each file carries a CRC-32 of its bytes, so a
 // damaged file fails loudly (XX001) instead of giving wrong results.
 
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';

@@ -26,6 +26,23 @@ export function frameRecord(payload: Uint8Array): Uint8Array {
   return out;
 }
 
+/** The header of a frame whose payload is `chunks` concatenated (written after it as they are, without a copy). */
+export function frameHeader(chunks: readonly Uint8Array[]): Uint8Array {
+  let length = 0;
+  let crc = 0;
+  for (const c of chunks) {
+    // Skipped when empty: zlib's crc32 of an array without storage (a null pointer) returns 0, not the running value.
+    if (c.length === 0) continue;
+    length += c.length;
+    crc = crc32(c, crc);
+  }
+  const out = new Uint8Array(FRAME_HEADER_BYTES);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, length, true);
+  view.setUint32(4, crc, true);
+  return out;
+}
+
 export interface FrameScan {
   /** The payloads of the valid frames, in order (views into the scanned bytes). */
   readonly payloads: Uint8Array[];

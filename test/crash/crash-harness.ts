@@ -55,6 +55,10 @@ export interface CrashSummary {
   readonly damageLines: number;
   /** The most cold segment files a restart found (the cold tier took part when > 0). */
   readonly coldSegmentsMax: number;
+  /** Views loaded from saved state, summed over the restarts (checkpoints hold view state). */
+  readonly viewsRestored: number;
+  /** Views a restart rebuilt from its tables instead, with the reason (every crash view has a saved form: none expected). */
+  readonly viewsRebuilt: readonly string[];
   readonly elapsedMs: number;
   /** Empty when every check passed; otherwise what failed first, with the round, seed and kept data directory. */
   readonly failures: readonly string[];
@@ -86,6 +90,8 @@ export async function runCrashHarness(options: CrashOptions): Promise<CrashSumma
   const recoveryMs: number[] = [];
   const startupMs: number[] = [];
   let startupKills = 0;
+  let viewsRestored = 0;
+  const viewsRebuilt: string[] = [];
   let unknownApplied = 0;
   let tableRowsVerified = 0;
   let viewRowsVerified = 0;
@@ -112,6 +118,8 @@ export async function runCrashHarness(options: CrashOptions): Promise<CrashSumma
     recoveryMs.push(ready.recovery.ms);
     damageLines += ready.recovery.damage.length;
     coldSegmentsMax = Math.max(coldSegmentsMax, countSegments(dataDir));
+    viewsRestored += ready.recovery.viewsRestored;
+    viewsRebuilt.push(...ready.recovery.viewsRebuilt.map((v) => `restart ${restart}: ${v}`));
     if (lastRecovery !== null && ready.recovery.lsn < lastRecovery.lsn) {
       throw new Error(`restart ${restart} recovered to LSN ${ready.recovery.lsn}, behind the LSN ${lastRecovery.lsn} an earlier restart recovered`);
     }
@@ -197,6 +205,8 @@ export async function runCrashHarness(options: CrashOptions): Promise<CrashSumma
     lastRecovery,
     damageLines,
     coldSegmentsMax,
+    viewsRestored,
+    viewsRebuilt,
     elapsedMs: performance.now() - started,
     failures,
     dataDir,
@@ -320,7 +330,8 @@ export function formatSummary(s: CrashSummary): string {
     `recovery median ${median(s.recoveryMs).toFixed(0)} ms, max ${max(s.recoveryMs).toFixed(0)} ms` +
     (rec === null ? '' : ` (last: ${rec.records} records to LSN ${rec.lsn})`) +
     `; startup median ${(median(s.startupMs) / 1000).toFixed(2)} s, max ${(max(s.startupMs) / 1000).toFixed(2)} s; ` +
-    `${s.damageLines} torn-tail notices; up to ${s.coldSegmentsMax} cold segments at a restart; ${(s.elapsedMs / 1000).toFixed(0)} s in all` +
+    `${s.damageLines} torn-tail notices; up to ${s.coldSegmentsMax} cold segments at a restart; ` +
+    `${s.viewsRestored} views loaded from checkpoints, ${s.viewsRebuilt.length} rebuilt; ${(s.elapsedMs / 1000).toFixed(0)} s in all` +
     (s.failures.length > 0 ? '; FAILED' : '')
   );
 }

@@ -12,6 +12,8 @@ export const DEFAULT_BIN = join(import.meta.dirname, '../../bin/freshet.js');
 const LISTENING = /^freshet listening on (http:\/\/127\.0\.0\.1:\d+) \(data: .+\)$/m;
 const RECOVERED = /^freshet recovered (\d+) log records to LSN (\d+) in (\d+) ms(?: after the checkpoint at LSN \d+)?$/m;
 const DAMAGE = /^freshet: write-ahead log damage: (.*)$/gm;
+const RESTORED = /^freshet restored (\d+) views? from the checkpoint: /m;
+const REBUILT = /^freshet rebuilt view (\S+) from its tables: (.*)$/gm;
 const KEEP_CHARS = 8192;
 
 export interface ServerStart {
@@ -28,6 +30,10 @@ export interface Recovery {
   readonly lsn: number;
   readonly ms: number;
   readonly damage: readonly string[];
+  /** Views loaded from the checkpoint's saved state. */
+  readonly viewsRestored: number;
+  /** Views rebuilt from their tables instead, each with the server's reason. */
+  readonly viewsRebuilt: readonly string[];
 }
 
 export class ServerProcess {
@@ -68,7 +74,14 @@ export class ServerProcess {
         const damage = [...this.stdout.matchAll(DAMAGE)].map((m) => m[1]!);
         return {
           url,
-          recovery: { records: Number(rec[1]), lsn: Number(rec[2]), ms: Number(rec[3]), damage },
+          recovery: {
+            records: Number(rec[1]),
+            lsn: Number(rec[2]),
+            ms: Number(rec[3]),
+            damage,
+            viewsRestored: Number(RESTORED.exec(this.stdout)?.[1] ?? 0),
+            viewsRebuilt: [...this.stdout.matchAll(REBUILT)].map((m) => `${m[1]!}: ${m[2]!}`),
+          },
           startupMs: performance.now() - this.startedAt,
         };
       }

@@ -17,8 +17,9 @@ import { join } from 'node:path';
 import { Engine } from '../../src/engine.js';
 import { EngineError, SqlState } from '../../src/common/errors.js';
 import { DuckDbOracle } from '../differential/duckdb-oracle.js';
-import { canonFreshet, diffMultisets, formatRow } from '../differential/comparator.js';
+import { diffMultisets, formatRow } from '../differential/comparator.js';
 import { SeededRandom } from '../seeded-random.js';
+import { expectStoredViewsMatch, freshetRows, randomInsert } from './oracle-views.js';
 import { Int32, Table, Utf8, makeData, makeVector, vectorFromArray } from 'apache-arrow';
 
 const root = mkdtempSync(join(tmpdir(), 'freshet-join-spill-'));
@@ -47,24 +48,7 @@ const VIEWS: readonly { readonly name: string; readonly query: string }[] = [
   },
 ];
 
-async function rowsOf(engine: Engine, sql: string): Promise<(string | number | boolean | null)[][]> {
-  const r = await engine.sql(sql);
-  return r.rows.map((row) => row.map((v, i) => canonFreshet(v, r.fields[i]!.dataTypeID)));
-}
-
-async function expectSame(engine: Engine, duck: DuckDbOracle, context: string): Promise<void> {
-  for (const v of VIEWS) {
-    const expected = (await duck.query(v.query)).rows;
-    const actual = await rowsOf(engine, `SELECT * FROM ${v.name}`);
-    const diff = diffMultisets(expected, actual);
-    if (diff !== null) {
-      throw new Error(
-        `${context}: ${v.name} differs from DuckDB (${expected.length} rows expected, ${actual.length} returned)\n` +
-          `missing: ${diff.missing.slice(0, 5).map(formatRow).join(' | ')}\nunexpected: ${diff.unexpected.slice(0, 5).map(formatRow).join(' | ')}`,
-      );
-    }
-  }
-}
+const VIEW_NAMES = VIEWS.map((v) => v.name);
 
 async function both(engine: Engine, duck: DuckDbOracle, sql: string): Promise<void> {
   await engine.sql(sql);
@@ -86,17 +70,7 @@ function partsOf(engine: Engine, operator: 'Join' | 'Aggregate' | 'TopN' | 'Wind
 
 /** A random insert of `n` rows into l or r: keys from a small range (so rows match), some NULL, some repeated rows. */
 function insertSql(rng: SeededRandom, table: 'l' | 'r', nextId: () => number, n: number): string {
-  const rows: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const k = rng.chance(0.05) ? 'NULL' : String(rng.int(0, 400));
-    const id = rng.chance(0.1) && rows.length > 0 ? null : nextId();
-    if (id === null) {
-      rows.push(rows[rng.int(0, rows.length - 1)]!);
-      continue;
-    }
-    rows.push(table === 'l' ? `(${id}, ${k}, 'a${rng.int(0, 50)}')` : `(${id}, ${k}, ${rng.int(-20, 20)})`);
-  }
-  return `INSERT INTO ${table} VALUES ${rows.join(', ')}`;
+  return randomInsert(rng, table, nextId, n, 400, (id, k) => (table === 'l' ? `(${id}, ${k}, 'a${rng.int(0, 50)}')` : `(${id}, ${k}, ${rng.int(-20, 20)})`));
 }
 
 async function setUp(engine: Engine, duck: DuckDbOracle): Promise<void> {
@@ -130,9 +104,9 @@ describe('join and aggregate state beyond --state-memory', () => {
           await both(engine, duck, sql);
           maxCold = Math.max(maxCold, partsOf(engine, 'Join').coldParts);
           for (const op of ['Aggregate', 'TopN', 'Window'] as const) maxColdOf[op] = Math.max(maxColdOf[op], partsOf(engine, op).coldParts);
-          if (step % 8 === 0) await expectSame(engine, duck, `seed ${seed}, step ${step} (${sql})`);
+          if (step % 8 === 0) await expectStoredViewsMatch(engine, duck, VIEW_NAMES, `seed ${seed}, step ${step} (${sql})`);
         }
-        await expectSame(engine, duck, `seed ${seed}, end`);
+        await expectStoredViewsMatch(engine, duck, VIEW_NAMES, `seed ${seed}, end`);
         const budget = engine.status().stateMemory!;
         // The budget was far too small for the state: parts went to files and came back.
         expect(maxCold).toBeGreaterThan(0);
@@ -175,15 +149,15 @@ describe('join and aggregate state beyond --state-memory', () => {
       const failed = await engine.sql(`INSERT INTO r VALUES ${rows.join(', ')}`).catch((e: unknown) => e);
       expect(failed).toBeInstanceOf(EngineError);
       expect((failed as EngineError).code).toBe(SqlState.divisionByZero);
-      await expectSame(engine, duck, 'after the failed insert');
+      await expectStoredViewsMatch(engine, duck, VIEW_NAMES, 'after the failed insert');
       const v = (await duck.query(residual)).rows;
-      expect(diffMultisets(v, await rowsOf(engine, 'SELECT * FROM v_div'))).toBeNull();
+      expect(diffMultisets(v, await freshetRows(engine, 'SELECT * FROM v_div'))).toBeNull();
       // The same rows without the bad one go in, and every view follows.
       await both(engine, duck, `INSERT INTO r VALUES ${rows.filter((_, i) => i !== 123).join(', ')}`);
       // New l rows over every key meet the r rows in the state: a part left with the failed rows would double them.
       await both(engine, duck, `INSERT INTO l VALUES ${Array.from({ length: 400 }, (_, k) => `(${200_000 + k}, ${k}, 'y')`).join(', ')}`);
-      await expectSame(engine, duck, 'after the good inserts');
-      expect(diffMultisets((await duck.query(residual)).rows, await rowsOf(engine, 'SELECT * FROM v_div'))).toBeNull();
+      await expectStoredViewsMatch(engine, duck, VIEW_NAMES, 'after the good inserts');
+      expect(diffMultisets((await duck.query(residual)).rows, await freshetRows(engine, 'SELECT * FROM v_div'))).toBeNull();
     } finally {
       duck.close();
       await engine.close();
@@ -199,7 +173,7 @@ describe('join and aggregate state beyond --state-memory', () => {
     };
     const same = async (context: string): Promise<void> => {
       for (const [name, query] of Object.entries(views)) {
-        const diff = diffMultisets((await duck.query(query)).rows, await rowsOf(engine, `SELECT * FROM ${name}`));
+        const diff = diffMultisets((await duck.query(query)).rows, await freshetRows(engine, `SELECT * FROM ${name}`));
         if (diff !== null) throw new Error(`${context}: ${name} differs from DuckDB: missing ${diff.missing.map(formatRow).join(' | ')}; unexpected ${diff.unexpected.map(formatRow).join(' | ')}`);
       }
     };
@@ -236,7 +210,7 @@ describe('join and aggregate state beyond --state-memory', () => {
       const rng = new SeededRandom(11);
       let id = 0;
       for (let i = 0; i < 8; i++) await both(engine, duck, insertSql(rng, i % 2 === 0 ? 'l' : 'r', () => ++id, 150));
-      await expectSame(engine, duck, 'before restart');
+      await expectStoredViewsMatch(engine, duck, VIEW_NAMES, 'before restart');
       const files = readdirSync(join(dir, 'state'));
       expect(files.length).toBe(engine.status().stateMemory!.coldParts);
       expect(files.length).toBeGreaterThan(0);
@@ -245,9 +219,9 @@ describe('join and aggregate state beyond --state-memory', () => {
 
       // Views are rebuilt from the tables at the next start, under the same budget.
       engine = await Engine.open({ dataDir: dir, stateMemory: 8 * 1024 });
-      await expectSame(engine, duck, 'after restart');
+      await expectStoredViewsMatch(engine, duck, VIEW_NAMES, 'after restart');
       for (let i = 0; i < 2; i++) await both(engine, duck, insertSql(rng, i % 2 === 0 ? 'l' : 'r', () => ++id, 100));
-      await expectSame(engine, duck, 'after restart and inserts');
+      await expectStoredViewsMatch(engine, duck, VIEW_NAMES, 'after restart and inserts');
 
       // Flip a byte in every scratch file: the next change that needs one fails loudly, not with wrong rows.
       for (const f of readdirSync(join(dir, 'state'))) {
@@ -290,7 +264,7 @@ describe('join and aggregate state beyond --state-memory', () => {
       const query = 'SELECT l.id AS lid, r.id AS rid, l.k FROM l JOIN r ON l.k = r.k';
       await engine.sql(`CREATE MATERIALIZED VIEW v_new AS ${query}`);
       expect(engine.status().stateMemory!.spillError).toMatch(/ENOTDIR|not a directory/i);
-      expect(diffMultisets((await duck.query(query)).rows, await rowsOf(engine, 'SELECT * FROM v_new'))).toBeNull();
+      expect(diffMultisets((await duck.query(query)).rows, await freshetRows(engine, 'SELECT * FROM v_new'))).toBeNull();
       expect((await engine.sql('SELECT count(*) FROM r')).rows[0]![0]).toBe((await duck.query('SELECT count(*) FROM r')).rows[0]![0]);
     } finally {
       duck.close();
@@ -320,7 +294,7 @@ describe('join and aggregate state beyond --state-memory', () => {
       };
       for (const [name, query] of Object.entries(views)) {
         await engine.sql(`CREATE MATERIALIZED VIEW ${name} AS ${query}`);
-        const diff = diffMultisets((await duck.query(query)).rows, await rowsOf(engine, `SELECT * FROM ${name}`));
+        const diff = diffMultisets((await duck.query(query)).rows, await freshetRows(engine, `SELECT * FROM ${name}`));
         expect(diff).toBeNull();
       }
       expect(partsOf(engine, 'Aggregate').coldParts).toBeGreaterThan(0);
