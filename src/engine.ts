@@ -192,11 +192,11 @@ export class Engine {
 
   /**
    * Writes the engine's state (catalog definitions, every table's rows,
-   * watermarks, sink progress and queues) as a checkpoint and starts a new
-   * log segment, so recovery replays only what follows. The previous
-   * checkpoint and the log since it stay, in case the new file is damaged;
-   * older ones are deleted. Views are not saved: recovery rebuilds them from
-   * the tables (see docs/ARCHITECTURE.md). Does nothing in memory, when
+   * each view's state, watermarks, sink progress and queues) as a checkpoint
+   * and starts a new log segment, so recovery replays only what follows. The
+   * previous checkpoint and the log since it stay, in case the new file is
+   * damaged; older ones are deleted. Views whose state has no saved form are
+   * rebuilt from the tables at recovery (engine/checkpoint.ts). Does nothing in memory, when
    * nothing was logged since the last checkpoint, or after a storage fault
    * (memory may then hold a commit the log lacks).
    */

@@ -496,6 +496,7 @@ export class KeyedRows {
    */
   saveState(out: StateWriter): void {
     const n = this.size;
+    out.json(this.keyColumns);
     out.number(n);
     out.number(this.live);
     out.batch({ columns: this.columns.map((c) => c.view(n)), weights: this.counts.subarray(0, n), length: n });
@@ -508,6 +509,8 @@ export class KeyedRows {
   /** Restores what saveState wrote into this empty store of the same column types. */
   loadState(input: StateReader): void {
     assert(this.size === 0 && this.live === 0, 'loadState fills an empty store');
+    const keys = input.json<number[]>();
+    input.check(keys.length === this.keyColumns.length && keys.every((k, i) => k === this.keyColumns[i]), 'a keyed store with other key columns');
     const n = input.number();
     const live = input.number();
     const rows = input.batch();

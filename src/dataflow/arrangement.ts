@@ -13,8 +13,9 @@
 //
 // `live` and `insertLive` take an arrangement's contents out and put them in
 // a fresh one, counts and match weights included: how a join's state moves
-// to a scratch file and back, splits in two (join-partitions.ts), or goes
-// into a checkpoint. The expiry heap is rebuilt from the rows' times.
+// to a scratch file and back, or splits in two (join-partitions.ts).
+// `saveState` / `loadState` copy it exactly, indexes and expiry heap
+// included, for checkpoints.
 
 import type { SqlType } from '../common/sql-type.js';
 import type { Column } from '../columnar/column.js';
@@ -103,15 +104,11 @@ export class Arrangement {
   insertLive(rows: SideDelta, match: Int32Array): void {
     const n = rows.batch.length;
     if (n === 0) return;
-    assert(this.rows.size === 0, 'insertLive fills an empty arrangement');
+    // Joins that drop rows by time keep their state in one part, which never moves (join.ts).
+    assert(this.rows.size === 0 && this.expiryColumn === null, 'insertLive fills an empty arrangement without an expiry heap');
     const first = this.rows.appendDistinct(rows.batch.columns, rows.batch.weights, n);
     this.fitSlots();
     this.match.set(match, first);
-    if (this.expiryColumn !== null) {
-      const col = this.rows.columns[this.expiryColumn]!;
-      const times = col.values as Float64Array;
-      for (let s = first; s < first + n; s++) if (!col.isNull(s)) this.expiry.push(times[s]!, s);
-    }
     // The keys of the rows that can match, found or added in one vectorized call; the others stay unchained.
     const chained = new Int32Array(n);
     let m = 0;

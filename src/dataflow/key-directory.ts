@@ -97,17 +97,19 @@ export class KeyDirectory<P extends DirectoryPart> {
     this.add(halves[1]);
   }
 
-  /** The directory as part indexes (2^depth entries), for checkpoints. */
-  entries(): Int32Array {
-    return Int32Array.from(this.directory, (p) => p.index);
+  /** The directory as part indexes (2^depth entries), and the direction of the last pass, for checkpoints. */
+  entries(): { readonly entries: Int32Array; readonly forward: boolean } {
+    return { entries: Int32Array.from(this.directory, (p) => p.index), forward: this.forward };
   }
 
   /** Puts back a directory saved by `entries` over `parts` (their depths as saved). */
-  restore(parts: readonly P[], entries: Int32Array): void {
+  restore(parts: readonly P[], entries: Int32Array, forward: boolean): void {
     this.parts.length = 0;
     for (const p of parts) this.add(p);
     this.directory = Array.from(entries, (i) => parts[i]!);
     this.depth = Math.log2(entries.length);
+    // The parts' outputs concatenate in pass order, which a double sum downstream can tell apart.
+    this.forward = forward;
   }
 
   private add(part: P): void {

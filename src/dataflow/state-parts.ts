@@ -182,8 +182,9 @@ export abstract class PartedState<P extends StatePart, D> {
    */
   saveState(out: StateWriter): void {
     const parts = this.directory.parts;
-    out.i32(this.directory.entries());
-    out.json(parts.map((p) => [p.depth, p.splitAt]));
+    const { entries, forward } = this.directory.entries();
+    out.i32(entries);
+    out.json({ forward, parts: parts.map((p) => [p.depth, p.splitAt]) });
     for (const p of parts) {
       if (!p.resident && this.owed.has(p)) this.load(p);
       if (p.resident && this.savePart !== undefined) {
@@ -194,12 +195,14 @@ export abstract class PartedState<P extends StatePart, D> {
       out.number(0);
       out.u8(p.resident ? this.encode(p) : this.budget!.read(p.file!));
     }
+    // Parts read back for their owed undo count again; written pieces stay valid (a spilled part's arrays are dropped, not changed).
+    this.budget?.settle();
   }
 
   /** Restores what saveState wrote into this fresh state; parts beyond the budget go to scratch files as they load. */
   loadState(input: StateReader): void {
     const entries = input.i32();
-    const shapes = input.json<[number, number][]>();
+    const { forward, parts: shapes } = input.json<{ forward: boolean; parts: [number, number][] }>();
     input.check(shapes.length > 0 && entries.length > 0 && (entries.length & (entries.length - 1)) === 0 && entries.every((i) => i < shapes.length), 'a key directory of another shape');
     input.check(this.budget !== null || shapes.length === 1, 'state in parts, for an operator kept in one part');
     for (const p of this.directory.parts) this.budget?.forget(p);
@@ -209,7 +212,7 @@ export abstract class PartedState<P extends StatePart, D> {
       part.owner = this;
       return part;
     });
-    this.directory.restore(parts, entries);
+    this.directory.restore(parts, entries, forward);
     for (const p of parts) {
       const raw = input.number() === 1;
       input.check(!raw || this.loadPart !== undefined, 'state in parts saved whole, for an operator that saves them encoded');

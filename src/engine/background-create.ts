@@ -8,6 +8,7 @@ import { EngineError, SqlState } from '../common/errors.js';
 import { bindQuery } from '../plan/bind-query.js';
 import type { ViewEntry } from '../plan/catalog.js';
 import { deriveStateBounds } from '../plan/state-bounds.js';
+import { planIdentity } from '../plan/plan-identity.js';
 import type { QueryResult } from '../query-result.js';
 import type { CreateViewStmt } from '../sql/ast.js';
 import { withStatementTime } from '../expr/functions/now-functions.js';
@@ -45,6 +46,8 @@ export function createViewInBackground(ctx: BackgroundCreateContext, stmt: Creat
   const old = replaceTarget(ctx.ddl, stmt);
   if (old === 'exists') return null;
   const plan = bindQuery(stmt.query, { catalog: ctx.ddl.catalog, params, forView: true });
+  // A new version by the same plan takes the old one's state in its statement (relation-ddl.ts): nothing to build.
+  if (old !== null && planIdentity(old.plan) === planIdentity(plan)) return null;
   const cleanup = [...deriveStateBounds(plan.root, ctx.ddl.catalog).values()].some((b) => b.kind !== 'none');
   if (!chunkable(plan.root, cleanup, stmt.emitOnWindowClose === true)) return null;
   let rows = 0;

@@ -33,7 +33,8 @@ import type { CleanupPlan } from './lower-plan.js';
 import type { StateBudget } from '../storage/state-spill.js';
 import { SINGLE_ROW } from './one-shot.js';
 import { chunkable } from './chunkable.js';
-import { loadViewState } from '../dataflow/circuit-state.js';
+import { copyViewState, loadViewState } from '../dataflow/circuit-state.js';
+import { planIdentity } from '../plan/plan-identity.js';
 import type { SavedView } from './checkpoint.js';
 
 /** What the DDL needs of the Engine. */
@@ -122,21 +123,13 @@ export function createView(ctx: RelationDdlContext, stmt: CreateViewStmt, params
   const existing = replaceTarget(ctx, stmt);
   if (existing === 'exists') return commandResult('CREATE MATERIALIZED VIEW');
   let built = prepareView(ctx, stmt, params);
-  const saved = existing === null ? ctx.savedView() : null;
-  if (saved !== null) {
-    const reason = saved.saved === null ? saved.missing : restoreSaved(built, saved.saved);
-    if (reason === null) {
-      saved.views.restored.push(stmt.name);
-      return installView(ctx, stmt, existing, built);
-    }
-    saved.views.rebuilt.push({ name: stmt.name, reason });
-    if (saved.saved !== null) {
-      // Possibly half loaded: start from a fresh circuit.
+  try {
+    const taken = takeState(ctx, stmt, existing, built);
+    if (taken === 'taken') return installView(ctx, stmt, existing, built);
+    if (taken === 'spoiled') {
       built.node.circuit.dispose();
       built = prepareView(ctx, stmt, params);
     }
-  }
-  try {
     try {
       hydrate(ctx, stmt, built, true);
     } catch (err) {
@@ -153,6 +146,31 @@ export function createView(ctx: RelationDdlContext, stmt: CreateViewStmt, params
     if (ctx.scheduler.node(stmt.name)?.circuit !== built.node.circuit) built.node.circuit.dispose();
     throw err;
   }
+}
+
+/**
+ * State a new view can take instead of being built from its inputs: at
+ * recovery, its state saved in the checkpoint; for CREATE OR REPLACE by the
+ * same plan (spelled differently, new column names, DDL run again), the old
+ * version's state. 'taken': `built` holds it; 'none': nothing to take;
+ * 'spoiled': loading failed part way, so `built` must be discarded.
+ */
+function takeState(ctx: RelationDdlContext, stmt: CreateViewStmt, existing: ViewEntry | null, built: BuiltView): 'taken' | 'none' | 'spoiled' {
+  const saved = existing === null ? ctx.savedView() : null;
+  if (saved !== null) {
+    // State derived from what a rebuilt input emitted may not match what it emits now (a double sum's last bit).
+    const rebuiltInput = built.entry.plan.dependsOn.find((r) => saved.views.rebuilt.some((v) => v.name === r));
+    const reason =
+      saved.saved === null ? saved.missing : rebuiltInput !== undefined ? `it reads view ${rebuiltInput}, which was rebuilt` : restoreSaved(built, saved.saved);
+    if (reason === null) {
+      saved.views.restored.push(stmt.name);
+      return 'taken';
+    }
+    saved.views.rebuilt.push({ name: stmt.name, reason });
+    return saved.saved === null ? 'none' : 'spoiled';
+  }
+  if (existing === null || planIdentity(existing.plan) !== planIdentity(built.entry.plan)) return 'none';
+  return copyViewState(ctx.scheduler.node(existing.name)!, built.node) === null ? 'taken' : 'spoiled';
 }
 
 /**

@@ -6,11 +6,11 @@
 // renamed and the directory fsynced, so a crash leaves either the whole file
 // or none; a file that still fails its checksums is skipped for an older one.
 
-import { closeSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeSync, fdatasyncSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync, fdatasyncSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ZBatch } from '../columnar/z-batch.js';
 import { decodeBatch, encodeBatch } from './batch-codec.js';
-import { WAL_MAGIC, frameHeader, frameRecord, scanFrames } from './wal-frame.js';
+import { WAL_MAGIC, frameHeader, frameRecord, scanFrameFile } from './wal-frame.js';
 import { fsyncDirectory } from './wal-writer.js';
 import { decodeNumbers, encodeNumbers } from './json-numbers.js';
 
@@ -80,7 +80,7 @@ export function readNewestCheckpoint(dir: string): { checkpoint: LoadedCheckpoin
   for (const seq of checkpointSeqs(dir).reverse()) {
     const name = checkpointName(seq);
     try {
-      const scan = scanFrames(readFileSync(join(dir, name)));
+      const scan = scanFrameFile(join(dir, name));
       if (scan.damage !== null) throw new Error(scan.damage);
       if (scan.payloads.length === 0) throw new Error('no manifest');
       const manifest = JSON.parse(Buffer.from(scan.payloads[0]!).toString('utf8'), decodeNumbers) as CheckpointManifest;

@@ -8,6 +8,7 @@
 // past the end or whose checksum does not match, so recovery replays exactly
 // the records before it and the writer cuts the file there.
 
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 
 /** "FRSHWAL" plus a format version byte. */
@@ -54,24 +55,52 @@ export interface FrameScan {
 
 /** Reads the frames of one segment's bytes; never throws on bad bytes. */
 export function scanFrames(bytes: Uint8Array): FrameScan {
+  return scan(bytes.length, (at, n) => bytes.subarray(at, at + n));
+}
+
+/**
+ * scanFrames over a file, read frame by frame (a checkpoint may pass the
+ * 2 GiB a single read can return); each payload is a buffer of its own.
+ */
+export function scanFrameFile(path: string): FrameScan {
+  const fd = openSync(path, 'r');
+  try {
+    return scan(fstatSync(fd).size, (at, n) => {
+      const out = Buffer.allocUnsafe(n);
+      for (let got = 0; got < n; ) {
+        const read = readSync(fd, out, got, n - got, at + got);
+        if (read === 0) throw new Error(`${path} ended at byte ${at + got} while being read`);
+        got += read;
+      }
+      return out;
+    });
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The scan over `size` bytes that `read(at, n)` returns (exactly n bytes at offset at). */
+function scan(size: number, read: (at: number, n: number) => Uint8Array): FrameScan {
   const payloads: Uint8Array[] = [];
-  if (bytes.length < WAL_MAGIC.length) {
-    return { payloads, validEnd: 0, damage: bytes.length === 0 ? null : `segment header is torn (${bytes.length} of ${WAL_MAGIC.length} bytes)` };
+  if (size < WAL_MAGIC.length) {
+    return { payloads, validEnd: 0, damage: size === 0 ? null : `segment header is torn (${size} of ${WAL_MAGIC.length} bytes)` };
   }
+  const magic = read(0, WAL_MAGIC.length);
   for (let i = 0; i < WAL_MAGIC.length; i++) {
-    if (bytes[i] !== WAL_MAGIC[i]) return { payloads, validEnd: 0, damage: 'segment does not start with the Freshet WAL header' };
+    if (magic[i] !== WAL_MAGIC[i]) return { payloads, validEnd: 0, damage: 'segment does not start with the Freshet WAL header' };
   }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let at = WAL_MAGIC.length;
-  while (at < bytes.length) {
-    if (bytes.length - at < FRAME_HEADER_BYTES) return { payloads, validEnd: at, damage: `torn frame header at byte ${at}` };
-    const length = view.getUint32(at, true);
-    const sum = view.getUint32(at + 4, true);
+  while (at < size) {
+    if (size - at < FRAME_HEADER_BYTES) return { payloads, validEnd: at, damage: `torn frame header at byte ${at}` };
+    const header = read(at, FRAME_HEADER_BYTES);
+    const view = new DataView(header.buffer, header.byteOffset, FRAME_HEADER_BYTES);
+    const length = view.getUint32(0, true);
+    const sum = view.getUint32(4, true);
     const start = at + FRAME_HEADER_BYTES;
-    if (length > MAX_FRAME_BYTES || start + length > bytes.length) {
-      return { payloads, validEnd: at, damage: `frame at byte ${at} claims ${length} bytes; ${bytes.length - start} remain` };
+    if (length > MAX_FRAME_BYTES || start + length > size) {
+      return { payloads, validEnd: at, damage: `frame at byte ${at} claims ${length} bytes; ${size - start} remain` };
     }
-    const payload = bytes.subarray(start, start + length);
+    const payload = read(start, length);
     if (crc32(payload) !== sum) return { payloads, validEnd: at, damage: `checksum mismatch in the frame at byte ${at}` };
     payloads.push(payload);
     at = start + length;
