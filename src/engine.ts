@@ -50,6 +50,8 @@ import { Definitions } from './engine/definitions.js';
 import type { StatementRecord } from './engine/definitions.js';
 import type { WalRecord } from './storage/wal-record.js';
 import { Tiering, tieringOptions } from './engine/tiering.js';
+import { ViewSaves } from './engine/view-saves.js';
+import { ViewStateFiles } from './storage/view-state-files.js';
 import { Backfills } from './engine/backfill.js';
 import { createViewInBackground } from './engine/background-create.js';
 import type { BackgroundCreateContext } from './engine/background-create.js';
@@ -149,6 +151,8 @@ export class Engine {
   private replayedSinceCheckpoint = false;
   /** Moves old rows to Parquet segments at checkpoints (engine/tiering.ts); null in memory. */
   private tiering: Tiering | null = null;
+  /** Which file holds each view's saved state (engine/view-saves.ts); null in memory. */
+  private viewSaves: ViewSaves | null = null;
   /** Log size at the last look at the hot tier's size (it is looked at every so much log). */
   private hotCheckedAt = 0;
   /** Keeps a second process (or engine) off the data directory until close. */
@@ -169,6 +173,7 @@ export class Engine {
     const engine = new Engine(options);
     const tiering = tieringOptions(options, DEFAULT_SEGMENT_ROWS);
     engine.tiering = new Tiering(new SegmentFiles(join(resolve(options.dataDir), 'segments'), tiering.segmentCacheBytes), tiering);
+    engine.viewSaves = new ViewSaves(new ViewStateFiles(join(resolve(options.dataDir), 'views')));
     const recovered = await recoverDataDir(options, {
       sinks: engine.sinkManager,
       restore: (checkpoint) => restoreCheckpoint(engine.checkpointContext(), checkpoint),
@@ -219,6 +224,7 @@ export class Engine {
       journal: this.journal,
       tiering: this.tiering,
       saveViews: this.checkpointViews,
+      viewSaves: this.viewSaves,
       rerun: (record, micros, view) => {
         this.restoring = true;
         this.rebuildAsOf = view?.rebuildAsOf ?? null;

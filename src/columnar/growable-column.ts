@@ -3,6 +3,7 @@
 // append rows and overwrite them by slot.
 
 import type { SqlType } from '../common/sql-type.js';
+import { assert } from '../common/assert.js';
 import type { Column, ColumnValues } from './column.js';
 import { allocValues, copyCell, makeColumn } from './column.js';
 import { NumericValues } from './numeric-values.js';
@@ -93,6 +94,19 @@ export class GrowableColumn {
         this.hasNulls = true;
       }
     }
+  }
+
+  /**
+   * Takes `col`'s arrays as this column's storage, replacing what it held,
+   * with capacity `col.length` (at least 8): for state loaded from a
+   * checkpoint, whose decoded arrays belong to no one else — no copy.
+   */
+  adopt(col: Column): void {
+    assert(col.type === this.type && col.length >= 8 && col.values.length === col.length, 'adopt takes a column of this type and of its own length');
+    this.values = col.values;
+    this.validity = col.validity ?? allValid(col.length);
+    this.hasNulls = col.validity !== null;
+    this.capacity = col.length;
   }
 
   isNull(slot: number): boolean {

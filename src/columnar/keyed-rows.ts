@@ -520,12 +520,19 @@ export class KeyedRows {
     const free = input.i32();
     const index = input.i32();
     input.check(hashes.length === n && released.length === n && index.length >= 128 && (index.length & (index.length - 1)) === 0, 'a keyed store of another shape');
-    this.grow(n);
-    for (const c of this.columns) c.ensureCapacity(n);
-    this.columns.forEach((c, i) => c.setRange(0, rows.columns[i]!, n));
-    this.counts.set(rows.weights);
-    this.hashes.set(hashes);
-    this.released.set(released);
+    if (n >= 8) {
+      // The decoded arrays are this store's alone: taken as they are, without a copy.
+      this.columns.forEach((c, i) => c.adopt(rows.columns[i]!));
+      this.counts = rows.weights;
+      this.hashes = hashes;
+      this.released = released;
+    } else {
+      this.grow(n);
+      this.columns.forEach((c, i) => c.setRange(0, rows.columns[i]!, n));
+      this.counts.set(rows.weights);
+      this.hashes.set(hashes);
+      this.released.set(released);
+    }
     this.free = Array.from(free);
     this.index = index;
     this.mask = index.length - 1;

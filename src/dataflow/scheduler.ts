@@ -37,6 +37,8 @@ export type CommitTap = (changes: ReadonlyMap<string, ZBatch>, time: number) => 
 
 export class Scheduler {
   private readonly nodes: DataflowNode[] = [];
+  /** Per node, the LSN of the last commit that stepped its circuit (absent: none since it was installed). */
+  private readonly stepped = new WeakMap<DataflowNode, number>();
   /** Observers of commits (a view being built in the background buffers what its inputs receive meanwhile). */
   readonly taps = new Set<CommitTap>();
   /** The last committed log sequence number. */
@@ -70,6 +72,11 @@ export class Scheduler {
     if (i >= 0) this.nodes.splice(i, 1)[0]!.circuit.dispose();
   }
 
+  /** The LSN of the last commit that stepped `node`'s circuit; -1 when none has since it was installed (its state is as built). */
+  lastStepped(node: DataflowNode): number {
+    return this.stepped.get(node) ?? -1;
+  }
+
   node(name: string): DataflowNode | undefined {
     return this.nodes.find((n) => n.name === name);
   }
@@ -93,6 +100,7 @@ export class Scheduler {
     const pending = new Map(deltas);
     const produced = new Map<string, ZBatch>();
     const log: SchedulerUndo[] = [];
+    const stepped: DataflowNode[] = [];
     try {
       for (const node of this.nodes) {
         if (node.name === skip) continue;
@@ -105,6 +113,7 @@ export class Scheduler {
         log.push({ kind: 'sink', sink: node.sink, delta: output });
         pending.set(node.name, output);
         produced.set(node.name, output);
+        stepped.push(node);
       }
     } catch (err) {
       for (let i = log.length - 1; i >= 0; i--) undo(log[i]!);
@@ -112,6 +121,7 @@ export class Scheduler {
     }
     this.lsn++;
     this.time = t;
+    for (const node of stepped) this.stepped.set(node, this.lsn);
     if (this.taps.size > 0) {
       const all = new Map([...deltas, ...produced]);
       for (const tap of this.taps) tap(all, t);

@@ -16,8 +16,7 @@ import type { ZBatch } from '../columnar/z-batch.js';
 import type { ColdState } from '../storage/cold-tier.js';
 import type { TableStore } from '../storage/table-store.js';
 import { storageError } from '../storage/wal-writer.js';
-import { saveViewState } from '../dataflow/circuit-state.js';
-import { MAX_FRAME_BYTES } from '../storage/wal-frame.js';
+import type { ViewSaves } from './view-saves.js';
 import type { Definition, Definitions, StatementRecord } from './definitions.js';
 import type { EventTime } from './event-time.js';
 import type { Journal } from './journal.js';
@@ -32,6 +31,8 @@ interface CheckpointState {
   readonly sinks: Record<string, SavedSinkState>;
   /** Each table's cold segments (absent in checkpoints written before the cold tier). */
   readonly cold?: Record<string, ColdState>;
+  /** Each view's saved state file (storage/view-state-files.ts). */
+  readonly viewFiles?: Record<string, string>;
   /** Views whose state could not be saved, with the reason (recovery rebuilds them). */
   readonly unsavedViews?: Record<string, string>;
 }
@@ -72,6 +73,8 @@ export interface CheckpointContext {
    * goes to `views`).
    */
   rerun(record: StatementRecord, micros: number, view?: SavedView): void;
+  /** Where views' state is saved (null in memory). */
+  readonly viewSaves: ViewSaves | null;
   /** False: checkpoints leave views' state out (recovery rebuilds them). */
   readonly saveViews: boolean;
   /** The LSN at which the oldest view reading `table` was created (Infinity when none does): expired rows before it are no longer needed. */
@@ -105,41 +108,31 @@ export function takeCheckpoint(ctx: CheckpointContext, dir: string): void {
     sinks: ctx.sinkManager.exportState(),
     cold,
   };
-  const viewNames: string[] = [];
-  const viewBytes: (readonly Uint8Array[])[] = [];
+  const viewFiles: Record<string, string> = {};
   const unsaved: Record<string, string> = {};
   for (const d of state.definitions) {
     const node = d.kind === 'table' ? undefined : ctx.scheduler.node(d.name);
     if (node === undefined) continue;
-    if (!ctx.saveViews) {
-      unsaved[d.name] = 'checkpoints were set to leave view state out';
-      continue;
-    }
-    let saved: ReturnType<typeof saveViewState>;
+    let saved: { readonly file: string } | { readonly unsupported: string };
     try {
-      saved = saveViewState(node);
+      saved = ctx.saveViews && ctx.viewSaves !== null ? ctx.viewSaves.fileFor(d.name, node, ctx.scheduler) : { unsupported: 'checkpoints were set to leave view state out' };
     } catch (err) {
-      // A fault in one view's saving must not cost the tables their checkpoint: recovery rebuilds that view.
-      saved = { unsupported: `saving its state failed: ${err instanceof Error ? err.message : String(err)}` };
+      throw storageError('writing the saved state of a view', err);
     }
-    if ('chunks' in saved && saved.byteLength > MAX_FRAME_BYTES) {
-      saved = { unsupported: `its state (${saved.byteLength} bytes) is larger than a checkpoint frame may be (${MAX_FRAME_BYTES})` };
-    }
-    if ('chunks' in saved) {
-      viewNames.push(d.name);
-      viewBytes.push(saved.chunks);
-    } else unsaved[d.name] = saved.unsupported;
+    if ('file' in saved) viewFiles[d.name] = saved.file;
+    else unsaved[d.name] = saved.unsupported;
   }
   const lsn = ctx.scheduler.lsn;
   const seq = ctx.journal.rotate();
   try {
-    writeCheckpoint(dir, seq, { version: 1, walSegment: seq, lsn, tables: names, views: viewNames, state: { ...state, unsavedViews: unsaved } }, rows, viewBytes);
+    writeCheckpoint(dir, seq, { version: 1, walSegment: seq, lsn, tables: names, state: { ...state, viewFiles, unsavedViews: unsaved } }, rows);
     // Keep the previous checkpoint and the log from it on (from the start while there is none).
     const seqs = checkpointSeqs(dir);
     const keepFrom = seqs.length >= 2 ? seqs[seqs.length - 2]! : 0;
     pruneCheckpoints(dir, keepFrom);
     ctx.journal.prune(keepFrom);
     ctx.tiering?.afterCheckpoint(ctx.tables);
+    ctx.viewSaves?.afterCheckpoint(new Set(Object.values(viewFiles)));
   } catch (err) {
     // The log still holds everything (it was not pruned): only recovery time suffers.
     throw storageError('writing a checkpoint', err);
@@ -181,8 +174,19 @@ export function restoreCheckpoint(ctx: CheckpointContext, checkpoint: LoadedChec
   const views: ViewRecovery = { restored: [], rebuilt: [] };
   for (const d of state.definitions) {
     if (d.kind === 'table') continue;
-    const missing = state.unsavedViews?.[d.name] ?? 'the checkpoint holds no state for it';
-    ctx.rerun(d.record, state.time, { rebuildAsOf: d.record.lsn, saved: checkpoint.views.get(d.name) ?? null, missing, views });
+    let missing = state.unsavedViews?.[d.name] ?? 'the checkpoint holds no state for it';
+    const file = state.viewFiles?.[d.name];
+    let saved = checkpoint.views.get(d.name) ?? null;
+    if (file !== undefined && ctx.viewSaves !== null) {
+      try {
+        saved = ctx.viewSaves.files.readState(file);
+      } catch (err) {
+        missing = err instanceof Error ? err.message : String(err);
+      }
+    }
+    ctx.rerun(d.record, state.time, { rebuildAsOf: d.record.lsn, saved, missing, views });
+    const node = ctx.scheduler.node(d.name);
+    if (file !== undefined && node !== undefined && views.restored.includes(d.name)) ctx.viewSaves?.loaded(d.name, node, file, checkpoint.manifest.lsn);
   }
   ctx.sinkManager.importState(state.sinks);
   ctx.definitions.reset(state.definitions);

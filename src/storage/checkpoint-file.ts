@@ -1,8 +1,10 @@
 // Checkpoint files: `<data>/checkpoints/<seq>.ckpt`, the engine's state at
 // one LSN, so recovery replays only the log written after it. The file uses
 // the WAL's framing (magic, then length + CRC-32 + payload frames): frame 0
-// is the manifest (JSON), then one frame per table's rows (batch codec), then
-// one per view's state (dataflow/circuit-state.ts), in the manifest's order. It is written to a temporary name, fsynced,
+// is the manifest (JSON), then one frame per table's rows (batch codec), in
+// the manifest's order. Views' saved state is in files of its own
+// (view-state-files.ts) that the manifest names; checkpoints written before
+// that held it in frames after the tables', which are still read. It is written to a temporary name, fsynced,
 // renamed and the directory fsynced, so a crash leaves either the whole file
 // or none; a file that still fails its checksums is skipped for an older one.
 
@@ -10,7 +12,7 @@ import { closeSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeS
 import { join } from 'node:path';
 import type { ZBatch } from '../columnar/z-batch.js';
 import { decodeBatch, encodeBatch } from './batch-codec.js';
-import { WAL_MAGIC, frameHeader, frameRecord, scanFrameFile } from './wal-frame.js';
+import { WAL_MAGIC, frameRecord, scanFrameFile } from './wal-frame.js';
 import { fsyncDirectory } from './wal-writer.js';
 import { decodeNumbers, encodeNumbers } from './json-numbers.js';
 
@@ -24,7 +26,7 @@ export interface CheckpointManifest {
   readonly lsn: number;
   /** The table names, one per row frame, in order. */
   readonly tables: readonly string[];
-  /** The views whose state follows the tables, one frame each, in order (absent in checkpoints older than saved view state). */
+  /** Only in checkpoints that held views' state in frames after the tables': those views, in order. */
   readonly views?: readonly string[];
   readonly state: unknown;
 }
@@ -33,7 +35,7 @@ export interface LoadedCheckpoint {
   readonly seq: number;
   readonly manifest: CheckpointManifest;
   readonly tables: ReadonlyMap<string, ZBatch>;
-  /** Saved view state by view name (circuit-state.ts decodes it). */
+  /** Saved view state held in the checkpoint file itself, by view name (older checkpoints; circuit-state.ts decodes it). */
   readonly views: ReadonlyMap<string, Uint8Array>;
 }
 
@@ -42,8 +44,7 @@ function checkpointName(seq: number): string {
 }
 
 /** Writes checkpoint `seq` atomically; returns its size in bytes. */
-/** `views`: each view's state as the chunks of one frame (StateWriter.chunks), written without joining them. */
-export function writeCheckpoint(dir: string, seq: number, manifest: CheckpointManifest, tables: readonly ZBatch[], views: readonly (readonly Uint8Array[])[] = []): number {
+export function writeCheckpoint(dir: string, seq: number, manifest: CheckpointManifest, tables: readonly ZBatch[]): number {
   mkdirSync(dir, { recursive: true });
   const final = join(dir, checkpointName(seq));
   const temp = `${final}.tmp`;
@@ -58,10 +59,6 @@ export function writeCheckpoint(dir: string, seq: number, manifest: CheckpointMa
     write(WAL_MAGIC);
     write(frameRecord(Buffer.from(JSON.stringify(manifest, encodeNumbers), 'utf8')));
     for (const batch of tables) write(frameRecord(encodeBatch(batch)));
-    for (const chunks of views) {
-      write(frameHeader(chunks));
-      for (const c of chunks) write(c);
-    }
     fdatasyncSync(fd);
   } finally {
     closeSync(fd);

@@ -166,7 +166,7 @@ export class ColdTier {
 
   private write(columns: readonly Column[], length: number, lsnMin: number, lsnMax: number): Segment {
     const bytes = encodeSegment(this.names, this.types, columns, length);
-    const file = this.files.write(bytes);
+    const file = this.files.writeSegment(bytes);
     const stats = columns.map((c) => columnStats(c, length));
     const meta: SegmentMeta = {
       file,

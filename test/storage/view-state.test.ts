@@ -11,11 +11,11 @@
 // is refused and the view rebuilt; a temporal filter keeps its clock.
 
 import { afterAll, describe, expect, test } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Engine } from '../../src/engine.js';
-import { readNewestCheckpoint, writeCheckpoint } from '../../src/storage/checkpoint-file.js';
+import { readNewestCheckpoint } from '../../src/storage/checkpoint-file.js';
 import { DuckDbOracle } from '../differential/duckdb-oracle.js';
 import { SeededRandom } from '../seeded-random.js';
 import { expectStoredViewsMatch, randomInsert } from '../engine/oracle-views.js';
@@ -153,11 +153,12 @@ describe('view state in checkpoints', () => {
     const b = join(root, 'plan-b');
     await build(a, 'SELECT g, count(*) AS n FROM t GROUP BY g');
     await build(b, 'SELECT g, sum(id) AS n FROM t GROUP BY g');
-    // A's checkpoint again, with B's state for v: what a changed plan (another build) would leave.
-    const mine = readNewestCheckpoint(join(a, 'checkpoints')).checkpoint!;
-    const theirs = readNewestCheckpoint(join(b, 'checkpoints')).checkpoint!;
-    const tables = mine.manifest.tables.map((t) => mine.tables.get(t)!);
-    writeCheckpoint(join(a, 'checkpoints'), mine.seq + 1, mine.manifest, tables, [[theirs.views.get('v')!]]);
+    // A's file of v's state replaced by B's: what a changed plan (another build) would leave.
+    const fileOf = (dir: string): string => {
+      const state = readNewestCheckpoint(join(dir, 'checkpoints')).checkpoint!.manifest.state as { viewFiles: Record<string, string> };
+      return join(dir, 'views', state.viewFiles['v']!);
+    };
+    copyFileSync(fileOf(b), fileOf(a));
     const engine = await Engine.open({ dataDir: a });
     try {
       expect(engine.recovery!.views.restored).toEqual([]);
@@ -199,6 +200,51 @@ describe('view state in checkpoints', () => {
       expect(await ids()).toEqual([3, 4]);
     } finally {
       await engine.close();
+    }
+  });
+  test('a checkpoint writes only the views that changed; files no kept checkpoint names are deleted; a damaged file costs only its view', async () => {
+    const dir = join(root, 'files');
+    const viewFiles = (): Record<string, string> =>
+      (readNewestCheckpoint(join(dir, 'checkpoints')).checkpoint!.manifest.state as { viewFiles: Record<string, string> }).viewFiles;
+    const onDisk = (): string[] => readdirSync(join(dir, 'views')).sort();
+    const engine = await Engine.open({ dataDir: dir });
+    await engine.sql(`CREATE TABLE a (k INT, x INT); CREATE TABLE b (k INT, y INT);
+      CREATE MATERIALIZED VIEW va AS SELECT k, sum(x) AS s FROM a GROUP BY k;
+      CREATE MATERIALIZED VIEW nb AS SELECT count(*) AS n FROM b;
+      CREATE MATERIALIZED VIEW vb AS SELECT k, max(100 / y) AS m FROM b GROUP BY k`);
+    await engine.sql('INSERT INTO a VALUES (1, 10), (2, 20); INSERT INTO b VALUES (1, 5)');
+    await engine.checkpoint();
+    const first = viewFiles();
+    // Only a changes: vb keeps its file, va gets a new one.
+    await engine.sql('INSERT INTO a VALUES (1, 1)');
+    await engine.checkpoint();
+    const second = viewFiles();
+    expect(second['vb']).toBe(first['vb']);
+    expect(second['va']).not.toBe(first['va']);
+    // A commit that nb takes and vb fails is undone: both states are as saved, and keep their files.
+    await expect(engine.sql('INSERT INTO b VALUES (2, 0)')).rejects.toThrow(/division by zero/);
+    await engine.sql('INSERT INTO a VALUES (3, 3)');
+    await engine.checkpoint();
+    const third = viewFiles();
+    expect(third['vb']).toBe(first['vb']);
+    expect(third['nb']).toBe(first['nb']);
+    // The first checkpoint is gone, and with it va's first file; the two kept checkpoints' files stay.
+    expect(onDisk()).toEqual([...new Set([third['va']!, third['nb']!, third['vb']!, second['va']!])].sort());
+    await engine.close();
+    // A damaged file: its view is rebuilt from the tables, the other is loaded.
+    const last = viewFiles();
+    const path = join(dir, 'views', last['va']!);
+    const bytes = readFileSync(path);
+    bytes[bytes.length - 3]! ^= 0xff;
+    writeFileSync(path, bytes);
+    const again = await Engine.open({ dataDir: dir });
+    try {
+      expect(again.recovery!.views.restored).toEqual(['nb', 'vb']);
+      expect(again.recovery!.views.rebuilt).toEqual([{ name: 'va', reason: expect.stringMatching(/is damaged/) as unknown as string }]);
+      expect((await again.sql('SELECT k, s FROM va ORDER BY k')).rows).toEqual([[1, 11], [2, 20], [3, 3]]);
+      expect((await again.sql('SELECT k, m FROM vb ORDER BY k')).rows).toEqual([[1, 20]]);
+    } finally {
+      await again.close();
     }
   });
 });
