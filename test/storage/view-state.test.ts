@@ -237,14 +237,24 @@ describe('view state in checkpoints', () => {
     const bytes = readFileSync(path);
     bytes[bytes.length - 3]! ^= 0xff;
     writeFileSync(path, bytes);
-    const again = await Engine.open({ dataDir: dir });
+    const again = await Engine.open({ dataDir: dir, checkpointViews: false });
     try {
       expect(again.recovery!.views.restored).toEqual(['nb', 'vb']);
       expect(again.recovery!.views.rebuilt).toEqual([{ name: 'va', reason: expect.stringMatching(/is damaged/) as unknown as string }]);
       expect((await again.sql('SELECT k, s FROM va ORDER BY k')).rows).toEqual([[1, 11], [2, 20], [3, 3]]);
       expect((await again.sql('SELECT k, m FROM vb ORDER BY k')).rows).toEqual([[1, 20]]);
+      await again.sql('INSERT INTO a VALUES (4, 4)');
     } finally {
       await again.close();
+    }
+    // Closed with checkpointViews: false, its checkpoint names no view state: every view is rebuilt.
+    const rebuilt = await Engine.open({ dataDir: dir });
+    try {
+      expect(rebuilt.recovery!.views.restored).toEqual([]);
+      expect(rebuilt.recovery!.views.rebuilt.map((r) => r.reason)).toEqual(Array(3).fill('checkpoints were set to leave view state out'));
+      expect((await rebuilt.sql('SELECT k, s FROM va ORDER BY k')).rows).toEqual([[1, 11], [2, 20], [3, 3], [4, 4]]);
+    } finally {
+      await rebuilt.close();
     }
   });
 });
