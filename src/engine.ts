@@ -46,7 +46,7 @@ import { restoreCheckpoint, takeCheckpoint } from './engine/checkpoint.js';
 import { recoverDataDir } from './engine/recovery.js';
 import type { OpenOptions, RecoveryReport } from './engine/recovery.js';
 import type { CheckpointContext, SavedView } from './engine/checkpoint.js';
-import { Definitions } from './engine/definitions.js';
+import { Definitions, stateSince } from './engine/definitions.js';
 import type { StatementRecord } from './engine/definitions.js';
 import type { WalRecord } from './storage/wal-record.js';
 import { Tiering, tieringOptions } from './engine/tiering.js';
@@ -240,7 +240,8 @@ export class Engine {
       oldestReader: (table) => {
         let oldest = Number.POSITIVE_INFINITY;
         for (const view of this.catalog.directDependents(table)) {
-          const created = this.definitions.all().find((d) => d.name === view.name)?.record.lsn;
+          const found = this.definitions.all().find((d) => d.name === view.name);
+          const created = found === undefined ? undefined : stateSince(found);
           // A view not in the definitions is being built: keep everything until it is.
           oldest = Math.min(oldest, created ?? Number.NEGATIVE_INFINITY);
         }

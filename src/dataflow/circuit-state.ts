@@ -21,7 +21,7 @@ import type { DataflowNode } from './scheduler.js';
 import type { OperatorInfo, StateOwner } from './operator.js';
 
 /** Bumped whenever an operator's saved layout changes: older state is then not loaded (the view is rebuilt). */
-export const VIEW_STATE_FORMAT = 1;
+export const VIEW_STATE_FORMAT = 2;
 
 /**
  * The view's state as the pieces of its bytes (views of the live state: write
@@ -70,20 +70,28 @@ export function loadViewState(node: DataflowNode, bytes: Uint8Array): void {
  * else why not (then `to` may be half loaded and must be discarded).
  */
 export function copyViewState(from: DataflowNode, to: DataflowNode): string | null {
-  const saved = saveViewState(from);
-  if (!('chunks' in saved)) return saved.unsupported;
-  const bytes = new Uint8Array(saved.byteLength);
-  let at = 0;
-  for (const c of saved.chunks) {
-    bytes.set(c, at);
-    at += c.length;
-  }
+  // Any failure (a scratch file unreadable, state too large for one array) means a rebuild, not a failed statement.
   try {
+    const saved = saveViewState(from);
+    if (!('chunks' in saved)) return saved.unsupported;
+    const bytes = new Uint8Array(saved.byteLength);
+    let at = 0;
+    for (const c of saved.chunks) {
+      bytes.set(c, at);
+      at += c.length;
+    }
     loadViewState(to, bytes);
     return null;
   } catch (err) {
     return err instanceof Error ? err.message : String(err);
   }
+}
+
+/** True when two views' circuits have the same shape (what loadViewState checks). */
+export function sameShape(a: DataflowNode, b: DataflowNode): boolean {
+  const x = circuitShape(a.circuit);
+  const y = circuitShape(b.circuit);
+  return x.length === y.length && x.every((s, i) => s === y[i]);
 }
 
 /** What saving and loading need of a node's operator. */

@@ -105,6 +105,7 @@ export class Scheduler {
       for (const node of this.nodes) {
         if (node.name === skip) continue;
         if (!node.relations.some((r) => (pending.get(r)?.length ?? 0) > 0) && !node.circuit.dueAt(t)) continue;
+        stepped.push(node);
         const output = node.circuit.step((r) => {
           const d = r === null ? undefined : pending.get(r);
           return d !== undefined && d.length > 0 ? d : undefined;
@@ -113,10 +114,11 @@ export class Scheduler {
         log.push({ kind: 'sink', sink: node.sink, delta: output });
         pending.set(node.name, output);
         produced.set(node.name, output);
-        stepped.push(node);
       }
     } catch (err) {
       for (let i = log.length - 1; i >= 0; i--) undo(log[i]!);
+      // Undone means the same rows, not the same layout (slots, the parts' pass order): count it as a step.
+      for (const node of stepped) this.stepped.set(node, this.lsn + 1);
       throw err;
     }
     this.lsn++;

@@ -8,7 +8,6 @@ import { EngineError, SqlState } from '../common/errors.js';
 import { bindQuery } from '../plan/bind-query.js';
 import type { ViewEntry } from '../plan/catalog.js';
 import { deriveStateBounds } from '../plan/state-bounds.js';
-import { planIdentity } from '../plan/plan-identity.js';
 import type { QueryResult } from '../query-result.js';
 import type { CreateViewStmt } from '../sql/ast.js';
 import { withStatementTime } from '../expr/functions/now-functions.js';
@@ -19,7 +18,7 @@ import { Definitions } from './definitions.js';
 import type { StatementRecord } from './definitions.js';
 import type { Journal } from './journal.js';
 import { SINGLE_ROW } from './one-shot.js';
-import { installView, prepareView, replaceTarget } from './relation-ddl.js';
+import { canTakeState, installView, prepareView, replaceTarget } from './relation-ddl.js';
 import type { BuiltView, RelationDdlContext } from './relation-ddl.js';
 
 /** What a background CREATE needs of the Engine. */
@@ -46,8 +45,6 @@ export function createViewInBackground(ctx: BackgroundCreateContext, stmt: Creat
   const old = replaceTarget(ctx.ddl, stmt);
   if (old === 'exists') return null;
   const plan = bindQuery(stmt.query, { catalog: ctx.ddl.catalog, params, forView: true });
-  // A new version by the same plan takes the old one's state in its statement (relation-ddl.ts): nothing to build.
-  if (old !== null && planIdentity(old.plan) === planIdentity(plan)) return null;
   const cleanup = [...deriveStateBounds(plan.root, ctx.ddl.catalog).values()].some((b) => b.kind !== 'none');
   if (!chunkable(plan.root, cleanup, stmt.emitOnWindowClose === true)) return null;
   let rows = 0;
@@ -61,6 +58,11 @@ export function createViewInBackground(ctx: BackgroundCreateContext, stmt: Creat
   }
   if (rows < BACKGROUND_MIN_ROWS && !cold) return null;
   const built = withStatementTime(null, () => prepareView(ctx.ddl, stmt, params));
+  if (old !== null && canTakeState(ctx.ddl, old, built)) {
+    // A new version by the same plan takes the old one's state in its statement (relation-ddl.ts): nothing to build.
+    built.node.circuit.dispose();
+    return null;
+  }
   const inputs = new Map(built.entry.plan.dependsOn.map((r) => [r, ctx.ddl.catalog.get(r)]));
   const backfill = new Backfill(stmt.name, old !== null, built.node.circuit, built.node.sink, ctx.ddl.scheduler, (r) => {
     const store = ctx.ddl.tables.get(r);

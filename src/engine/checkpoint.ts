@@ -18,6 +18,7 @@ import type { TableStore } from '../storage/table-store.js';
 import { storageError } from '../storage/wal-writer.js';
 import type { ViewSaves } from './view-saves.js';
 import type { Definition, Definitions, StatementRecord } from './definitions.js';
+import { stateSince } from './definitions.js';
 import type { EventTime } from './event-time.js';
 import type { Journal } from './journal.js';
 import type { Tiering } from './tiering.js';
@@ -126,13 +127,14 @@ export function takeCheckpoint(ctx: CheckpointContext, dir: string): void {
   const seq = ctx.journal.rotate();
   try {
     writeCheckpoint(dir, seq, { version: 1, walSegment: seq, lsn, tables: names, state: { ...state, viewFiles, unsavedViews: unsaved } }, rows);
+    ctx.viewSaves?.written(seq, new Set(Object.values(viewFiles)));
     // Keep the previous checkpoint and the log from it on (from the start while there is none).
     const seqs = checkpointSeqs(dir);
     const keepFrom = seqs.length >= 2 ? seqs[seqs.length - 2]! : 0;
     pruneCheckpoints(dir, keepFrom);
     ctx.journal.prune(keepFrom);
     ctx.tiering?.afterCheckpoint(ctx.tables);
-    ctx.viewSaves?.afterCheckpoint(new Set(Object.values(viewFiles)));
+    ctx.viewSaves?.prune(checkpointSeqs(dir));
   } catch (err) {
     // The log still holds everything (it was not pruned): only recovery time suffers.
     throw storageError('writing a checkpoint', err);
@@ -184,7 +186,7 @@ export function restoreCheckpoint(ctx: CheckpointContext, checkpoint: LoadedChec
         missing = err instanceof Error ? err.message : String(err);
       }
     }
-    ctx.rerun(d.record, state.time, { rebuildAsOf: d.record.lsn, saved, missing, views });
+    ctx.rerun(d.record, state.time, { rebuildAsOf: stateSince(d), saved, missing, views });
     const node = ctx.scheduler.node(d.name);
     if (file !== undefined && node !== undefined && views.restored.includes(d.name)) ctx.viewSaves?.loaded(d.name, node, file, checkpoint.manifest.lsn);
   }

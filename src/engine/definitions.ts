@@ -14,6 +14,18 @@ export interface Definition {
   readonly name: string;
   readonly kind: 'table' | 'other';
   readonly record: StatementRecord;
+  /**
+   * For a view whose state goes back before its record (CREATE OR REPLACE
+   * that took the old version's state): the LSN of the statement that
+   * started that state. A rebuild must then count the rows retention removed
+   * since this LSN, not since the record's.
+   */
+  readonly stateSince?: number;
+}
+
+/** The LSN since which a definition's view holds state (what a rebuild of it must see). */
+export function stateSince(d: Definition): number {
+  return d.stateSince ?? d.record.lsn;
 }
 
 export class Definitions {
@@ -44,7 +56,11 @@ export class Definitions {
     const at = this.list.findIndex((d) => d.name === created);
     if (created !== null && at < 0) this.list.push({ name: created, kind: stmt.kind === 'createTable' ? 'table' : 'other', record });
     // A replaced view keeps its place (what it reads is older, what reads it newer).
-    if (at >= 0 && stmt.kind === 'createView' && stmt.orReplace) this.list[at] = { name: created!, kind: 'other', record };
+    if (at >= 0 && stmt.kind === 'createView' && stmt.orReplace) {
+      const entry = catalog.get(created!);
+      const since = entry?.kind === 'view' && entry.tookState === true ? { stateSince: stateSince(this.list[at]!) } : {};
+      this.list[at] = { name: created!, kind: 'other', record, ...since };
+    }
     this.list = this.list.filter((d) => catalog.nameTaken(d.name));
   }
 }

@@ -33,7 +33,7 @@ import type { CleanupPlan } from './lower-plan.js';
 import type { StateBudget } from '../storage/state-spill.js';
 import { SINGLE_ROW } from './one-shot.js';
 import { chunkable } from './chunkable.js';
-import { copyViewState, loadViewState } from '../dataflow/circuit-state.js';
+import { copyViewState, loadViewState, sameShape } from '../dataflow/circuit-state.js';
 import { planIdentity } from '../plan/plan-identity.js';
 import type { SavedView } from './checkpoint.js';
 
@@ -125,7 +125,9 @@ export function createView(ctx: RelationDdlContext, stmt: CreateViewStmt, params
   let built = prepareView(ctx, stmt, params);
   try {
     const taken = takeState(ctx, stmt, existing, built);
-    if (taken === 'taken') return installView(ctx, stmt, existing, built);
+    if (taken === 'restored') return installView(ctx, stmt, existing, built);
+    // Marked, so a rebuild at recovery counts the rows the old version's state goes back to (engine/definitions.ts).
+    if (taken === 'copied') return installView(ctx, stmt, existing, { ...built, entry: { ...built.entry, tookState: true } });
     if (taken === 'spoiled') {
       built.node.circuit.dispose();
       built = prepareView(ctx, stmt, params);
@@ -151,11 +153,11 @@ export function createView(ctx: RelationDdlContext, stmt: CreateViewStmt, params
 /**
  * State a new view can take instead of being built from its inputs: at
  * recovery, its state saved in the checkpoint; for CREATE OR REPLACE by the
- * same plan (spelled differently, new column names, DDL run again), the old
- * version's state. 'taken': `built` holds it; 'none': nothing to take;
+ * same plan (spelled differently, DDL run again), the old version's state.
+ * 'restored' / 'copied': `built` holds it; 'none': nothing to take;
  * 'spoiled': loading failed part way, so `built` must be discarded.
  */
-function takeState(ctx: RelationDdlContext, stmt: CreateViewStmt, existing: ViewEntry | null, built: BuiltView): 'taken' | 'none' | 'spoiled' {
+function takeState(ctx: RelationDdlContext, stmt: CreateViewStmt, existing: ViewEntry | null, built: BuiltView): 'restored' | 'copied' | 'none' | 'spoiled' {
   const saved = existing === null ? ctx.savedView() : null;
   if (saved !== null) {
     // State derived from what a rebuilt input emitted may not match what it emits now (a double sum's last bit).
@@ -164,13 +166,23 @@ function takeState(ctx: RelationDdlContext, stmt: CreateViewStmt, existing: View
       saved.saved === null ? saved.missing : rebuiltInput !== undefined ? `it reads view ${rebuiltInput}, which was rebuilt` : restoreSaved(built, saved.saved);
     if (reason === null) {
       saved.views.restored.push(stmt.name);
-      return 'taken';
+      return 'restored';
     }
     saved.views.rebuilt.push({ name: stmt.name, reason });
     return saved.saved === null ? 'none' : 'spoiled';
   }
-  if (existing === null || planIdentity(existing.plan) !== planIdentity(built.entry.plan)) return 'none';
-  return copyViewState(ctx.scheduler.node(existing.name)!, built.node) === null ? 'taken' : 'spoiled';
+  if (existing === null || !canTakeState(ctx, existing, built)) return 'none';
+  return copyViewState(ctx.scheduler.node(existing.name)!, built.node) === null ? 'copied' : 'spoiled';
+}
+
+/**
+ * Whether a new version of `existing` can take its state: the same plan
+ * (plan/plan-identity.ts) lowered to a circuit of the same shape (which
+ * also tells apart what the plan leaves out: EMIT ON WINDOW CLOSE, output
+ * names in EXPLAIN text).
+ */
+export function canTakeState(ctx: RelationDdlContext, existing: ViewEntry, built: BuiltView): boolean {
+  return planIdentity(existing.plan) === planIdentity(built.entry.plan) && sameShape(ctx.scheduler.node(existing.name)!, built.node);
 }
 
 /**

@@ -51,6 +51,8 @@ export interface ViewEntry {
   /** The defining query's text, as written. */
   readonly definition: string;
   readonly plan: QueryPlan;
+  /** True when CREATE OR REPLACE gave this version its predecessor's state (the same plan): what it holds goes back to when that one was created. */
+  readonly tookState?: boolean;
 }
 
 export type CatalogEntry = TableEntry | ViewEntry;

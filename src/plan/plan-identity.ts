@@ -18,6 +18,8 @@ export function planIdentity(plan: QueryPlan): string {
     if (DISPLAY_KEYS.has(key)) return undefined;
     // An output column ({ name, type }): only its type counts.
     if (key === 'name' && isOutputColumn(this)) return undefined;
+    // JSON writes -0 as 0; the sign can show (in text, in 1 / x).
+    if (Object.is(value, -0)) return { $number: '-0' };
     return encodeNumbers(key, value);
   });
 }

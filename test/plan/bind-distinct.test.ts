@@ -4,24 +4,14 @@
 
 import { describe, expect, it } from 'vitest';
 import { EngineError } from '../../src/common/errors.js';
-import { Catalog } from '../../src/plan/catalog.js';
+import type { Catalog } from '../../src/plan/catalog.js';
+import { abxCatalog } from './abx-catalog.js';
 import { bindQuery } from '../../src/plan/bind-query.js';
 import type { QueryPlan } from '../../src/plan/logical-plan.js';
 import { parseSql } from '../../src/sql/parse-sql.js';
 
 function catalog(): Catalog {
-  const c = new Catalog();
-  c.add({
-    kind: 'table',
-    name: 't',
-    columns: [
-      { name: 'a', type: 'integer', notNull: false },
-      { name: 'b', type: 'text', notNull: false },
-      { name: 'x', type: 'double', notNull: false },
-    ],
-    primaryKey: [],
-  });
-  return c;
+  return abxCatalog('t');
 }
 
 function bind(sql: string, forView = false): QueryPlan {
