@@ -4,10 +4,12 @@
 //
 // The bytes start with the circuit's shape — per node its kind, operator,
 // detail and output types — a format number, and the row hashes of a fixed
-// probe (saved hash indexes are only valid under the same hash function). Loading first lowers the
-// view's definition again (a fresh circuit of the same plan), checks that the
-// shape matches, then hands each operator its own bytes (Operator.saveState /
-// loadState) in node order. A view whose circuit has an operator without a
+// probe (saved hash indexes are only valid under the same hash function).
+// Loading first lowers the view's definition again (a fresh circuit of the
+// same plan), checks that the shape matches, then hands each operator its
+// own bytes (Operator.saveState / loadState) in node order. The same form
+// copies a view's state into a new version by the same plan (copyViewState,
+// CREATE OR REPLACE). A view whose circuit has an operator without a
 // saved form (StateUnsupported, or no saveState) is not saved; a mismatch on
 // loading (StateMismatch: a changed plan, another build) makes the caller
 // rebuild the view, as recovery did before view state was saved.
