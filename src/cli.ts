@@ -63,9 +63,10 @@ const USAGE = `Usage:
       MiB/GiB); beyond it the oldest table rows move
       to Parquet segments under --data/segments at the next checkpoint.
       --hot-age-ms: rows inserted longer ago move there too (default: no limit).
-      --state-memory: views' join state kept in memory (same units); beyond it
-      parts of it move to scratch files under --data/state and come back
-      when a change needs them (slower, but no out-of-memory).
+      --state-memory: views' keyed state (joins, grouped aggregates, windows
+      and top-N by partition) kept in memory (same units); beyond it parts of
+      it move to scratch files under --data/state and come back when a change
+      needs them (slower, but no out-of-memory).
       --tick-ms: how often the clock advances views with conditions on now()
       (temporal filters).
   freshet sql [--server URL] "<statements>"

@@ -17,7 +17,7 @@ import { assert } from '../common/assert.js';
 import type { Column } from '../columnar/column.js';
 import { allocValues, makeColumn } from '../columnar/column.js';
 import { allValid, isValid, setNull } from '../columnar/validity.js';
-import { SortedMultiset, loadMultisets, saveMultisets } from './sorted-multiset.js';
+import { MultisetSizes, SortedMultiset, loadMultisets, saveMultisets } from './sorted-multiset.js';
 import type { StateReader, StateWriter } from '../storage/state-codec.js';
 
 export const AggregateFunctions = [
@@ -43,6 +43,8 @@ export interface GroupState {
    */
   saveState?(out: StateWriter): void;
   loadState?(input: StateReader): void;
+  /** About how many bytes the state holds (for --state-memory); absent: a few per group. */
+  estimateBytes?(): number;
 }
 
 /** Reads an aggregate's current value for groups (one column, vectorized). */
@@ -92,6 +94,9 @@ class CountAccumulator implements GroupAccumulator {
   }
   loadState(input: StateReader): void {
     this.counts = input.f64();
+  }
+  estimateBytes(): number {
+    return this.counts.byteLength;
   }
 }
 
@@ -195,6 +200,9 @@ class SumAccumulator implements GroupAccumulator {
     this.hasSpecials = input.u8();
     input.check(this.specials.length === (this.state.length / SUM_STRIDE) * 3, 'a sum of another shape');
   }
+  estimateBytes(): number {
+    return this.state.byteLength + this.specials.byteLength + this.hasSpecials.byteLength;
+  }
 }
 
 function remappedStrided(arr: Float64Array, remap: Int32Array, newSize: number, stride: number): Float64Array {
@@ -215,11 +223,13 @@ const BULK_EXTREME_ROWS = 4096;
  */
 export class ExtremeState implements GroupState {
   private sets: (SortedMultiset | undefined)[] = [];
+  private readonly sizes = new MultisetSizes();
   readonly stateDescription = 'ordered multiset of the argument per group (shared by MIN and MAX of one argument)';
   constructor(private readonly numeric: boolean) {}
 
   update(slots: Int32Array, col: Column | null, weights: Int32Array, n: number, slotCount: number): void {
     assert(col !== null, 'MIN/MAX need an argument');
+    this.sizes.touched(slots, n);
     if (n >= BULK_EXTREME_ROWS && allOnes(weights, n)) {
       this.bulkInsert(slots, col, n, slotCount);
       return;
@@ -313,14 +323,20 @@ export class ExtremeState implements GroupState {
     const next: (SortedMultiset | undefined)[] = new Array(newSize).fill(undefined);
     for (let s = 0; s < remap.length; s++) if (remap[s]! >= 0) next[remap[s]!] = this.sets[s];
     this.sets = next;
+    this.sizes.reset();
   }
 
   saveState(out: StateWriter): void {
     saveMultisets(out, this.sets, this.numeric);
   }
 
+  estimateBytes(): number {
+    return this.sizes.total(this.sets);
+  }
+
   loadState(input: StateReader): void {
     this.sets = loadMultisets(input, this.numeric);
+    this.sizes.reset();
   }
 }
 

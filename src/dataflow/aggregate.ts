@@ -17,6 +17,7 @@ import type { Column } from '../columnar/column.js';
 import { concatColumns, gatherColumn, makeColumn } from '../columnar/column.js';
 import { isValid } from '../columnar/validity.js';
 import { KeyedRows } from '../columnar/keyed-rows.js';
+import { hashRows } from '../columnar/hash-rows.js';
 import type { ZBatch } from '../columnar/z-batch.js';
 import { emptyBatch } from '../columnar/z-batch.js';
 import type { Kernel } from '../expr/compile-expr.js';
@@ -466,6 +467,36 @@ export class AggregateOperator implements Operator {
 
   stateSize(): number {
     return this.groups.live;
+  }
+
+  /** About how many bytes the groups and the accumulators hold (for --state-memory). */
+  estimateBytes(): number {
+    let bytes = this.groups.estimateBytes() + this.touchedAt.byteLength;
+    for (const { state } of this.states) bytes += state.estimateBytes?.() ?? this.groups.size * 16;
+    return bytes;
+  }
+
+  /** The row hashes of the live groups' keys (as hashRows computes them over the key columns), with the groups' slots. */
+  keyHashes(): { readonly slots: Int32Array; readonly hashes: Int32Array } {
+    const slots = this.groups.liveSlots();
+    return { slots, hashes: hashRows(this.groups.gather(slots), slots.length) };
+  }
+
+  /**
+   * Keeps only the groups whose key hash passes `keep`, dropping the others'
+   * state (a part of state split in two: partitioned-operator.ts). Emits
+   * nothing: the other half keeps those groups.
+   */
+  retainKeys(keep: (hash: number) => boolean): void {
+    assert(!this.global && this.cleanup === null, 'only grouped aggregates without state cleanup split');
+    const { slots, hashes } = this.keyHashes();
+    let dropped = 0;
+    for (let j = 0; j < slots.length; j++) {
+      if (keep(hashes[j]!)) continue;
+      this.groups.addCount(slots[j]!, -this.groups.counts[slots[j]!]!);
+      dropped++;
+    }
+    if (dropped > 0) this.compact();
   }
 
   /** Checkpoints: the group store, every accumulator's state by group slot, and the cleanup's heap and horizon. */

@@ -82,6 +82,10 @@ export class ArrayAggAccumulator implements GroupAccumulator {
     this.forest.loadState(input);
   }
 
+  estimateBytes(): number {
+    return this.forest.estimateBytes();
+  }
+
   remap(remap: Int32Array, newSize: number): void {
     this.forest.remap(remap, newSize);
   }

@@ -72,4 +72,7 @@ export class BoolAccumulator implements GroupAccumulator {
     this.counts = input.f64();
     input.check(this.counts.length % STRIDE === 0, 'per-group state of another shape');
   }
+  estimateBytes(): number {
+    return this.counts.byteLength;
+  }
 }

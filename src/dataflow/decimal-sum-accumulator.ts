@@ -131,6 +131,10 @@ export class DecimalSumAccumulator implements GroupAccumulator {
     for (const a of this.scaleCounts.values()) out.f64(a);
   }
 
+  estimateBytes(): number {
+    return this.counts.byteLength + this.specials.byteLength + this.scaleCounts.size * this.counts.byteLength + this.sums.length * 40;
+  }
+
   loadState(input: StateReader): void {
     this.workScale = input.number();
     const sums = input.json<(string | null)[]>();

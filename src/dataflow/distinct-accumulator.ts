@@ -84,21 +84,24 @@ export class DistinctState implements GroupState {
 
   remap(remap: Int32Array, newSize: number): void {
     for (const acc of this.inner) acc.remap(remap, newSize);
-    // Rebuild the store with renumbered group slots. A removed group has no
-    // live (group, value) entries: all its rows, and so all its values, are gone.
-    const live = this.store.liveSlots();
-    const cols = this.store.gather(live);
+    // Rebuild the store with renumbered group slots. A group removed by
+    // compaction has no live (group, value) entries left; one dropped by a
+    // split of the state (AggregateOperator.retainKeys) takes its values along.
+    const all = this.store.liveSlots();
+    const groupOf = this.store.gather(all)[0]!.values as Int32Array;
+    let m = 0;
+    const live = new Int32Array(all.length);
+    for (let j = 0; j < all.length; j++) if (remap[groupOf[j]!]! >= 0) live[m++] = all[j]!;
+    const cols = this.store.gather(live.subarray(0, m));
     const groups = cols[0]!.values as Int32Array;
-    const counts = new Int32Array(live.length);
-    for (let j = 0; j < live.length; j++) {
-      const to = remap[groups[j]!]!;
-      assert(to >= 0, 'a live DISTINCT value belongs to a removed group');
-      groups[j] = to;
+    const counts = new Int32Array(m);
+    for (let j = 0; j < m; j++) {
+      groups[j] = remap[groups[j]!]!;
       counts[j] = this.store.counts[live[j]!]!;
     }
     const next = new KeyedRows(['integer', this.argType], [0, 1]);
-    const keys = next.findOrAdd(cols, next.hashKeys(cols, live.length), live.length);
-    next.addCounts(keys, counts, live.length);
+    const keys = next.findOrAdd(cols, next.hashKeys(cols, m), m);
+    next.addCounts(keys, counts, m);
     this.store = next;
   }
 
@@ -113,6 +116,12 @@ export class DistinctState implements GroupState {
   loadState(input: StateReader): void {
     this.store.loadState(input);
     for (const acc of this.inner) acc.loadState!(input);
+  }
+
+  estimateBytes(): number {
+    let bytes = this.store.estimateBytes();
+    for (const acc of this.inner) bytes += acc.estimateBytes?.() ?? 0;
+    return bytes;
   }
 
   /** Live (group, value) entries, for tests and metrics. */

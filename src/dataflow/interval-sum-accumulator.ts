@@ -83,4 +83,7 @@ export class IntervalSumAccumulator implements GroupAccumulator {
     this.state = input.f64();
     input.check(this.state.length % STRIDE === 0, 'per-group state of another shape');
   }
+  estimateBytes(): number {
+    return this.state.byteLength;
+  }
 }

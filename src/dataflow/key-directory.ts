@@ -69,12 +69,11 @@ export class KeyDirectory<P extends DirectoryPart> {
    * half empty).
    */
   splitBits(part: P, hashes: readonly Int32Array[]): Uint8Array[] | null {
-    const bit = 31 - part.depth;
     let ones = 0;
     let total = 0;
     const bits = hashes.map((h) => {
       const out = new Uint8Array(h.length);
-      for (let i = 0; i < h.length; i++) ones += out[i] = (routeHash(h[i]!) >>> bit) & 1;
+      for (let i = 0; i < h.length; i++) ones += out[i] = routeBit(h[i]!, part.depth);
       total += h.length;
       return out;
     });
@@ -116,6 +115,11 @@ export class KeyDirectory<P extends DirectoryPart> {
     part.index = this.parts.length;
     this.parts.push(part);
   }
+}
+
+/** A key's bit at the split of a part of depth `depth` (what splitBits gives its rows). */
+export function routeBit(hash: number, depth: number): number {
+  return (routeHash(hash) >>> (31 - depth)) & 1;
 }
 
 function routeHash(hash: number): number {

@@ -182,4 +182,7 @@ export class MomentsAccumulator implements GroupAccumulator {
     this.state = input.f64();
     input.check(this.state.length % STRIDE === 0, 'per-group state of another shape');
   }
+  estimateBytes(): number {
+    return this.state.byteLength;
+  }
 }

@@ -18,7 +18,7 @@ import type { Column } from '../columnar/column.js';
 import { allocValues, makeColumn } from '../columnar/column.js';
 import { allValid, setNull } from '../columnar/validity.js';
 import type { AggregateReader, GroupState } from './accumulators.js';
-import { SortedMultiset, loadMultisets, saveMultisets } from './sorted-multiset.js';
+import { MultisetSizes, SortedMultiset, loadMultisets, saveMultisets } from './sorted-multiset.js';
 import type { StateReader, StateWriter } from '../storage/state-codec.js';
 
 /** Batches at least this large (all weights +1) hand each group its values as one run. */
@@ -41,6 +41,7 @@ function less(a: number, b: number): boolean {
 export class NumericExtremeState implements GroupState {
   readonly stateDescription = 'ordered multiset of the argument per group (shared by MIN and MAX of one argument)';
   private sets: (SortedMultiset | undefined)[] = [];
+  private readonly sizes = new MultisetSizes();
   /**
    * Per group, interleaved so one cache line serves a group's reads and
    * chaining: [cached MIN, cached MAX (both valid where `present` is 1),
@@ -59,6 +60,7 @@ export class NumericExtremeState implements GroupState {
 
   update(slots: Int32Array, col: Column | null, weights: Int32Array, n: number, slotCount: number): void {
     assert(col !== null, 'MIN/MAX need an argument');
+    this.sizes.touched(slots, n);
     this.ensureGroups(slotCount);
     if (n >= BULK_ROWS && allOnes(weights, n)) {
       this.bulkInsert(slots, col, n, slotCount);
@@ -124,6 +126,11 @@ export class NumericExtremeState implements GroupState {
     return makeColumn(type, out, validity, n);
   }
 
+  estimateBytes(): number {
+    const arrays = this.perGroup.byteLength + this.present.byteLength + this.exact.byteLength + this.entryValue.byteLength + this.entryWeight.byteLength + this.entryNext.byteLength;
+    return arrays + this.sizes.total(this.sets);
+  }
+
   /** Checkpoints: the cached extremes, the chains of logged changes and the multisets, by group slot. */
   saveState(out: StateWriter): void {
     out.f64(this.perGroup);
@@ -147,6 +154,7 @@ export class NumericExtremeState implements GroupState {
     this.entriesUsed = input.number();
     this.freeEntry = input.number();
     this.sets = loadMultisets(input, true);
+    this.sizes.reset();
     input.check(this.perGroup.length === this.present.length * STRIDE && this.exact.length === this.present.length, 'MIN/MAX state of another shape');
   }
 
@@ -171,6 +179,7 @@ export class NumericExtremeState implements GroupState {
     this.perGroup = perGroup;
     this.present = present;
     this.exact = exact;
+    this.sizes.reset();
   }
 
   /** Logs a change in the group's chain, folding the chain when it grows long. */

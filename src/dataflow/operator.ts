@@ -60,6 +60,16 @@ export interface StateOwner {
    */
   saveState?(out: StateWriter): void;
   loadState?(input: StateReader): void;
+  /**
+   * For operators whose state is keyed and can be divided by key, so that
+   * parts of it (partitioned-operator.ts) are written as the state itself:
+   * its size in bytes (an estimate, cheap enough to ask after every step),
+   * the row hashes of its keys, and a split that keeps only the keys whose
+   * hash passes `keep`.
+   */
+  estimateBytes?(): number;
+  keyHashes?(): { readonly slots: Int32Array; readonly hashes: Int32Array };
+  retainKeys?(keep: (hash: number) => boolean): void;
 }
 
 export interface Operator extends StateOwner {

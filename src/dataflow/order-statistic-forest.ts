@@ -166,6 +166,12 @@ export class OrderStatisticForest {
     this.roots = next;
   }
 
+  /** About how many bytes the pool holds (strings at an average guess). */
+  estimateBytes(): number {
+    const perNode = 4 * 3 + 8 * 2 + 1 + (this.numKeys !== null ? 8 : 40) + (this.seconds !== null ? 40 : 0);
+    return this.count.length * perNode + this.roots.byteLength;
+  }
+
   /** Checkpoints: the node pool as it is (node numbers, free list, the priority generator's state). */
   saveState(out: StateWriter): void {
     const nodes = this.nextNode;

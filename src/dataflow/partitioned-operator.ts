@@ -3,26 +3,27 @@
 // in parts by that key so it can leave memory (--state-memory,
 // state-parts.ts). Each part is an operator of its own over the rows of its
 // keys; a key's rows all land in one part, so the operator's change is the
-// sum of the parts'.
+// sum of the parts'. A part is written out, and split, in one of two ways.
 //
-// A part also keeps its input so far (distinct rows with counts): windows and
-// top-N hold it anyway (Operator.inputRows), aggregates get a copy. That is
-// what a part writes out and what rebuilds it: read back (or split), a part
-// runs its input rows through a fresh operator. This holds because the planner
-// parts only operators whose output is a function of the input multiset
-// alone, bit for bit (engine/lower-plan.ts: aggregates by
-// `spillableAggregate`; top-N, which breaks ties by every column; windows
-// without double sums), so the rebuilt part later retracts exactly what the
-// old one emitted. A compensated double sum may differ in its last bit with
-// the order of its inputs, so operators with one stay in memory.
+// As its own state, for operators that can divide it by key
+// (Operator.retainKeys: grouped aggregates). A part is written with
+// saveState and read back with loadState, exactly; a split loads the state
+// into two fresh operators and each keeps the keys of its route bit. The
+// operator measures its own bytes (estimateBytes). Nothing else is kept, and
+// any aggregate qualifies: double sums, NUMERIC and INTERVAL spellings
+// included.
 //
-// An aggregate's copy of its rows costs memory besides its own state, so only
-// aggregates whose state already grows with the input are parted. A part's
-// size is its input's bytes, twice (the operators do not measure the rest of
-// their state, which for these is of the same order).
-
+// As its input rows, for windows and top-N, which hold them anyway
+// (Operator.inputRows). Read back (or split), a part runs its input rows
+// through a fresh operator. This holds because the planner parts only
+// operators whose output is a function of the input multiset alone, bit for
+// bit (engine/lower-plan.ts: top-N, which breaks ties by every column;
+// windows without double sums), so the rebuilt part later retracts exactly
+// what the old one emitted. A part's size is its input's bytes, twice (the
+// rest of their state is of the same order).
 import type { SqlType } from '../common/sql-type.js';
-import { KeyedRows } from '../columnar/keyed-rows.js';
+import { assert } from '../common/assert.js';
+import type { KeyedRows } from '../columnar/keyed-rows.js';
 import { hashRows } from '../columnar/hash-rows.js';
 import type { ZBatch } from '../columnar/z-batch.js';
 import { emptyBatch, gatherBatch, negateBatch } from '../columnar/z-batch.js';
@@ -30,7 +31,8 @@ import type { Kernel } from '../expr/compile-expr.js';
 import { BatchInput } from '../expr/eval-input.js';
 import { decodeBatch, encodeBatch } from '../storage/batch-codec.js';
 import type { StateBudget } from '../storage/state-spill.js';
-import { rowsWith } from './key-directory.js';
+import { StateReader, StateWriter } from '../storage/state-codec.js';
+import { routeBit, rowsWith } from './key-directory.js';
 import type { Operator, OperatorInfo, StateMemory } from './operator.js';
 import { PartedState, StatePart } from './state-parts.js';
 
@@ -48,20 +50,20 @@ class OperatorPart extends StatePart {
   }
 
   estimateBytes(): number {
-    return 2 * this.input!.estimateBytes();
+    // Without an input copy the operator measures itself; with one, the rest of its state is of the input's order.
+    return this.input === null ? this.op!.estimateBytes!() : 2 * this.input.estimateBytes();
   }
 }
 
 export class PartitionedOperator extends PartedState<OperatorPart, ZBatch> implements Operator {
   readonly outputTypes: readonly SqlType[];
   private readonly info: OperatorInfo;
-  /** True when the operator keeps its input rows itself (Operator.inputRows): no copy to maintain. */
-  private readonly ownsInput: boolean;
+  /** True when parts are written as the operator's own state and split by it (Operator.retainKeys); else as its input rows (Operator.inputRows). */
+  private readonly ownState: boolean;
 
   constructor(
     /** A fresh operator (one per part). */
     private readonly make: () => Operator,
-    private readonly inputTypes: readonly SqlType[],
     /** The key the operator's state is by, over the input rows. */
     private readonly keyKernels: readonly Kernel[],
     budget: StateBudget,
@@ -69,16 +71,17 @@ export class PartitionedOperator extends PartedState<OperatorPart, ZBatch> imple
     const template = make();
     super(new OperatorPart(0), budget, template.outputTypes);
     this.outputTypes = template.outputTypes;
-    this.ownsInput = template.inputRows !== undefined;
+    this.ownState = template.retainKeys !== undefined && template.keyHashes !== undefined && template.estimateBytes !== undefined && template.saveState !== undefined;
+    assert(this.ownState || template.inputRows !== undefined, 'an operator in parts divides its own state or keeps its input rows');
     const info = template.describe();
-    this.info = { ...info, state: `${info.state}; in parts by key that can move to disk (--state-memory)${this.ownsInput ? '' : ', each with a copy of its input rows'}` };
+    this.info = { ...info, state: `${info.state}; in parts by key that can move to disk (--state-memory)` };
     this.fill(this.directory.parts[0]!);
   }
 
   step(input: ZBatch): ZBatch {
     if (input.length === 0) return emptyBatch(this.outputTypes);
     if (this.directory.single) return this.stepParts([[this.directory.parts[0]!, input]]);
-    return this.stepRouted([this.directory.route(this.keyHashes(input), input.length)], ([rows]) => gatherBatch(input, rows!));
+    return this.stepRouted([this.directory.route(this.routeHashes(input), input.length)], ([rows]) => gatherBatch(input, rows!));
   }
 
   describe(): OperatorInfo {
@@ -94,13 +97,7 @@ export class PartitionedOperator extends PartedState<OperatorPart, ZBatch> imple
   }
 
   protected stepPart(part: OperatorPart, delta: ZBatch): ZBatch {
-    const out = part.op!.step(delta);
-    if (this.ownsInput) return out;
-    const kept = part.input!;
-    const slots = kept.findOrAdd(delta.columns, kept.hashKeys(delta.columns, delta.length), delta.length);
-    kept.addCounts(slots, delta.weights, delta.length);
-    kept.release(slots);
-    return out;
+    return part.op!.step(delta);
   }
 
   protected negate(delta: ZBatch): ZBatch {
@@ -108,7 +105,10 @@ export class PartitionedOperator extends PartedState<OperatorPart, ZBatch> imple
   }
 
   protected encode(part: OperatorPart): Uint8Array {
-    return encodeBatch(part.input!.liveRows().batch);
+    if (!this.ownState) return encodeBatch(part.input!.liveRows().batch);
+    const out = new StateWriter();
+    part.op!.saveState!(out);
+    return out.finish();
   }
 
   protected drop(part: OperatorPart): void {
@@ -118,7 +118,25 @@ export class PartitionedOperator extends PartedState<OperatorPart, ZBatch> imple
 
   protected decode(part: OperatorPart, bytes: Uint8Array): void {
     this.fill(part);
-    this.rebuild(part, decodeBatch(bytes, 0).batch);
+    if (!this.ownState) {
+      this.rebuild(part, decodeBatch(bytes, 0).batch);
+      return;
+    }
+    const input = new StateReader(bytes);
+    part.op!.loadState!(input);
+    input.end();
+  }
+
+  /** Checkpoints: a part in memory as its state, or as its input rows (rebuilt on loading, as from its scratch file). */
+  protected override savePart(part: OperatorPart, out: StateWriter): void {
+    if (this.ownState) part.op!.saveState!(out);
+    else out.batch(part.input!.liveRows().batch);
+  }
+
+  protected override loadPart(part: OperatorPart, input: StateReader): void {
+    this.fill(part);
+    if (this.ownState) part.op!.loadState!(input);
+    else this.rebuild(part, input.batch());
   }
 
   protected emptyPart(depth: number): OperatorPart {
@@ -126,8 +144,9 @@ export class PartitionedOperator extends PartedState<OperatorPart, ZBatch> imple
   }
 
   protected divide(part: OperatorPart): readonly [OperatorPart, OperatorPart] | null {
+    if (this.ownState) return this.divideState(part);
     const rows = part.input!.liveRows().batch;
-    const bits = this.directory.splitBits(part, [this.keyHashes(rows)]);
+    const bits = this.directory.splitBits(part, [this.routeHashes(rows)]);
     if (bits === null) return null;
     const halves = [new OperatorPart(part.depth + 1), new OperatorPart(part.depth + 1)] as const;
     for (const b of [0, 1] as const) {
@@ -137,21 +156,31 @@ export class PartitionedOperator extends PartedState<OperatorPart, ZBatch> imple
     return halves;
   }
 
-  /** Gives a part a fresh operator and an empty input store (the operator's own, or a copy's). */
+  /** A split of a part written as its state: two copies of it, each keeping the keys of its bit. */
+  private divideState(part: OperatorPart): readonly [OperatorPart, OperatorPart] | null {
+    if (this.directory.splitBits(part, [part.op!.keyHashes!().hashes]) === null) return null;
+    const bytes = this.encode(part);
+    const halves = [new OperatorPart(part.depth + 1), new OperatorPart(part.depth + 1)] as const;
+    for (const b of [0, 1] as const) {
+      this.decode(halves[b], bytes);
+      halves[b].op!.retainKeys!((hash) => routeBit(hash, part.depth) === b);
+    }
+    return halves;
+  }
+
+  /** Gives a part a fresh operator, and its input store when the part is written as its input rows. */
   private fill(part: OperatorPart): void {
     const op = this.make();
     part.op = op;
-    part.input = op.inputRows?.() ?? new KeyedRows(this.inputTypes, this.inputTypes.map((_, i) => i));
+    part.input = this.ownState ? null : op.inputRows!();
   }
 
   /** Runs a part's input rows (distinct, with counts) through its fresh operator; the output is what the part had emitted. */
   private rebuild(part: OperatorPart, rows: ZBatch): void {
-    if (rows.length === 0) return;
-    part.op!.step(rows);
-    if (!this.ownsInput) part.input!.appendDistinct(rows.columns, rows.weights, rows.length);
+    if (rows.length > 0) part.op!.step(rows);
   }
 
-  private keyHashes(batch: ZBatch): Int32Array {
+  private routeHashes(batch: ZBatch): Int32Array {
     const source = new BatchInput(batch.columns, batch.length);
     return hashRows(this.keyKernels.map((k) => k(source)), batch.length);
   }

@@ -94,6 +94,10 @@ export class PercentileAccumulator implements GroupAccumulator {
     this.forest.loadState(input);
   }
 
+  estimateBytes(): number {
+    return this.forest.estimateBytes();
+  }
+
   remap(remap: Int32Array, newSize: number): void {
     this.forest.remap(remap, newSize);
   }

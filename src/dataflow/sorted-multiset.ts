@@ -289,6 +289,12 @@ export class SortedMultiset {
     return set;
   }
 
+  /** About how many bytes the set holds (without settling it). */
+  estimateBytes(): number {
+    const perValue = this.numeric ? 8 : 40;
+    return 64 + this.values.length * perValue + this.counts.byteLength + (this.pending?.length ?? 0) * perValue + this.logValues.length * 16;
+  }
+
   /** Whether some value has a negative count (settles a pending run first). */
   hasNegativeCount(): boolean {
     this.settle();
@@ -346,4 +352,56 @@ export function loadMultisets(input: StateReader, numeric: boolean): (SortedMult
     from = to;
   }
   return sets;
+}
+
+/**
+ * The bytes per-group multisets hold, kept per group so that asking after
+ * each step costs the groups the step touched, not all of them: owners call
+ * `touched` with the slots an update reaches, and `reset` when slots are
+ * renumbered or the sets replaced.
+ */
+export class MultisetSizes {
+  private bytes = new Float64Array(64);
+  private sum = 0;
+  private dirty: number[] = [];
+  /** True when every slot must be measured again (too many touched to list, or renumbered). */
+  private all = true;
+
+  touched(slots: Int32Array, n: number): void {
+    if (this.all) return;
+    if (this.dirty.length + n > this.bytes.length) {
+      this.all = true;
+      this.dirty = [];
+      return;
+    }
+    for (let i = 0; i < n; i++) this.dirty.push(slots[i]!);
+  }
+
+  reset(): void {
+    this.all = true;
+    this.dirty = [];
+  }
+
+  /** About how many bytes `sets` hold (with one pointer per slot). */
+  total(sets: readonly (SortedMultiset | undefined)[]): number {
+    if (this.all) {
+      this.bytes = new Float64Array(Math.max(64, sets.length));
+      this.sum = 0;
+      for (let s = 0; s < sets.length; s++) this.sum += this.bytes[s] = sets[s]?.estimateBytes() ?? 0;
+      this.all = false;
+    } else {
+      for (const s of this.dirty) {
+        if (s >= this.bytes.length) {
+          const next = new Float64Array(Math.max(this.bytes.length * 2, s + 1));
+          next.set(this.bytes);
+          this.bytes = next;
+        }
+        const b = sets[s]?.estimateBytes() ?? 0;
+        this.sum += b - this.bytes[s]!;
+        this.bytes[s] = b;
+      }
+    }
+    this.dirty = [];
+    return this.sum + sets.length * 8;
+  }
 }

@@ -98,6 +98,10 @@ export class TextAggAccumulator implements GroupAccumulator {
     this.forest.loadState(input);
   }
 
+  estimateBytes(): number {
+    return this.forest.estimateBytes();
+  }
+
   remap(remap: Int32Array, newSize: number): void {
     this.forest.remap(remap, newSize);
   }

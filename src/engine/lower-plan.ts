@@ -17,7 +17,7 @@ import { AssertSingleOperator } from '../dataflow/assert-single.js';
 import { WindowOperator } from '../dataflow/window.js';
 import { FixpointOperator } from '../dataflow/fixpoint.js';
 import type { LogicalPlan } from '../plan/logical-plan.js';
-import { lowerAggregate, spillableAggregate } from './lower-aggregate.js';
+import { lowerAggregate } from './lower-aggregate.js';
 import { PartitionedOperator } from '../dataflow/partitioned-operator.js';
 import type { Operator } from '../dataflow/operator.js';
 import type { Kernel } from '../expr/compile-expr.js';
@@ -124,8 +124,9 @@ function lowerNode(circuit: Circuit, plan: LogicalPlan, shared: Map<number, numb
     }
     case 'aggregate': {
       const input = lower(plan.input);
-      if (bound?.kind !== 'groups' && spillableAggregate(plan)) {
-        const parted = inParts(() => lowerAggregate(plan), plan.input.columns.map((c) => c.type), plan.groupBy.map(compileExpr), cleanup);
+      // A grouped aggregate's state is in parts by group key, each written as itself (dataflow/partitioned-operator.ts).
+      if (bound?.kind !== 'groups' && plan.groupBy.length > 0) {
+        const parted = inParts(() => lowerAggregate(plan), plan.groupBy.map(compileExpr), cleanup);
         if (parted !== null) return circuit.add({ kind: 'unary', op: parted, input, ...textOnly });
       }
       const op = lowerAggregate(plan);
@@ -163,7 +164,7 @@ function lowerNode(circuit: Circuit, plan: LogicalPlan, shared: Map<number, numb
       const input = lower(plan.input);
       const inputTypes = plan.input.columns.map((c) => c.type);
       const make = (): Operator => new WindowOperator(inputTypes, plan.partitionBy, plan.orderBy, plan.calls, plan.input.columns.map((c) => c.name));
-      const parted = plan.partitionBy.length > 0 && exactWindow(plan.calls, inputTypes) ? inParts(make, inputTypes, plan.partitionBy.map(columnKernel), cleanup) : null;
+      const parted = plan.partitionBy.length > 0 && exactWindow(plan.calls, inputTypes) ? inParts(make, plan.partitionBy.map(columnKernel), cleanup) : null;
       return circuit.add({ kind: 'unary', op: parted ?? make(), input, ...textOnly });
     }
     case 'assertSingle': {
@@ -174,7 +175,7 @@ function lowerNode(circuit: Circuit, plan: LogicalPlan, shared: Map<number, numb
       const input = lower(plan.input);
       const make = (): Operator => new TopNOperator(types, plan.partitionBy, plan.sortKeys, plan.limit, plan.offset, plan.columns.map((c) => c.name));
       // Top-N output is a subset of its input (ties broken by every column), exact whatever the arrival order.
-      const parted = plan.partitionBy.length > 0 ? inParts(make, types, plan.partitionBy.map(columnKernel), cleanup) : null;
+      const parted = plan.partitionBy.length > 0 ? inParts(make, plan.partitionBy.map(columnKernel), cleanup) : null;
       return circuit.add({ kind: 'unary', op: parted ?? make(), input, ...textOnly });
     }
   }
@@ -183,12 +184,13 @@ function lowerNode(circuit: Circuit, plan: LogicalPlan, shared: Map<number, numb
 /**
  * Under a state budget, an operator whose state is keyed by `keys` in parts
  * that can move to disk (dataflow/partitioned-operator.ts); null without a
- * budget (the operator as it is). Only for operators whose state grows with
- * their input and whose output depends on the input multiset alone.
+ * budget (the operator as it is). Only for operators that divide their own
+ * state by key (grouped aggregates), or whose state is their input rows and
+ * whose output depends on the input multiset alone (top-N, exact windows).
  */
-function inParts(make: () => Operator, inputTypes: readonly SqlType[], keys: readonly Kernel[], cleanup: CleanupPlan | undefined): Operator | null {
+function inParts(make: () => Operator, keys: readonly Kernel[], cleanup: CleanupPlan | undefined): Operator | null {
   const budget = cleanup?.stateBudget ?? null;
-  return budget === null ? null : new PartitionedOperator(make, inputTypes, keys, budget);
+  return budget === null ? null : new PartitionedOperator(make, keys, budget);
 }
 
 function columnKernel(index: number): Kernel {

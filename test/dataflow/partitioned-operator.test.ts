@@ -35,7 +35,7 @@ function makeAggregate(): AggregateOperator {
 
 describe('PartitionedOperator', () => {
   test('a failure in one part restores the parts stepped before it', () => {
-    const op = new PartitionedOperator(makeAggregate, ['integer', 'integer'], [key], budget);
+    const op = new PartitionedOperator(makeAggregate, [key], budget);
     const output = new Multiset();
     const accepted: [number, number][] = [];
     const insert = (rows: [number, number][]): void => {
