@@ -137,12 +137,15 @@ export abstract class PartedState<P extends StatePart, D> {
   /** Steps the given parts, each with its delta (see the file comment for failures). */
   protected stepParts(work: readonly [P, D][]): ZBatch {
     const outputs: ZBatch[] = [];
+    // Parts that outgrew the part limit in this step, split once every part has stepped (the undo below needs them whole).
+    const oversized: P[] = [];
     let done = 0;
     try {
       for (; done < work.length; done++) {
         const [part, delta] = work[done]!;
         this.load(part);
         outputs.push(this.stepPart(part, delta));
+        if (this.wantsSplit(part)) oversized.push(part);
         this.used(part);
       }
     } catch (err) {
@@ -155,14 +158,24 @@ export abstract class PartedState<P extends StatePart, D> {
       }
       throw err;
     }
-    if (this.budget !== null) {
-      for (const [part] of work) {
-        if (!part.resident || part.depth >= MAX_DEPTH) continue;
-        const bytes = part.estimateBytes();
-        if (bytes > this.budget.partLimit && bytes > part.splitAt) this.split(part, bytes);
+    // A part written out since (later parts of the step took its memory) is read back to split: left whole, it would only grow.
+    for (const part of oversized) {
+      try {
+        this.load(part);
+      } catch {
+        // The step succeeded and must not fail now; the part splits (or reports its file) when next used.
+        continue;
       }
+      this.split(part, part.estimateBytes());
     }
     return outputs.length === 1 ? outputs[0]! : concatBatches(this.partOutputTypes, outputs);
+  }
+
+  /** True for a part in memory over the budget's part limit that may still split. */
+  private wantsSplit(part: P): boolean {
+    if (this.budget === null || part.depth >= MAX_DEPTH) return false;
+    const bytes = part.estimateBytes();
+    return bytes > this.budget.partLimit && bytes > part.splitAt;
   }
 
   /** Writes a part to a scratch file and drops it from memory (the budget calls this). */
