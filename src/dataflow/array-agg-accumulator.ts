@@ -16,7 +16,7 @@ import { quoteArrayElement } from '../columnar/array-text.js';
 import { elementTexts } from '../expr/array-elements.js';
 import type { GroupAccumulator } from './accumulators.js';
 import { OrderStatisticForest } from './order-statistic-forest.js';
-import type { StateReader, StateWriter } from '../storage/state-codec.js';
+import { ForestAccumulator } from './forest-accumulator.js';
 
 export interface ArrayAggOrder {
   /** The sort key's type: the ORDER BY key's, or the value's own without ORDER BY. */
@@ -30,8 +30,8 @@ function stringBacked(type: SqlType): boolean {
   return Array.isArray(allocValues(type, 0));
 }
 
-export class ArrayAggAccumulator implements GroupAccumulator {
-  private readonly forest: OrderStatisticForest;
+export class ArrayAggAccumulator extends ForestAccumulator implements GroupAccumulator {
+  protected readonly forest: OrderStatisticForest;
   readonly stateDescription: string;
 
   constructor(
@@ -41,6 +41,7 @@ export class ArrayAggAccumulator implements GroupAccumulator {
     private readonly distinct: boolean,
     separateKey: boolean,
   ) {
+    super();
     // The tree is ascending; a DESC order walks it backwards, so NULL keys sit
     // at the low end exactly when they come first in an ascending walk.
     const nullsLow = order.descending ? !order.nullsFirst : order.nullsFirst;
@@ -72,22 +73,6 @@ export class ArrayAggAccumulator implements GroupAccumulator {
   read(slots: Int32Array): Column {
     const forest = this.forest;
     return forest.readJoined(slots, this.resultType, this.order.descending, this.distinct, (node) => forest.second(node), (parts) => `{${parts.join(',')}}`);
-  }
-
-  saveState(out: StateWriter): void {
-    this.forest.saveState(out);
-  }
-
-  loadState(input: StateReader): void {
-    this.forest.loadState(input);
-  }
-
-  estimateBytes(): number {
-    return this.forest.estimateBytes();
-  }
-
-  remap(remap: Int32Array, newSize: number): void {
-    this.forest.remap(remap, newSize);
   }
 
   /** Distinct (group, key, element) entries held, for tests and metrics. */

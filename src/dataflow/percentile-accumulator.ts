@@ -13,10 +13,10 @@ import { allocValues, makeColumn } from '../columnar/column.js';
 import { allValid, setNull } from '../columnar/validity.js';
 import type { GroupAccumulator } from './accumulators.js';
 import { OrderStatisticForest } from './order-statistic-forest.js';
-import type { StateReader, StateWriter } from '../storage/state-codec.js';
+import { ForestAccumulator } from './forest-accumulator.js';
 
-export class PercentileAccumulator implements GroupAccumulator {
-  private readonly forest: OrderStatisticForest;
+export class PercentileAccumulator extends ForestAccumulator implements GroupAccumulator {
+  protected readonly forest: OrderStatisticForest;
   private readonly numeric: boolean;
   readonly stateDescription = 'per-group order-statistic tree of the ORDER BY values with counts (rank lookup in O(log d))';
 
@@ -30,6 +30,7 @@ export class PercentileAccumulator implements GroupAccumulator {
     private readonly descending: boolean,
     private readonly argType: SqlType,
   ) {
+    super();
     assert(fraction === null || (fraction >= 0 && fraction <= 1), 'percentile fraction outside [0, 1]');
     this.numeric = argType !== 'text';
     assert(!continuous || this.numeric, 'percentile_cont needs a numeric argument');
@@ -84,22 +85,6 @@ export class PercentileAccumulator implements GroupAccumulator {
       }
     }
     return makeColumn(resultType, out as Column['values'], validity, m);
-  }
-
-  saveState(out: StateWriter): void {
-    this.forest.saveState(out);
-  }
-
-  loadState(input: StateReader): void {
-    this.forest.loadState(input);
-  }
-
-  estimateBytes(): number {
-    return this.forest.estimateBytes();
-  }
-
-  remap(remap: Int32Array, newSize: number): void {
-    this.forest.remap(remap, newSize);
   }
 
   /** Distinct (group, value) entries held, for tests and metrics. */

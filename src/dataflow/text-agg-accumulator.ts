@@ -11,7 +11,7 @@ import { assert } from '../common/assert.js';
 import type { Column } from '../columnar/column.js';
 import type { GroupAccumulator } from './accumulators.js';
 import { OrderStatisticForest } from './order-statistic-forest.js';
-import type { StateReader, StateWriter } from '../storage/state-codec.js';
+import { ForestAccumulator } from './forest-accumulator.js';
 
 /**
  * The delimiter parameter meaning "each value carries its own": values arrive
@@ -38,8 +38,8 @@ function joinOwnDelimiters(parts: readonly string[]): string {
   return out;
 }
 
-export class TextAggAccumulator implements GroupAccumulator {
-  private readonly forest: OrderStatisticForest;
+export class TextAggAccumulator extends ForestAccumulator implements GroupAccumulator {
+  protected readonly forest: OrderStatisticForest;
   private readonly separateKey: boolean;
   readonly stateDescription: string;
 
@@ -48,6 +48,7 @@ export class TextAggAccumulator implements GroupAccumulator {
     private readonly order: TextAggOrder,
     private readonly distinct: boolean,
   ) {
+    super();
     this.separateKey = order.keyType !== null;
     // The tree is ascending; a DESC order walks it backwards, so NULL keys sit
     // at the low end exactly when they come first in an ascending walk.
@@ -88,22 +89,6 @@ export class TextAggAccumulator implements GroupAccumulator {
     const part = (node: number): string => (this.separateKey ? forest.second(node) : forest.strKey(node));
     const join = (parts: string[]): string => (this.delimiter === PER_ROW_DELIMITER ? joinOwnDelimiters(parts) : parts.join(this.delimiter));
     return forest.readJoined(slots, 'text', this.order.descending, this.distinct, part, join);
-  }
-
-  saveState(out: StateWriter): void {
-    this.forest.saveState(out);
-  }
-
-  loadState(input: StateReader): void {
-    this.forest.loadState(input);
-  }
-
-  estimateBytes(): number {
-    return this.forest.estimateBytes();
-  }
-
-  remap(remap: Int32Array, newSize: number): void {
-    this.forest.remap(remap, newSize);
   }
 
   /** Distinct (group, key, value) entries held, for tests and metrics. */
