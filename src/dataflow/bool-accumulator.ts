@@ -9,27 +9,30 @@ import { makeColumn } from '../columnar/column.js';
 import { allValid, setNull } from '../columnar/validity.js';
 import { assert } from '../common/assert.js';
 import type { GroupAccumulator } from './accumulators.js';
-import type { StateReader, StateWriter } from '../storage/state-codec.js';
+import { StridedState } from './strided-state.js';
 
 /** Per group: [TRUE count, FALSE count]. */
 const STRIDE = 2;
 
-export class BoolAccumulator implements GroupAccumulator {
-  private counts = new Float64Array(64 * STRIDE);
+export class BoolAccumulator extends StridedState implements GroupAccumulator {
+  protected readonly stride = STRIDE;
+  protected state = new Float64Array(64 * STRIDE);
   readonly stateDescription = 'count of TRUE and of FALSE inputs';
 
-  constructor(private readonly isAnd: boolean) {}
+  constructor(private readonly isAnd: boolean) {
+    super();
+  }
 
   update(slots: Int32Array, col: Column | null, weights: Int32Array, n: number, slotCount: number): void {
     assert(col !== null, 'bool_and/bool_or need an argument');
-    if (this.counts.length < slotCount * STRIDE) {
-      let cap = this.counts.length / STRIDE;
+    if (this.state.length < slotCount * STRIDE) {
+      let cap = this.state.length / STRIDE;
       while (cap < slotCount) cap *= 2;
       const next = new Float64Array(cap * STRIDE);
-      next.set(this.counts);
-      this.counts = next;
+      next.set(this.state);
+      this.state = next;
     }
-    const counts = this.counts;
+    const counts = this.state;
     const values = col.values as Uint8Array;
     const validity = col.validity;
     for (let i = 0; i < n; i++) {
@@ -42,7 +45,7 @@ export class BoolAccumulator implements GroupAccumulator {
     const m = slots.length;
     const out = new Uint8Array(m);
     let validity: Uint8Array | null = null;
-    const counts = this.counts;
+    const counts = this.state;
     for (let j = 0; j < m; j++) {
       const at = slots[j]! * STRIDE;
       const trues = counts[at] ?? 0;
@@ -59,20 +62,10 @@ export class BoolAccumulator implements GroupAccumulator {
     const next = new Float64Array(Math.max(newSize, 64) * STRIDE);
     for (let s = 0; s < remap.length; s++) {
       const to = remap[s]!;
-      if (to < 0 || s * STRIDE >= this.counts.length) continue;
-      next[to * STRIDE] = this.counts[s * STRIDE]!;
-      next[to * STRIDE + 1] = this.counts[s * STRIDE + 1]!;
+      if (to < 0 || s * STRIDE >= this.state.length) continue;
+      next[to * STRIDE] = this.state[s * STRIDE]!;
+      next[to * STRIDE + 1] = this.state[s * STRIDE + 1]!;
     }
-    this.counts = next;
-  }
-  saveState(out: StateWriter): void {
-    out.f64(this.counts);
-  }
-  loadState(input: StateReader): void {
-    this.counts = input.f64();
-    input.check(this.counts.length % STRIDE === 0, 'per-group state of another shape');
-  }
-  estimateBytes(): number {
-    return this.counts.byteLength;
+    this.state = next;
   }
 }

@@ -12,16 +12,18 @@ import { IntervalValues, setInterval } from '../columnar/interval-values.js';
 import { allValid, isValid, setNull } from '../columnar/validity.js';
 import { scaleInterval } from '../expr/interval.js';
 import type { GroupAccumulator } from './accumulators.js';
-import type { StateReader, StateWriter } from '../storage/state-codec.js';
+import { StridedState } from './strided-state.js';
 
 /** Per group: [months, days, micros, count]. */
 const STRIDE = 4;
 
-export class IntervalSumAccumulator implements GroupAccumulator {
-  private state: Float64Array = new Float64Array(64 * STRIDE);
+export class IntervalSumAccumulator extends StridedState implements GroupAccumulator {
+  protected readonly stride = STRIDE;
+  protected state: Float64Array = new Float64Array(64 * STRIDE);
   readonly stateDescription: string;
 
   constructor(private readonly average: boolean) {
+    super();
     this.stateDescription = average ? 'month, day and µs sums, count' : 'month, day and µs sums, non-null count';
   }
 
@@ -75,15 +77,5 @@ export class IntervalSumAccumulator implements GroupAccumulator {
       for (let k = 0; k < STRIDE; k++) next[to * STRIDE + k] = this.state[g * STRIDE + k] ?? 0;
     }
     this.state = next;
-  }
-  saveState(out: StateWriter): void {
-    out.f64(this.state);
-  }
-  loadState(input: StateReader): void {
-    this.state = input.f64();
-    input.check(this.state.length % STRIDE === 0, 'per-group state of another shape');
-  }
-  estimateBytes(): number {
-    return this.state.byteLength;
   }
 }

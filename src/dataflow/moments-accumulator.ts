@@ -13,7 +13,7 @@ import { makeColumn } from '../columnar/column.js';
 import { allValid, setNull } from '../columnar/validity.js';
 import { assert } from '../common/assert.js';
 import type { GroupAccumulator } from './accumulators.js';
-import type { StateReader, StateWriter } from '../storage/state-codec.js';
+import { StridedState } from './strided-state.js';
 
 export const MomentFunctions = ['stddev_samp', 'stddev_pop', 'var_samp', 'var_pop'] as const;
 export type MomentFunction = (typeof MomentFunctions)[number];
@@ -69,13 +69,15 @@ function ddDivD(aHi: number, aLo: number, b: number): void {
   rLo = q2 - (rHi - q1);
 }
 
-export class MomentsAccumulator implements GroupAccumulator {
-  private state = new Float64Array(64 * STRIDE);
+export class MomentsAccumulator extends StridedState implements GroupAccumulator {
+  protected readonly stride = STRIDE;
+  protected state = new Float64Array(64 * STRIDE);
   readonly stateDescription = 'count, Σx and Σx² in double-double (exact cancellation on delete)';
   private readonly sample: boolean;
   private readonly root: boolean;
 
   constructor(fn: MomentFunction) {
+    super();
     this.sample = fn === 'stddev_samp' || fn === 'var_samp';
     this.root = fn === 'stddev_samp' || fn === 'stddev_pop';
   }
@@ -174,15 +176,5 @@ export class MomentsAccumulator implements GroupAccumulator {
       for (let k = 0; k < STRIDE; k++) next[to * STRIDE + k] = this.state[s * STRIDE + k]!;
     }
     this.state = next;
-  }
-  saveState(out: StateWriter): void {
-    out.f64(this.state);
-  }
-  loadState(input: StateReader): void {
-    this.state = input.f64();
-    input.check(this.state.length % STRIDE === 0, 'per-group state of another shape');
-  }
-  estimateBytes(): number {
-    return this.state.byteLength;
   }
 }
