@@ -56,7 +56,7 @@ import { Backfills } from './engine/backfill.js';
 import { createViewInBackground } from './engine/background-create.js';
 import type { BackgroundCreateContext } from './engine/background-create.js';
 import type { BackfillProgress } from './engine/backfill.js';
-import { tableStatus } from './engine/status.js';
+import { VIEW_ROWS, tableStatus } from './engine/status.js';
 import type { EngineStatus, OperatorStatus } from './engine/status.js';
 import { PROGRESS_COLUMNS, PROGRESS_TABLE, progressBatch } from './engine/progress-table.js';
 import { SegmentFiles } from './storage/segment-files.js';
@@ -436,7 +436,9 @@ export class Engine {
     return names.flatMap((name) => {
       const node = this.scheduler.node(name);
       if (node === undefined) throw new EngineError(SqlState.undefinedTable, `materialized view "${name}" does not exist`);
-      return circuitState(node.circuit).map((s) => ({ view: name, ...s }));
+      const rows = node.sink;
+      const viewRows = { operator: VIEW_ROWS, entries: rows.distinctRows, ...(rows.spillable ? { memory: rows.stateMemory() } : {}) };
+      return [...circuitState(node.circuit), viewRows].map((s) => ({ view: name, ...s }));
     });
   }
 

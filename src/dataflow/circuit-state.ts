@@ -23,7 +23,7 @@ import type { DataflowNode } from './scheduler.js';
 import type { OperatorInfo, StateOwner } from './operator.js';
 
 /** Bumped whenever an operator's saved layout changes: older state is then not loaded (the view is rebuilt). */
-export const VIEW_STATE_FORMAT = 3;
+export const VIEW_STATE_FORMAT = 4;
 
 /**
  * The view's state as the pieces of its bytes (views of the live state: write

@@ -25,6 +25,12 @@ export interface DataflowNode {
   readonly sink: MaterializedRows;
 }
 
+/** Releases what a node holds outside the JS heap (its operators' and rows' scratch files); it is not stepped again. */
+export function disposeNode(node: DataflowNode): void {
+  node.circuit.dispose();
+  node.sink.dispose();
+}
+
 type SchedulerUndo = UndoEntry | { readonly kind: 'sink'; readonly sink: MaterializedRows; readonly delta: ZBatch };
 
 function undo(entry: SchedulerUndo): void {
@@ -58,7 +64,7 @@ export class Scheduler {
   /** Puts `node` in the place of the node of the same name (dependents stay after it). */
   replace(node: DataflowNode): void {
     const i = this.nodes.findIndex((n) => n.name === node.name);
-    this.nodes[i]!.circuit.dispose();
+    disposeNode(this.nodes[i]!);
     this.nodes[i] = node;
   }
 
@@ -69,7 +75,7 @@ export class Scheduler {
 
   remove(name: string): void {
     const i = this.nodes.findIndex((n) => n.name === name);
-    if (i >= 0) this.nodes.splice(i, 1)[0]!.circuit.dispose();
+    if (i >= 0) disposeNode(this.nodes.splice(i, 1)[0]!);
   }
 
   /** The LSN of the last commit that stepped `node`'s circuit; -1 when none has since it was installed (its state is as built). */

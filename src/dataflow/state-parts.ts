@@ -198,17 +198,31 @@ export abstract class PartedState<P extends StatePart, D> {
     const { entries, forward } = this.directory.entries();
     out.i32(entries);
     out.json({ forward, parts: parts.map((p) => [p.depth, p.splitAt]) });
-    for (const p of parts) {
-      if (!p.resident && this.owed.has(p)) this.load(p);
-      if (p.resident && this.savePart !== undefined) {
+    this.eachPart((p, bytes) => {
+      if (bytes === null && this.savePart !== undefined) {
         out.number(1);
         this.savePart(p, out);
-        continue;
+        return;
       }
       out.number(0);
-      out.u8(p.resident ? this.encode(p) : this.budget!.read(p.file!));
+      out.u8(bytes ?? this.encode(p));
+    });
+  }
+
+  /**
+   * Visits every part in directory order without bringing parts back into
+   * memory: a part in memory with null, a part in its scratch file with the
+   * file's bytes (checksum checked). A part that owes an undo is read back
+   * first, since its file lacks it. Pieces already visited stay valid when a
+   * later read-back writes them out (a spilled part's arrays are dropped, not
+   * changed).
+   */
+  protected eachPart(visit: (part: P, bytes: Uint8Array | null) => void): void {
+    for (const p of this.directory.parts) {
+      if (!p.resident && this.owed.has(p)) this.load(p);
+      visit(p, p.resident ? null : this.budget!.read(p.file!));
     }
-    // Parts read back for their owed undo count again; written pieces stay valid (a spilled part's arrays are dropped, not changed).
+    // Parts read back for their owed undo count again.
     this.budget?.settle();
   }
 

@@ -4,6 +4,7 @@
 // and when it ends installs and logs the view in one turn of the event loop,
 // as if it had been created then (so log replay creates it at that LSN).
 
+import { disposeNode } from '../dataflow/scheduler.js';
 import { EngineError, SqlState } from '../common/errors.js';
 import { bindQuery } from '../plan/bind-query.js';
 import type { ViewEntry } from '../plan/catalog.js';
@@ -60,7 +61,7 @@ export function createViewInBackground(ctx: BackgroundCreateContext, stmt: Creat
   const built = withStatementTime(null, () => prepareView(ctx.ddl, stmt, params));
   if (old !== null && canTakeState(ctx.ddl, old, built)) {
     // A new version by the same plan takes the old one's state in its statement (relation-ddl.ts): nothing to build.
-    built.node.circuit.dispose();
+    disposeNode(built.node);
     return null;
   }
   const inputs = new Map(built.entry.plan.dependsOn.map((r) => [r, ctx.ddl.catalog.get(r)]));
@@ -90,7 +91,7 @@ async function finishInBackground(
       // A chunk failed on a partial state: build the view in one step over the inputs as they are now (the error
       // comes back if the whole input gives it too).
       const fresh = withStatementTime(null, () => prepareView(ctx.ddl, stmt, params));
-      built.node.circuit.dispose();
+      disposeNode(built.node);
       built = { entry: built.entry, node: fresh.node };
       fresh.node.sink.apply(fresh.node.circuit.step((r) => (r === null ? SINGLE_ROW : ctx.ddl.snapshot(r)), undefined, undefined, ctx.clockMicros()));
     }
@@ -111,7 +112,7 @@ async function finishInBackground(
   } catch (err) {
     if (old === null && ctx.ddl.catalog.get(stmt.name) === built.entry && ctx.ddl.scheduler.node(stmt.name) === undefined) ctx.ddl.catalog.remove(stmt.name);
     // Spilled state of a version that never came to be must not outlive it.
-    if (ctx.ddl.scheduler.node(stmt.name)?.circuit !== built.node.circuit) built.node.circuit.dispose();
+    if (ctx.ddl.scheduler.node(stmt.name)?.circuit !== built.node.circuit) disposeNode(built.node);
     throw err;
   }
 }

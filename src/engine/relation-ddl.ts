@@ -10,7 +10,7 @@ import { concatBatches, negateBatch } from '../columnar/z-batch.js';
 import { consolidateBatch } from '../columnar/consolidate.js';
 import type { SqlType } from '../common/sql-type.js';
 import { typeInfo } from '../common/sql-type.js';
-import type { DataflowNode } from '../dataflow/scheduler.js';
+import { disposeNode, type DataflowNode } from '../dataflow/scheduler.js';
 import { MaterializedRows } from '../dataflow/materialized-rows.js';
 import type { Scheduler } from '../dataflow/scheduler.js';
 import { bindQuery } from '../plan/bind-query.js';
@@ -129,7 +129,7 @@ export function createView(ctx: RelationDdlContext, stmt: CreateViewStmt, params
     // Marked, so a rebuild at recovery counts the rows the old version's state goes back to (engine/definitions.ts).
     if (taken === 'copied') return installView(ctx, stmt, existing, { ...built, entry: { ...built.entry, tookState: true } });
     if (taken === 'spoiled') {
-      built.node.circuit.dispose();
+      disposeNode(built.node);
       built = prepareView(ctx, stmt, params);
     }
     try {
@@ -138,14 +138,14 @@ export function createView(ctx: RelationDdlContext, stmt: CreateViewStmt, params
       // A chunk can leave the view in a state the whole input never gives (count(*) - 10 = 0 after the
       // first segment of 30 rows); an error there is not the view's. Build it again in one step.
       if (!(err instanceof EngineError) || streamedInputs(ctx, stmt, built).size === 0) throw err;
-      built.node.circuit.dispose();
+      disposeNode(built.node);
       built = prepareView(ctx, stmt, params);
       hydrate(ctx, stmt, built, false);
     }
     return installView(ctx, stmt, existing, built);
   } catch (err) {
     // Spilled state of a view that never came to be must not outlive it.
-    if (ctx.scheduler.node(stmt.name)?.circuit !== built.node.circuit) built.node.circuit.dispose();
+    if (ctx.scheduler.node(stmt.name)?.circuit !== built.node.circuit) disposeNode(built.node);
     throw err;
   }
 }
@@ -290,9 +290,10 @@ export function prepareView(ctx: RelationDdlContext, stmt: CreateViewStmt, param
     }
     seen.add(c.name);
   }
-  const circuit = lowerPlan(plan.root, cleanupPlan(ctx, plan.root));
+  const cleanup = cleanupPlan(ctx, plan.root);
+  const circuit = lowerPlan(plan.root, cleanup);
   if (stmt.emitOnWindowClose === true) addEmitOnClose(circuit, plan, ctx.catalog, ctx.eventTime, stmt.pos);
-  const sink = new MaterializedRows(columns.map((c) => c.type), uniqueKeyColumns(plan.root, plan.visibleColumns));
+  const sink = new MaterializedRows(columns.map((c) => c.type), uniqueKeyColumns(plan.root, plan.visibleColumns), cleanup.stateBudget ?? null);
   const entry: ViewEntry = {
     kind: 'view',
     name: stmt.name,

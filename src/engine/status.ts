@@ -48,6 +48,9 @@ export interface EngineStatus {
   readonly stateMemory: StateMemoryStatus | null;
 }
 
+/** The `operator` of the status line for a view's own rows (its result), listed after its operators. */
+export const VIEW_ROWS = 'View rows';
+
 /** One stateful operator of a view: its entries (rows, groups) and, where it measures them, its bytes in memory and in scratch files. */
 export interface OperatorStatus {
   readonly view: string;

@@ -1,6 +1,7 @@
 // Operator state beyond memory (--state-memory): joins
-// (dataflow/join-partitions.ts), and grouped aggregates with per-value
-// state, windows and top-N per partition (dataflow/partitioned-operator.ts). Engines with budgets of a few KiB
+// (dataflow/join-partitions.ts), grouped aggregates, windows and top-N per
+// partition (dataflow/partitioned-operator.ts), and views' own rows
+// (dataflow/materialized-rows.ts). Engines with budgets of a few KiB
 // split that state into parts and move most of them to scratch files at
 // nearly every step. A seeded random
 // workload (inserts with duplicates and NULL keys, deletes, key-changing
@@ -15,6 +16,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Engine } from '../../src/engine.js';
+import { VIEW_ROWS } from '../../src/engine/status.js';
 import { EngineError, SqlState } from '../../src/common/errors.js';
 import { DuckDbOracle } from '../differential/duckdb-oracle.js';
 import { diffMultisets, formatRow } from '../differential/comparator.js';
@@ -55,7 +57,7 @@ async function both(engine: Engine, duck: DuckDbOracle, sql: string): Promise<vo
   await duck.exec(sql);
 }
 
-function partsOf(engine: Engine, operator: 'Join' | 'Aggregate' | 'TopN' | 'Window'): { hotParts: number; coldParts: number; coldBytes: number } {
+function partsOf(engine: Engine, operator: 'Join' | 'Aggregate' | 'TopN' | 'Window' | typeof VIEW_ROWS): { hotParts: number; coldParts: number; coldBytes: number } {
   let hotParts = 0;
   let coldParts = 0;
   let coldBytes = 0;
@@ -93,7 +95,7 @@ describe('join and aggregate state beyond --state-memory', () => {
       try {
         await setUp(engine, duck);
         let maxCold = 0;
-        const maxColdOf = { Aggregate: 0, TopN: 0, Window: 0 };
+        const maxColdOf = { Aggregate: 0, TopN: 0, Window: 0, [VIEW_ROWS]: 0 };
         for (let step = 1; step <= 48; step++) {
           const roll = rng.next();
           let sql: string;
@@ -103,7 +105,7 @@ describe('join and aggregate state beyond --state-memory', () => {
           else sql = `DELETE FROM ${rng.pick(['l', 'r'])} WHERE k BETWEEN ${rng.int(0, 350)} AND ${rng.int(350, 400)}`;
           await both(engine, duck, sql);
           maxCold = Math.max(maxCold, partsOf(engine, 'Join').coldParts);
-          for (const op of ['Aggregate', 'TopN', 'Window'] as const) maxColdOf[op] = Math.max(maxColdOf[op], partsOf(engine, op).coldParts);
+          for (const op of ['Aggregate', 'TopN', 'Window', VIEW_ROWS] as const) maxColdOf[op] = Math.max(maxColdOf[op], partsOf(engine, op).coldParts);
           if (step % 8 === 0) await expectStoredViewsMatch(engine, duck, VIEW_NAMES, `seed ${seed}, step ${step} (${sql})`);
         }
         await expectStoredViewsMatch(engine, duck, VIEW_NAMES, `seed ${seed}, end`);
@@ -113,6 +115,8 @@ describe('join and aggregate state beyond --state-memory', () => {
         expect(maxColdOf.Aggregate).toBeGreaterThan(0);
         expect(maxColdOf.TopN).toBeGreaterThan(0);
         expect(maxColdOf.Window).toBeGreaterThan(0);
+        // So did the views' own rows, which queries then read from the files.
+        expect(maxColdOf[VIEW_ROWS]).toBeGreaterThan(0);
         expect(budget.spills).toBeGreaterThan(0);
         expect(budget.loads).toBeGreaterThan(0);
         expect(budget.spillError).toBeNull();
