@@ -73,6 +73,11 @@ const USAGE = `Usage:
       Run ;-separated statements on a fresh in-memory engine, or on the server
       at URL (e.g. http://127.0.0.1:8787), and print each result. Without the
       argument the statements are read from standard input.
+  freshet replay VIEW --into NAME [--server http://127.0.0.1:8787]
+      Re-run materialized view VIEW's query over the history the tables retain
+      into a new view NAME beside it, built in the background with progress
+      (REPLAY MATERIALIZED VIEW VIEW INTO NAME). Compare the two with
+      SELECT * FROM NAME EXCEPT ALL SELECT * FROM VIEW.
   freshet --help | --version
 `;
 
@@ -85,6 +90,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     switch (command) {
       case 'serve': return await serveCommand(rest, io);
       case 'sql': return await sqlCommand(rest, io);
+      case 'replay': return await replayCommand(rest, io);
       case 'help': case '--help': case '-h':
         io.out(USAGE);
         return EXIT_OK;
@@ -96,7 +102,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       default:
         throw new UsageError(command.startsWith('-')
           ? `unknown option '${command}'`
-          : `unknown command '${command}'; commands are 'serve' and 'sql'`);
+          : `unknown command '${command}'; commands are 'serve', 'sql' and 'replay'`);
     }
   } catch (error) {
     if (error instanceof UsageError || isParseArgsError(error)) {
@@ -171,6 +177,34 @@ async function sqlCommand(args: readonly string[], io: CliIo): Promise<number> {
     throw new UsageError('no statements: give them as an argument or pipe them to standard input');
   }
   return values.server === undefined ? runLocal(text, io) : runRemote(values.server, text, io);
+}
+
+const DEFAULT_SERVER = 'http://127.0.0.1:8787';
+
+async function replayCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    options: {
+      into: { type: 'string' },
+      server: { type: 'string', default: DEFAULT_SERVER },
+      help: { type: 'boolean', short: 'h' },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (values.help === true) { io.out(USAGE); return EXIT_OK; }
+  if (positionals.length !== 1) throw new UsageError(`expected one view to replay, got ${positionals.length}: freshet replay VIEW --into NAME`);
+  if (values.into === undefined) throw new UsageError('missing --into NAME: the new view the replay creates beside the old one');
+  const view = sqlName(positionals[0]!);
+  const into = sqlName(values.into);
+  const code = await runRemote(values.server, `REPLAY MATERIALIZED VIEW ${view} INTO ${into}`, io);
+  if (code === EXIT_OK) io.out(`compare: freshet sql --server ${values.server} "SELECT * FROM ${into} EXCEPT ALL SELECT * FROM ${view}"\n`);
+  return code;
+}
+
+/** A name as SQL reads it: a plain name as it is (folded to lower case, as typed in SQL), anything else double-quoted. */
+function sqlName(name: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : `"${name.replaceAll('"', '""')}"`;
 }
 
 async function runLocal(text: string, io: CliIo): Promise<number> {

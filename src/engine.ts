@@ -54,6 +54,7 @@ import { ViewSaves } from './engine/view-saves.js';
 import { ViewStateFiles } from './storage/view-state-files.js';
 import { Backfills } from './engine/backfill.js';
 import { createViewInBackground } from './engine/background-create.js';
+import { replayAsCreate } from './engine/replay-view.js';
 import type { BackgroundCreateContext } from './engine/background-create.js';
 import type { BackfillProgress } from './engine/backfill.js';
 import { VIEW_ROWS, tableStatus } from './engine/status.js';
@@ -506,18 +507,20 @@ export class Engine {
   private async execute(text: string, params: readonly unknown[]): Promise<QueryResult[]> {
     const statements = tooComplexGuard(() => parseSql(text));
     const results: QueryResult[] = [];
-    for (const [index, stmt] of statements.entries()) {
+    for (const [index, parsed] of statements.entries()) {
       try {
+        const { stmt, params: stmtParams } =
+          parsed.kind === 'replay' ? replayAsCreate(this.catalog, this.definitions, parsed, (view) => this.backfills.requireBuilt(view, 'replay')) : { stmt: parsed, params };
         // now() is the clock's time when the statement starts, as in PostgreSQL.
         const now = this.clockMicros();
         const before = this.scheduler.lsn;
-        const background = stmt.kind === 'createView' ? createViewInBackground(this.backgroundContext, stmt, params, now) : null;
+        const background = stmt.kind === 'createView' ? createViewInBackground(this.backgroundContext, stmt, stmtParams, now) : null;
         results.push(
           background !== null
             ? await background
             : DDL_KINDS.has(stmt.kind)
-              ? this.runDdl(stmt, { kind: 'statement', lsn: before, micros: now, sql: stmt.text, index: 0, params })
-              : this.runStatement(stmt, params, now),
+              ? this.runDdl(stmt, { kind: 'statement', lsn: before, micros: now, sql: stmt.text, index: 0, params: stmtParams })
+              : this.runStatement(stmt, stmtParams, now),
         );
       } catch (err) {
         if (err instanceof EngineError && statements.length > 1) {
@@ -632,6 +635,8 @@ export class Engine {
         return stmt.what === 'indexes' ? showIndexes(this.catalog) : showRelations(this.ddl, stmt.what);
       case 'explain':
         return explainStatement(this.ddl, stmt, params);
+      case 'replay':
+        throw new Error('REPLAY runs as the CREATE it translates to (engine/replay-view.ts)');
       case 'query': {
         const plan = bindQuery(stmt.query, { catalog: this.catalog, params, forView: false });
         const out = this.oneShot(plan);

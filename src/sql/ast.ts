@@ -38,6 +38,7 @@ export type Statement =
   | DropStmt
   | ShowStmt
   | ExplainStmt
+  | ReplayStmt
   | QueryStmt;
 
 interface StatementBase {
@@ -202,6 +203,19 @@ export interface DropStmt extends StatementBase {
   readonly names: readonly string[];
   readonly ifExists: boolean;
   readonly cascade: boolean;
+}
+
+/**
+ * `REPLAY [MATERIALIZED] VIEW view INTO name`: a new view `name` by the
+ * defining statement of `view` (its query, column names and EMIT mode), built
+ * over the history the tables retain (engine/replay-view.ts).
+ */
+export interface ReplayStmt extends StatementBase {
+  readonly kind: 'replay';
+  readonly view: string;
+  readonly into: string;
+  /** Where the name after INTO starts (for errors about it). */
+  readonly intoPos: SourcePosition;
 }
 
 export interface ShowStmt extends StatementBase {

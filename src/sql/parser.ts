@@ -5,7 +5,7 @@
 // (building it analyses the whole grammar) and reused for every parse.
 
 import type { IToken } from 'chevrotain';
-import type { Assignment, CreateViewStmt, DropStmt, Expr, ExplainStmt, InsertStmt, Query, SelectItem, Statement, ValuesSource } from './ast.js';
+import type { Assignment, CreateViewStmt, DropStmt, Expr, ExplainStmt, InsertStmt, Query, ReplayStmt, SelectItem, Statement, ValuesSource } from './ast.js';
 import { DdlParser } from './ddl-parser.js';
 import { Comma, Equal, Ident, Kw, LParen, RParen, Semicolon, identifierName, tokenPosition } from './tokens.js';
 
@@ -58,6 +58,7 @@ export class SqlParser extends DdlParser {
         IGNORE_AMBIGUITIES: true,
         ALT: () => this.SUBRULE(this.dropSink),
       },
+      { ALT: () => this.SUBRULE(this.replay) },
       { ALT: () => this.SUBRULE(this.createTable) },
       { ALT: () => this.SUBRULE(this.createView) },
       { ALT: () => this.SUBRULE(this.insert) },
@@ -234,6 +235,17 @@ export class SqlParser extends DdlParser {
     this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => names.push(identifierName(this.CONSUME(Ident))) });
     const cascade = this.SUBRULE(this.dropBehavior);
     return { kind: 'drop', objectKind, materialized, names, ifExists, cascade, ...this.statementInfo(start) };
+  });
+
+  /** REPLAY [MATERIALIZED] VIEW name INTO name */
+  private readonly replay = this.RULE('replay', (): ReplayStmt => {
+    const start = this.CONSUME(Kw.Replay);
+    this.OPTION(() => this.CONSUME(Kw.Materialized));
+    this.CONSUME(Kw.View);
+    const view = identifierName(this.CONSUME2(Ident));
+    this.CONSUME(Kw.Into);
+    const into = this.CONSUME3(Ident);
+    return { kind: 'replay', view, into: identifierName(into), intoPos: tokenPosition(into), ...this.statementInfo(start) };
   });
 
   /** SHOW TABLES | SHOW [MATERIALIZED] VIEWS | SHOW INDEXES | SHOW SINKS */

@@ -139,6 +139,7 @@ export const Kw = {
   Range: nonReserved('RANGE'),
   Recursive: nonReserved('RECURSIVE'),
   Replace: nonReserved('REPLACE'),
+  Replay: nonReserved('REPLAY'),
   Restrict: nonReserved('RESTRICT'),
   Row: nonReserved('ROW'),
   Rows: nonReserved('ROWS'),

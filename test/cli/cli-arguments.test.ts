@@ -28,7 +28,7 @@ async function run(argv: string[], stdin?: string): Promise<Captured> {
 describe('usage errors exit 2 with a message and the usage', () => {
   const cases: ReadonlyArray<readonly [string[], string]> = [
     [[], 'freshet: missing command'],
-    [['frobnicate'], "freshet: unknown command 'frobnicate'; commands are 'serve' and 'sql'"],
+    [['frobnicate'], "freshet: unknown command 'frobnicate'; commands are 'serve', 'sql' and 'replay'"],
     [['--nope'], "freshet: unknown option '--nope'"],
     [['sql', '--nope', 'SELECT 1'], "freshet: unknown option '--nope' for 'freshet sql'"],
     [['serve', '--colour'], "freshet: unknown option '--colour' for 'freshet serve'"],
@@ -45,6 +45,10 @@ describe('usage errors exit 2 with a message and the usage', () => {
     [['sql', 'SELECT 1', 'SELECT 2'], 'freshet: expected the statements as one argument, got 2; quote them: freshet sql "SELECT 1; SELECT 2"'],
     [['sql'], 'freshet: no statements: give them as an argument or pipe them to standard input'],
     [['sql', '--server', 'not a url', 'SELECT 1'], "freshet: --server must be a URL like http://127.0.0.1:8787, got 'not a url'"],
+    [['replay', '--into', 'w'], 'freshet: expected one view to replay, got 0: freshet replay VIEW --into NAME'],
+    [['replay', 'v', 'x', '--into', 'w'], 'freshet: expected one view to replay, got 2: freshet replay VIEW --into NAME'],
+    [['replay', 'v'], 'freshet: missing --into NAME: the new view the replay creates beside the old one'],
+    [['replay', 'v', '--into', 'w', '--server', 'nope'], "freshet: --server must be a URL like http://127.0.0.1:8787, got 'nope'"],
   ];
   test.each(cases)('%j', async (argv, message) => {
     const result = await run(argv);

@@ -61,6 +61,6 @@ describe('freshet sql', () => {
     const bad = freshet(['query', 'SELECT 1']);
     expect(bad.code).toBe(2);
     expect(bad.out).toBe('');
-    expect(bad.err).toMatch(/^freshet: unknown command 'query'; commands are 'serve' and 'sql'\n\nUsage:\n/);
+    expect(bad.err).toMatch(/^freshet: unknown command 'query'; commands are 'serve', 'sql' and 'replay'\n\nUsage:\n/);
   });
 });

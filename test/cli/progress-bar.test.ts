@@ -1,7 +1,8 @@
 // The CLI draws a progress bar while a view is built in the background, on
 // the in-process engine and against a live server (which serves the same
 // figures at GET /v1/progress). The figures in the bar are checked against
-// the rows the statements create (500 x 500 = 250,000).
+// the rows the statements create (500 x 500 = 250,000). `freshet replay`
+// draws it too.
 
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { FastifyInstance } from 'fastify';
@@ -70,6 +71,19 @@ describe('the progress bar', () => {
       const drawn = bars(result.err);
       expect(drawn.length).toBeGreaterThan(0);
       for (const [, total] of drawn) expect(total).toBe(ROWS);
+    });
+
+    test('freshet replay re-runs a view into a new one over the server, with the bar; a missing view fails with exit 1', async () => {
+      const result = await run(['replay', 'per_a', '--into', 'per_a_again', '--server', url]);
+      expect(result.code).toBe(0);
+      expect(result.out).toBe(`CREATE MATERIALIZED VIEW\ncompare: freshet sql --server ${url} "SELECT * FROM per_a_again EXCEPT ALL SELECT * FROM per_a"\n`);
+      expect(result.err).toMatch(/building per_a_again \[[#-]{20}\]/);
+      // Every a of 0..499 met every b of 0..499 once.
+      const sums = await engine.sql('SELECT count(*), min(n), max(n), min(s), max(s) FROM per_a_again');
+      expect(sums.rows).toEqual([[500, 500, 500, 124_750, 124_750]]);
+      const missing = await run(['replay', 'nope', '--into', 'x', '--server', url]);
+      expect(missing.code).toBe(1);
+      expect(missing.err).toMatch(/ERROR: {2}materialized view "nope" does not exist/);
     });
   });
 
