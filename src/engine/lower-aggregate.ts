@@ -11,7 +11,14 @@ import { AggregateOperator } from '../dataflow/aggregate.js';
 import type { AggregateNode } from '../plan/logical-plan.js';
 
 export function lowerAggregate(plan: AggregateNode): Operator {
-  const calls = plan.aggregates.map((a): AggregateCall => ({
+  const calls = aggregateCalls(plan);
+  assert(calls.length + plan.groupBy.length === plan.columns.length, 'aggregate column count mismatch');
+  return new AggregateOperator(plan.groupBy.map(compileExpr), plan.groupBy.map((g) => g.type), calls, plan.groupLabels);
+}
+
+/** The node's aggregate calls, compiled. */
+export function aggregateCalls(plan: AggregateNode): AggregateCall[] {
+  return plan.aggregates.map((a): AggregateCall => ({
     fn: a.fn,
     arg: a.arg === null ? null : compileExpr(a.arg),
     argType: a.arg === null ? null : a.arg.type,
@@ -26,6 +33,4 @@ export function lowerAggregate(plan: AggregateNode): Operator {
     ...(a.descending === undefined ? {} : { descending: a.descending }),
     ...(a.nullsFirst === undefined ? {} : { nullsFirst: a.nullsFirst }),
   }));
-  assert(calls.length + plan.groupBy.length === plan.columns.length, 'aggregate column count mismatch');
-  return new AggregateOperator(plan.groupBy.map(compileExpr), plan.groupBy.map((g) => g.type), calls, plan.groupLabels);
 }

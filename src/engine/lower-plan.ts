@@ -18,6 +18,7 @@ import { WindowOperator } from '../dataflow/window.js';
 import { FixpointOperator } from '../dataflow/fixpoint.js';
 import type { LogicalPlan } from '../plan/logical-plan.js';
 import { lowerAggregate } from './lower-aggregate.js';
+import { splitGlobalAggregate } from './split-global-aggregate.js';
 import { PartitionedOperator } from '../dataflow/partitioned-operator.js';
 import type { Operator } from '../dataflow/operator.js';
 import type { Kernel } from '../expr/compile-expr.js';
@@ -128,6 +129,12 @@ function lowerNode(circuit: Circuit, plan: LogicalPlan, shared: Map<number, numb
       if (bound?.kind !== 'groups' && plan.groupBy.length > 0) {
         const parted = inParts(() => lowerAggregate(plan), plan.groupBy.map(compileExpr), cleanup);
         if (parted !== null) return circuit.add({ kind: 'unary', op: parted, input, ...textOnly });
+      }
+      // A global one whose state grows with its input, in two phases of which the first is in parts (split-global-aggregate.ts).
+      const budget = cleanup?.stateBudget ?? null;
+      const phases = budget === null ? null : splitGlobalAggregate(plan, budget);
+      if (phases !== null) {
+        return phases.reduce((from, op, i) => circuit.add({ kind: 'unary', op, input: from, ...(i === phases.length - 1 ? textOnly : {}) }), input);
       }
       const op = lowerAggregate(plan);
       if (bound?.kind === 'groups' && cleanup !== undefined && op instanceof AggregateOperator) {
