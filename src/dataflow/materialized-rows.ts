@@ -21,7 +21,6 @@ import { concatBatches, emptyBatch, gatherBatch, negateBatch } from '../columnar
 import type { StateBudget } from '../storage/state-spill.js';
 import { StateReader, StateWriter } from '../storage/state-codec.js';
 import { rowsWith } from './key-directory.js';
-import type { StateMemory } from './operator.js';
 import { PartedState, StatePart } from './state-parts.js';
 
 /** A part's rows of a view delta, with the hashes of their keys. */
@@ -92,11 +91,6 @@ export class MaterializedRows extends PartedState<RowsPart, KeyedDelta> {
   /** Distinct rows held (a row with multiplicity 3 counts once), in memory and in files. */
   get distinctRows(): number {
     return this.entries;
-  }
-
-  /** The rows' parts in memory and in scratch files, for the status. */
-  stateMemory(): StateMemory {
-    return this.memory();
   }
 
   protected stepPart(part: RowsPart, delta: KeyedDelta): ZBatch {

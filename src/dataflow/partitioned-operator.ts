@@ -33,7 +33,7 @@ import { decodeBatch, encodeBatch } from '../storage/batch-codec.js';
 import type { StateBudget } from '../storage/state-spill.js';
 import { StateReader, StateWriter } from '../storage/state-codec.js';
 import { routeBit, rowsWith } from './key-directory.js';
-import type { Operator, OperatorInfo, StateMemory } from './operator.js';
+import type { Operator, OperatorInfo } from './operator.js';
 import { PartedState, StatePart } from './state-parts.js';
 
 class OperatorPart extends StatePart {
@@ -86,14 +86,6 @@ export class PartitionedOperator extends PartedState<OperatorPart, ZBatch> imple
 
   describe(): OperatorInfo {
     return this.info;
-  }
-
-  stateSize(): number {
-    return this.entries;
-  }
-
-  stateMemory(): StateMemory {
-    return this.memory();
   }
 
   protected stepPart(part: OperatorPart, delta: ZBatch): ZBatch {

@@ -133,6 +133,30 @@ export class SetOperationOperator implements BinaryOperator {
     return this.rows.live;
   }
 
+  /** About how many bytes the state holds: the rows' store plus three counts per slot. */
+  estimateBytes(): number {
+    return this.rows.estimateBytes() + 12 * this.rows.size;
+  }
+
+  /**
+   * The rows held, each with its left and right counts and its hash (for a
+   * split): a fresh operator stepped with `rows` weighted by the left counts
+   * on the left and by the right counts on the right holds the same state.
+   */
+  heldRows(): { readonly rows: ZBatch; readonly left: Int32Array; readonly right: Int32Array; readonly hashes: Int32Array } {
+    const { batch, slots } = this.rows.liveRows();
+    const left = new Int32Array(slots.length);
+    const right = new Int32Array(slots.length);
+    const hashes = new Int32Array(slots.length);
+    for (let j = 0; j < slots.length; j++) {
+      const s = slots[j]!;
+      left[j] = this.left[s]!;
+      right[j] = this.right[s]!;
+      hashes[j] = this.rows.hashes[s]!;
+    }
+    return { rows: batch, left, right, hashes };
+  }
+
   /** Checkpoints: the distinct rows and each one's left and right counts, by slot. */
   saveState(out: StateWriter): void {
     out.number(this.stepNumber);

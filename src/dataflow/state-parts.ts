@@ -100,6 +100,16 @@ export abstract class PartedState<P extends StatePart, D> {
     return n;
   }
 
+  /** For operators in parts: the entries they hold (Operator.stateSize). */
+  stateSize(): number {
+    return this.entries;
+  }
+
+  /** For operators in parts: where their state is (Operator.stateMemory). */
+  stateMemory(): StateMemory {
+    return this.memory();
+  }
+
   /** Parts in memory and in files, with their bytes. */
   memory(): StateMemory {
     let hotParts = 0;

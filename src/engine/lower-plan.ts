@@ -12,6 +12,7 @@ import { TemporalFilterOperator } from '../dataflow/temporal-filter.js';
 import { ProjectOperator } from '../dataflow/project.js';
 import { JoinOperator } from '../dataflow/join.js';
 import { SetOperationOperator } from '../dataflow/set-operation.js';
+import { PartitionedSetOperation } from '../dataflow/partitioned-set-operation.js';
 import { TopNOperator } from '../dataflow/top-n.js';
 import { AssertSingleOperator } from '../dataflow/assert-single.js';
 import { WindowOperator } from '../dataflow/window.js';
@@ -165,7 +166,11 @@ function lowerNode(circuit: Circuit, plan: LogicalPlan, shared: Map<number, numb
       const left = lower(plan.left);
       const right = lower(plan.right);
       if (plan.op === 'unionAll') return circuit.add({ kind: 'union', inputs: [left, right], types });
-      return circuit.add({ kind: 'binary', op: new SetOperationOperator(plan.op, plan.all, types), left, right, ...textOnly });
+      const kind = plan.op;
+      const make = (): SetOperationOperator => new SetOperationOperator(kind, plan.all, types);
+      // Each row's output depends on its own counts alone: in parts by row under a budget (partitioned-set-operation.ts).
+      const budget = cleanup?.stateBudget ?? null;
+      return circuit.add({ kind: 'binary', op: budget === null ? make() : new PartitionedSetOperation(make, budget), left, right, ...textOnly });
     }
     case 'window': {
       const input = lower(plan.input);

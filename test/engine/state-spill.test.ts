@@ -1,6 +1,7 @@
 // Operator state beyond memory (--state-memory): joins
 // (dataflow/join-partitions.ts), grouped aggregates, windows and top-N per
-// partition (dataflow/partitioned-operator.ts), and views' own rows
+// partition (dataflow/partitioned-operator.ts), INTERSECT/EXCEPT
+// (dataflow/partitioned-set-operation.ts) and views' own rows
 // (dataflow/materialized-rows.ts). Engines with budgets of a few KiB
 // split that state into parts and move most of them to scratch files at
 // nearly every step. A seeded random
@@ -42,6 +43,9 @@ const VIEWS: readonly { readonly name: string; readonly query: string }[] = [
   { name: 'v_distinct', query: 'SELECT DISTINCT k, b FROM r' },
   { name: 'v_join_max', query: 'SELECT l.k, max(r.b) AS m, count(DISTINCT r.id) AS d FROM l JOIN r ON l.k = r.k GROUP BY l.k' },
   // Top-N and windows per partition: parted by their partition key.
+  // Set operations: in parts by row.
+  { name: 'v_intersect', query: 'SELECT k FROM l INTERSECT SELECT k FROM r' },
+  { name: 'v_except_all', query: 'SELECT k, id % 5 AS m FROM l EXCEPT ALL SELECT k, b % 5 FROM r' },
   { name: 'v_top', query: 'SELECT DISTINCT ON (k) k, id, b FROM r ORDER BY k, b DESC, id' },
   {
     name: 'v_window',
@@ -57,7 +61,7 @@ async function both(engine: Engine, duck: DuckDbOracle, sql: string): Promise<vo
   await duck.exec(sql);
 }
 
-function partsOf(engine: Engine, operator: 'Join' | 'Aggregate' | 'TopN' | 'Window' | typeof VIEW_ROWS): { hotParts: number; coldParts: number; coldBytes: number } {
+function partsOf(engine: Engine, operator: 'Join' | 'Aggregate' | 'TopN' | 'Window' | 'Intersect' | 'Except' | typeof VIEW_ROWS): { hotParts: number; coldParts: number; coldBytes: number } {
   let hotParts = 0;
   let coldParts = 0;
   let coldBytes = 0;
@@ -95,7 +99,7 @@ describe('join and aggregate state beyond --state-memory', () => {
       try {
         await setUp(engine, duck);
         let maxCold = 0;
-        const maxColdOf = { Aggregate: 0, TopN: 0, Window: 0, [VIEW_ROWS]: 0 };
+        const maxColdOf = { Aggregate: 0, TopN: 0, Window: 0, Intersect: 0, Except: 0, [VIEW_ROWS]: 0 };
         for (let step = 1; step <= 48; step++) {
           const roll = rng.next();
           let sql: string;
@@ -105,7 +109,7 @@ describe('join and aggregate state beyond --state-memory', () => {
           else sql = `DELETE FROM ${rng.pick(['l', 'r'])} WHERE k BETWEEN ${rng.int(0, 350)} AND ${rng.int(350, 400)}`;
           await both(engine, duck, sql);
           maxCold = Math.max(maxCold, partsOf(engine, 'Join').coldParts);
-          for (const op of ['Aggregate', 'TopN', 'Window', VIEW_ROWS] as const) maxColdOf[op] = Math.max(maxColdOf[op], partsOf(engine, op).coldParts);
+          for (const op of ['Aggregate', 'TopN', 'Window', 'Intersect', 'Except', VIEW_ROWS] as const) maxColdOf[op] = Math.max(maxColdOf[op], partsOf(engine, op).coldParts);
           if (step % 8 === 0) await expectStoredViewsMatch(engine, duck, VIEW_NAMES, `seed ${seed}, step ${step} (${sql})`);
         }
         await expectStoredViewsMatch(engine, duck, VIEW_NAMES, `seed ${seed}, end`);
@@ -115,6 +119,8 @@ describe('join and aggregate state beyond --state-memory', () => {
         expect(maxColdOf.Aggregate).toBeGreaterThan(0);
         expect(maxColdOf.TopN).toBeGreaterThan(0);
         expect(maxColdOf.Window).toBeGreaterThan(0);
+        expect(maxColdOf.Intersect).toBeGreaterThan(0);
+        expect(maxColdOf.Except).toBeGreaterThan(0);
         // So did the views' own rows, which queries then read from the files.
         expect(maxColdOf[VIEW_ROWS]).toBeGreaterThan(0);
         expect(budget.spills).toBeGreaterThan(0);
