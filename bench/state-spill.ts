@@ -14,6 +14,10 @@
 //   4. a second view, an aggregate whose state holds values (per customer
 //      MIN and MAX of the order ids, COUNT(DISTINCT id % 1000)): build
 //      time, memory, parts
+//   5. two views without a key of their own: a global aggregate (COUNT
+//      DISTINCT customer, MIN, MAX) and a global top-10 of the orders, which
+//      a budget splits into phases per hash bucket: build time, memory,
+//      parts, single-row insert latency with all four views
 // DuckDB (this process) builds the same tables with range(), runs the query
 // as CREATE TABLE AS, and recomputes it after each of the same changes.
 // Every child's final views must equal DuckDB's final results.
@@ -33,6 +37,12 @@ const QUERY = 'SELECT c.region, count(*) AS n, sum(o.amount) AS s FROM orders o 
 const EXTREMES = 'SELECT customer, min(id) AS lo, max(id) AS hi, count(DISTINCT id % 1000) AS d FROM orders GROUP BY customer';
 /** A digest of the EXTREMES view that both engines compute: groups and the sums of each column. */
 const EXTREMES_DIGEST = 'SELECT count(*) AS groups, sum(lo) AS lo, sum(hi) AS hi, sum(d) AS d FROM';
+/** Views over the whole of orders, without a group key: in two phases under a budget (engine/split-global-aggregate.ts, split-top-n.ts). */
+const GLOBAL = 'SELECT count(DISTINCT customer) AS customers, min(amount) AS lo, max(id) AS hi, count(*) AS n FROM orders';
+const TOP = 'SELECT id, customer, amount FROM orders ORDER BY amount DESC, id DESC LIMIT 10';
+/** One number per view's rows that both engines compute. */
+const GLOBAL_DIGEST = 'SELECT customers + lo + hi + n FROM';
+const TOP_DIGEST = 'SELECT sum(id) + sum(customer) + sum(amount) FROM';
 const log = (s: string): void => void process.stderr.write(`${s}\n`);
 const fmt = (x: number): string => Math.round(x).toLocaleString('en-US');
 
@@ -76,6 +86,8 @@ interface ChildResult {
   customerUpsert: { p50: number; p99: number };
   joinMemory: { hotParts: number; hotBytes: number; coldParts: number; coldBytes: number } | null;
   extremes: { buildMs: number; heldAfterMb: number; memory: { hotParts: number; hotBytes: number; coldParts: number; coldBytes: number } | null; digest: number[] };
+  /** The global aggregate and top-N: build times, memory after both, their phase-1 parts, inserts with all four views, digests. */
+  unkeyed: { globalMs: number; topMs: number; heldAfterMb: number; coldParts: number; coldMb: number; insert: { p50: number; p99: number }; digest: number[] };
   spills: number;
   loads: number;
   view: [string, number, number][];
@@ -149,6 +161,30 @@ async function child(n: number, m: number, seed: number, budgetMib: number | nul
   const status = engine.status();
   const extremesMemory = status.operators.find((o) => o.view === 'v2' && o.operator === 'Aggregate')?.memory ?? null;
   const digest = (await engine.sql(`${EXTREMES_DIGEST} v2`)).rows[0]!.map(Number);
+
+  const t3 = performance.now();
+  await engine.sql(`CREATE MATERIALIZED VIEW v3 AS ${GLOBAL}`);
+  const globalMs = performance.now() - t3;
+  const t4 = performance.now();
+  await engine.sql(`CREATE MATERIALIZED VIEW v4 AS ${TOP}`);
+  const topMs = performance.now() - t4;
+  const heldAfterUnkeyedMb = await heldMb();
+  let coldParts = 0;
+  let coldBytes = 0;
+  for (const o of engine.status().operators) {
+    if (o.view !== 'v3' && o.view !== 'v4') continue;
+    coldParts += o.memory?.coldParts ?? 0;
+    coldBytes += o.memory?.coldBytes ?? 0;
+  }
+  // New orders with every view in place; the last ones' amounts (249.75 = the maximum) enter the top-10.
+  const insertMs: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const id = n + count + i;
+    const s = performance.now();
+    await engine.sql(`INSERT INTO orders VALUES (${id}, ${orders[i]![1]}, ${amountOf(id)})`);
+    insertMs.push(performance.now() - s);
+  }
+  const unkeyedDigest = [...(await engine.sql(`${GLOBAL_DIGEST} v3`)).rows[0]!, ...(await engine.sql(`${TOP_DIGEST} v4`)).rows[0]!].map(Number);
   await engine.close();
   return {
     budgetMib,
@@ -161,6 +197,7 @@ async function child(n: number, m: number, seed: number, budgetMib: number | nul
     customerUpsert: { p50: percentile(customerMs, 50), p99: percentile(customerMs, 99) },
     joinMemory: join,
     extremes: { buildMs: extremesBuildMs, heldAfterMb: heldAfterExtremesMb, memory: extremesMemory, digest },
+    unkeyed: { globalMs, topMs, heldAfterMb: heldAfterUnkeyedMb, coldParts, coldMb: coldBytes / 1e6, insert: { p50: percentile(insertMs, 50), p99: percentile(insertMs, 99) }, digest: unkeyedDigest },
     spills: status.stateMemory?.spills ?? 0,
     loads: status.stateMemory?.loads ?? 0,
     view: rows,
@@ -208,9 +245,27 @@ async function duckdb(n: number, m: number, seed: number, count: number, reps: n
     extremesMs.push(performance.now() - s);
   }
   const digest = (await conn.runAndReadAll(`${EXTREMES_DIGEST} res2`)).getRowsJson()[0]!.map(Number);
+  const globalMs: number[] = [];
+  const topMs: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    let s = performance.now();
+    await conn.run(`CREATE OR REPLACE TABLE res3 AS ${GLOBAL}`);
+    globalMs.push(performance.now() - s);
+    s = performance.now();
+    await conn.run(`CREATE OR REPLACE TABLE res4 AS ${TOP}`);
+    topMs.push(performance.now() - s);
+  }
+  for (let i = 0; i < count; i++) {
+    const id = n + count + i;
+    await conn.run(`INSERT INTO orders VALUES (${id}, ${orders[i]![1]}, ${amountOf(id)})`);
+  }
+  const unkeyedDigest = [
+    ...(await conn.runAndReadAll(`${GLOBAL_DIGEST} (${GLOBAL})`)).getRowsJson()[0]!,
+    ...(await conn.runAndReadAll(`${TOP_DIGEST} (${TOP})`)).getRowsJson()[0]!,
+  ].map(Number);
   conn.closeSync();
   instance.closeSync();
-  return { loadMs, buildMs: median(buildMs), orderMs: median(orderMs), customerMs: median(customerMs), final, extremesMs: median(extremesMs), digest };
+  return { loadMs, buildMs: median(buildMs), orderMs: median(orderMs), customerMs: median(customerMs), final, extremesMs: median(extremesMs), digest, globalMs: median(globalMs), topMs: median(topMs), unkeyedDigest };
 }
 
 function sameDigest(a: readonly number[], b: readonly number[]): string | null {
@@ -250,7 +305,7 @@ async function main(): Promise<void> {
     results.push(r);
   }
   const duck = await duckdb(n, m, seed, count, 3);
-  const checks = results.map((r) => sameRows(r.view, duck.final) ?? sameDigest(r.extremes.digest, duck.digest));
+  const checks = results.map((r) => sameRows(r.view, duck.final) ?? sameDigest(r.extremes.digest, duck.digest) ?? sameDigest(r.unkeyed.digest, duck.unkeyedDigest));
   const lines = [
     `| budget | build ms | DuckDB CTAS ms | build / DuckDB | held after load → after build (MB) | peak RSS MB | join parts hot / cold | join MB hot / cold | order insert p50 / p99 ms | customer upsert p50 / p99 ms | DuckDB recompute after a change ms | equals DuckDB |`,
     `|---|---:|---:|---:|---|---:|---|---:|---|---|---:|---|`,
@@ -267,7 +322,15 @@ async function main(): Promise<void> {
       return `| ${r.budgetMib === null ? 'none' : `${r.budgetMib} MiB`} | ${ms(r.extremes.buildMs)} | ${ms(duck.extremesMs)} | ${(r.extremes.buildMs / duck.extremesMs).toFixed(1)}x | ${r.extremes.heldAfterMb.toFixed(0)} | ${mem === null ? '-' : `${mem.hotParts} / ${mem.coldParts}`} | ${mem === null ? '-' : `${(mem.hotBytes / 1e6).toFixed(1)} / ${(mem.coldBytes / 1e6).toFixed(1)}`} |`;
     }),
   ];
-  process.stdout.write(`\n${QUERY}\n\n${lines.join('\n')}\n\n${EXTREMES}\n\n${extremeLines.join('\n')}\n\n`);
+  const unkeyedLines = [
+    `| budget | global aggregate build ms (DuckDB CTAS) | top-10 build ms (DuckDB CTAS) | held after (MB, four views) | their parts in files (MB) | new order with four views p50 / p99 ms |`,
+    `|---|---|---|---:|---|---|`,
+    ...results.map((r) => {
+      const u = r.unkeyed;
+      return `| ${r.budgetMib === null ? 'none' : `${r.budgetMib} MiB`} | ${ms(u.globalMs)} (${ms(duck.globalMs)}) | ${ms(u.topMs)} (${ms(duck.topMs)}) | ${u.heldAfterMb.toFixed(0)} | ${u.coldParts} (${u.coldMb.toFixed(1)}) | ${ms(u.insert.p50)} / ${ms(u.insert.p99)} |`;
+    }),
+  ];
+  process.stdout.write(`\n${QUERY}\n\n${lines.join('\n')}\n\n${EXTREMES}\n\n${extremeLines.join('\n')}\n\n${GLOBAL}\n${TOP}\n\n${unkeyedLines.join('\n')}\n\n`);
   const file = writeResult('state-spill', { orders: n, customers: m, seed, changes: count, query: QUERY, duckdb: { ...duck, final: undefined }, results: results.map((r) => ({ ...r, view: undefined })), equal: checks });
   log(`wrote ${file}`);
   if (checks.some((c) => c !== null)) process.exitCode = 1;

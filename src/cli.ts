@@ -64,7 +64,7 @@ const USAGE = `Usage:
       to Parquet segments under --data/segments at the next checkpoint.
       --hot-age-ms: rows inserted longer ago move there too (default: no limit).
       --state-memory: views' keyed state (joins, grouped aggregates, windows
-      and top-N by partition, INTERSECT/EXCEPT, the views' rows) kept in memory (same units); beyond it parts of
+      and top-N, INTERSECT/EXCEPT, global MIN/MAX/DISTINCT, the views' rows) kept in memory (same units); beyond it parts of
       it move to scratch files under --data/state and come back when a change
       needs them (slower, but no out-of-memory).
       --tick-ms: how often the clock advances views with conditions on now()

@@ -20,12 +20,11 @@ import { FixpointOperator } from '../dataflow/fixpoint.js';
 import type { LogicalPlan } from '../plan/logical-plan.js';
 import { lowerAggregate } from './lower-aggregate.js';
 import { splitGlobalAggregate } from './split-global-aggregate.js';
+import { splitTopN } from './split-top-n.js';
 import { PartitionedOperator } from '../dataflow/partitioned-operator.js';
 import type { Operator } from '../dataflow/operator.js';
 import type { Kernel } from '../expr/compile-expr.js';
-import type { WindowCall } from '../dataflow/window-spec.js';
 import { exactWindow } from '../dataflow/window-spec.js';
-import type { SqlType } from '../common/sql-type.js';
 import { AggregateOperator } from '../dataflow/aggregate.js';
 import type { NodeCleanup } from '../dataflow/circuit.js';
 import type { RowExpiry } from '../dataflow/join.js';
@@ -135,7 +134,7 @@ function lowerNode(circuit: Circuit, plan: LogicalPlan, shared: Map<number, numb
       const budget = cleanup?.stateBudget ?? null;
       const phases = budget === null ? null : splitGlobalAggregate(plan, budget);
       if (phases !== null) {
-        return phases.reduce((from, op, i) => circuit.add({ kind: 'unary', op, input: from, ...(i === phases.length - 1 ? textOnly : {}) }), input);
+        return addChain(circuit, phases, input, textOnly);
       }
       const op = lowerAggregate(plan);
       if (bound?.kind === 'groups' && cleanup !== undefined && op instanceof AggregateOperator) {
@@ -188,6 +187,10 @@ function lowerNode(circuit: Circuit, plan: LogicalPlan, shared: Map<number, numb
       const make = (): Operator => new TopNOperator(types, plan.partitionBy, plan.sortKeys, plan.limit, plan.offset, plan.columns.map((c) => c.name));
       // Top-N output is a subset of its input (ties broken by every column), exact whatever the arrival order.
       const parted = plan.partitionBy.length > 0 ? inParts(make, plan.partitionBy.map(columnKernel), cleanup) : null;
+      // A global one, in two phases of which the first is in parts by hash bucket (split-top-n.ts).
+      const budget = cleanup?.stateBudget ?? null;
+      const phases = parted === null && budget !== null ? splitTopN(plan, budget) : null;
+      if (phases !== null) return addChain(circuit, phases, input, textOnly);
       return circuit.add({ kind: 'unary', op: parted ?? make(), input, ...textOnly });
     }
   }
@@ -203,6 +206,11 @@ function lowerNode(circuit: Circuit, plan: LogicalPlan, shared: Map<number, numb
 function inParts(make: () => Operator, keys: readonly Kernel[], cleanup: CleanupPlan | undefined): Operator | null {
   const budget = cleanup?.stateBudget ?? null;
   return budget === null ? null : new PartitionedOperator(make, keys, budget);
+}
+
+/** Adds unary operators reading one another in order from node `input`; the last carries `last` (its cleanup text). */
+function addChain(circuit: Circuit, ops: readonly Operator[], input: number, last: { cleanup?: NodeCleanup }): number {
+  return ops.reduce((from, op, i) => circuit.add({ kind: 'unary', op, input: from, ...(i === ops.length - 1 ? last : {}) }), input);
 }
 
 function columnKernel(index: number): Kernel {

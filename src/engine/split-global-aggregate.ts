@@ -21,7 +21,6 @@
 
 import type { SqlType } from '../common/sql-type.js';
 import { makeColumn } from '../columnar/column.js';
-import { hashRows } from '../columnar/hash-rows.js';
 import type { AggregateFunction } from '../dataflow/accumulators.js';
 import type { AggregateCall } from '../dataflow/aggregate.js';
 import { AggregateOperator } from '../dataflow/aggregate.js';
@@ -35,6 +34,7 @@ import { compileExpr } from '../expr/compile-expr.js';
 import type { AggregateNode } from '../plan/logical-plan.js';
 import type { StateBudget } from '../storage/state-spill.js';
 import { aggregateCalls } from './lower-aggregate.js';
+import { bucketKernel } from './hash-bucket.js';
 
 /** Buckets of phase 1 (a power of two): enough that a bucket of a large state is a small part, few enough that phase 2's state stays small. */
 export const BUCKETS = 4096;
@@ -65,7 +65,7 @@ export function splitGlobalAggregate(plan: AggregateNode, budget: StateBudget): 
   // The bucket: a hash of the DISTINCT argument, else of every argument (any bucketing combines exactly without DISTINCT).
   const hashed = distinctArgs.size === 1 ? [aggregates.find((a) => a.distinct)!.arg!] : uniqueArgs(aggregates.map((a) => a.arg));
   if (distinctArgs.size === 1 && !ONE_SPELLING.has(hashed[0]!.type)) return null;
-  const bucket = bucketKernel(hashed.map(compileExpr));
+  const bucket = bucketKernel(hashed.map(compileExpr), BUCKETS);
   const distinctCall = aggregates.find((a) => a.distinct);
   const bucketLabel = distinctCall === undefined ? 'hash bucket of the arguments' : `hash bucket of the argument of ${distinctCall.label}`;
 
@@ -96,17 +96,6 @@ function uniqueArgs(args: readonly (BoundExpr | null)[]): BoundExpr[] {
   const seen = new Map<string, BoundExpr>();
   for (const a of args) if (a !== null && !seen.has(exprKey(a))) seen.set(exprKey(a), a);
   return [...seen.values()];
-}
-
-/** Each row's bucket in [0, BUCKETS): the low bits of a hash of the columns (all in bucket 0 when there are none). */
-function bucketKernel(args: readonly Kernel[]): Kernel {
-  return (input) => {
-    const n = input.length;
-    const hashes = hashRows(args.map((k) => k(input)), n);
-    const out = new Int32Array(n);
-    for (let i = 0; i < n; i++) out[i] = hashes[i]! & (BUCKETS - 1);
-    return makeColumn('integer', out, null, n);
-  };
 }
 
 /** Column `index` (a BIGINT count) with NULL read as 0. */
