@@ -16,6 +16,7 @@ import { Engine } from '../../src/engine.js';
 import { DuckDbOracle } from '../differential/duckdb-oracle.js';
 import { SeededRandom } from '../seeded-random.js';
 import { expectStoredViewsMatch, randomInsert } from './oracle-views.js';
+import { explainWithAndWithoutBudget, restartAndContinue } from './two-phase-helpers.js';
 
 const root = mkdtempSync(join(tmpdir(), 'freshet-global-split-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -87,14 +88,7 @@ describe('global aggregates in two phases under --state-memory', () => {
       // The buckets' state went to scratch files.
       expect(maxCold).toBeGreaterThan(0);
       // Restarted, the views load from the checkpoint and go on.
-      await engine.close();
-      engine = await Engine.open({ dataDir: dir, stateMemory: 4 * 1024 });
-      expect(engine.recovery!.views.rebuilt).toEqual([]);
-      await expectStoredViewsMatch(engine, duck, names, 'after the restart');
-      const more = randomInsert(rng, 't', () => ++id, 200, 300, (i, k) => `(${i}, ${k}, 'b${i % 37}', ${i % 50}.25)`);
-      await engine.sql(more);
-      await duck.exec(more);
-      await expectStoredViewsMatch(engine, duck, names, 'changes after the restart');
+      engine = await restartAndContinue(engine, dir, 4 * 1024, duck, names, randomInsert(rng, 't', () => ++id, 200, 300, (i, k) => `(${i}, ${k}, 'b${i % 37}', ${i % 50}.25)`));
     } finally {
       duck.close();
       await engine.close();
@@ -102,24 +96,14 @@ describe('global aggregates in two phases under --state-memory', () => {
   });
 
   test('EXPLAIN shows the two phases only under a budget, and only for the aggregates that combine', async () => {
-    const budgeted = new Engine({ stateMemory: 1024 * 1024 });
-    const plain = new Engine();
-    try {
-      for (const engine of [budgeted, plain]) {
-        await engine.sql('CREATE TABLE t (id INT, k INT, a TEXT, x NUMERIC(8, 2))');
-        for (const [name, q] of Object.entries({ ...SPLIT, ...KEPT })) await engine.sql(`CREATE MATERIALIZED VIEW ${name} AS ${freshetQuery(q)}`);
-      }
-      const explain = async (engine: Engine, view: string): Promise<string> => (await engine.sql(`EXPLAIN VIEW ${view}`)).rows.map((r) => String(r[0])).join('\n');
-      expect(await explain(budgeted, 'g_mixed')).toMatch(/hash bucket of the argument of count\(DISTINCT k\)/);
-      expect(await explain(budgeted, 'g_filtered')).toMatch(/hash bucket of the argument of count\(DISTINCT a\)/);
-      expect(await explain(budgeted, 'g_numeric')).toMatch(/hash bucket of the argument of count\(DISTINCT id\)/);
-      expect(await explain(budgeted, 'g_extremes')).toMatch(/hash bucket of the arguments/);
-      expect(await explain(budgeted, 'g_distinct_sum')).toMatch(/hash bucket of the argument of sum\(DISTINCT k\)/);
-      for (const view of Object.keys(KEPT)) expect(await explain(budgeted, view)).not.toMatch(/hash bucket/);
-      for (const view of Object.keys(SPLIT)) expect(await explain(plain, view)).not.toMatch(/hash bucket/);
-    } finally {
-      await budgeted.close();
-      await plain.close();
-    }
+    const views = Object.fromEntries(Object.entries({ ...SPLIT, ...KEPT }).map(([name, q]) => [name, freshetQuery(q)]));
+    const { budgeted, plain } = await explainWithAndWithoutBudget('CREATE TABLE t (id INT, k INT, a TEXT, x NUMERIC(8, 2))', views);
+    expect(budgeted.get('g_mixed')).toMatch(/hash bucket of the argument of count\(DISTINCT k\)/);
+    expect(budgeted.get('g_filtered')).toMatch(/hash bucket of the argument of count\(DISTINCT a\)/);
+    expect(budgeted.get('g_numeric')).toMatch(/hash bucket of the argument of count\(DISTINCT id\)/);
+    expect(budgeted.get('g_extremes')).toMatch(/hash bucket of the arguments/);
+    expect(budgeted.get('g_distinct_sum')).toMatch(/hash bucket of the argument of sum\(DISTINCT k\)/);
+    for (const view of Object.keys(KEPT)) expect(budgeted.get(view)).not.toMatch(/hash bucket/);
+    for (const text of plain.values()) expect(text).not.toMatch(/hash bucket/);
   });
 });

@@ -16,6 +16,7 @@ import { topNBuckets } from '../../src/engine/split-top-n.js';
 import { DuckDbOracle } from '../differential/duckdb-oracle.js';
 import { SeededRandom } from '../seeded-random.js';
 import { expectStoredViewsMatch, randomInsert } from './oracle-views.js';
+import { explainWithAndWithoutBudget, restartAndContinue } from './two-phase-helpers.js';
 
 const root = mkdtempSync(join(tmpdir(), 'freshet-top-split-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -65,14 +66,7 @@ describe('global top-N in two phases under --state-memory', () => {
       }
       await expectStoredViewsMatch(engine, duck, names, 'end');
       expect(maxCold).toBeGreaterThan(0);
-      await engine.close();
-      engine = await Engine.open({ dataDir: dir, stateMemory: 4 * 1024 });
-      expect(engine.recovery!.views.rebuilt).toEqual([]);
-      await expectStoredViewsMatch(engine, duck, names, 'after the restart');
-      const more = randomInsert(rng, 't', () => ++id, 300, 600, (i, k) => `(${i}, ${k}, 'b${i % 29}')`);
-      await engine.sql(more);
-      await duck.exec(more);
-      await expectStoredViewsMatch(engine, duck, names, 'changes after the restart');
+      engine = await restartAndContinue(engine, dir, 4 * 1024, duck, names, randomInsert(rng, 't', () => ++id, 300, 600, (i, k) => `(${i}, ${k}, 'b${i % 29}')`));
     } finally {
       duck.close();
       await engine.close();
@@ -80,20 +74,9 @@ describe('global top-N in two phases under --state-memory', () => {
   });
 
   test('EXPLAIN shows the phases only under a budget and for windows that fit', async () => {
-    const budgeted = new Engine({ stateMemory: 1024 * 1024 });
-    const plain = new Engine();
-    try {
-      for (const engine of [budgeted, plain]) {
-        await engine.sql('CREATE TABLE t (id INT, k INT, a TEXT)');
-        for (const [name, q] of Object.entries(VIEWS)) await engine.sql(`CREATE MATERIALIZED VIEW ${name} AS ${q}`);
-      }
-      const explain = async (engine: Engine, view: string): Promise<string> => (await engine.sql(`EXPLAIN VIEW ${view}`)).rows.map((r) => String(r[0])).join('\n');
-      expect(await explain(budgeted, 't_top')).toMatch(/hash bucket of the row \(1024 buckets\)/);
-      expect(await explain(budgeted, 't_wide')).not.toMatch(/hash bucket/);
-      for (const view of Object.keys(VIEWS)) expect(await explain(plain, view)).not.toMatch(/hash bucket/);
-    } finally {
-      await budgeted.close();
-      await plain.close();
-    }
+    const { budgeted, plain } = await explainWithAndWithoutBudget('CREATE TABLE t (id INT, k INT, a TEXT)', VIEWS);
+    expect(budgeted.get('t_top')).toMatch(/hash bucket of the row \(1024 buckets\)/);
+    expect(budgeted.get('t_wide')).not.toMatch(/hash bucket/);
+    for (const text of plain.values()) expect(text).not.toMatch(/hash bucket/);
   });
 });
