@@ -198,13 +198,15 @@ async function replayCommand(args: readonly string[], io: CliIo): Promise<number
   const view = sqlName(positionals[0]!);
   const into = sqlName(values.into);
   const code = await runRemote(values.server, `REPLAY MATERIALIZED VIEW ${view} INTO ${into}`, io);
-  if (code === EXIT_OK) io.out(`compare: freshet sql --server ${values.server} "SELECT * FROM ${into} EXCEPT ALL SELECT * FROM ${view}"\n`);
+  if (code === EXIT_OK) {
+    io.out(`compare the two (rows only in ${values.into}, then rows only in ${positionals[0]!}):\n  SELECT * FROM ${into} EXCEPT ALL SELECT * FROM ${view};\n  SELECT * FROM ${view} EXCEPT ALL SELECT * FROM ${into};\n`);
+  }
   return code;
 }
 
-/** A name as SQL reads it: a plain name as it is (folded to lower case, as typed in SQL), anything else double-quoted. */
+/** A name exactly as given (as SHOW VIEWS prints it), double-quoted: any case, any character, reserved words too. */
 function sqlName(name: string): string {
-  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : `"${name.replaceAll('"', '""')}"`;
+  return `"${name.replaceAll('"', '""')}"`;
 }
 
 async function runLocal(text: string, io: CliIo): Promise<number> {

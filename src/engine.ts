@@ -54,7 +54,7 @@ import { ViewSaves } from './engine/view-saves.js';
 import { ViewStateFiles } from './storage/view-state-files.js';
 import { Backfills } from './engine/backfill.js';
 import { createViewInBackground } from './engine/background-create.js';
-import { replayAsCreate } from './engine/replay-view.js';
+import { replayAsCreate, replayError } from './engine/replay-view.js';
 import type { BackgroundCreateContext } from './engine/background-create.js';
 import type { BackfillProgress } from './engine/backfill.js';
 import { VIEW_ROWS, tableStatus } from './engine/status.js';
@@ -515,13 +515,17 @@ export class Engine {
         const now = this.clockMicros();
         const before = this.scheduler.lsn;
         const background = stmt.kind === 'createView' ? createViewInBackground(this.backgroundContext, stmt, stmtParams, now) : null;
-        results.push(
-          background !== null
-            ? await background
-            : DDL_KINDS.has(stmt.kind)
-              ? this.runDdl(stmt, { kind: 'statement', lsn: before, micros: now, sql: stmt.text, index: 0, params: stmtParams })
-              : this.runStatement(stmt, stmtParams, now),
-        );
+        try {
+          results.push(
+            background !== null
+              ? await background
+              : DDL_KINDS.has(stmt.kind)
+                ? this.runDdl(stmt, { kind: 'statement', lsn: before, micros: now, sql: stmt.text, index: 0, params: stmtParams })
+                : this.runStatement(stmt, stmtParams, now),
+          );
+        } catch (err) {
+          throw parsed.kind === 'replay' ? replayError(err, parsed) : err;
+        }
       } catch (err) {
         if (err instanceof EngineError && statements.length > 1) {
           err.statementIndex = index;

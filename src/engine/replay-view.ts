@@ -30,9 +30,13 @@ export interface ReplayedCreate {
 /** Translates REPLAY into the CREATE MATERIALIZED VIEW it runs; fails on a name that is no built materialized view. */
 export function replayAsCreate(catalog: Catalog, definitions: Definitions, stmt: ReplayStmt, requireBuilt: (view: string) => void): ReplayedCreate {
   const entry = catalog.get(stmt.view);
-  if (entry === undefined) throw new EngineError(SqlState.undefinedTable, `materialized view "${stmt.view}" does not exist`, stmt.pos);
+  if (entry === undefined) throw new EngineError(SqlState.undefinedTable, `materialized view "${stmt.view}" does not exist`, stmt.viewPos);
   if (entry.kind !== 'view') {
-    throw new EngineError(SqlState.wrongObjectType, `"${stmt.view}" is a table; REPLAY re-runs a materialized view's query (CREATE MATERIALIZED VIEW ${stmt.into} AS SELECT ... FROM ${stmt.view} reads the table)`, stmt.pos);
+    throw new EngineError(
+      SqlState.wrongObjectType,
+      `"${stmt.view}" is a table; REPLAY re-runs a materialized view's query (CREATE MATERIALIZED VIEW ${quoteIdentifier(stmt.into)} AS SELECT ... FROM ${quoteIdentifier(stmt.view)} reads the table)`,
+      stmt.viewPos,
+    );
   }
   requireBuilt(stmt.view);
   const definition = definitions.all().find((d) => d.name === stmt.view);
@@ -46,6 +50,18 @@ export function replayAsCreate(catalog: Catalog, definitions: Definitions, stmt:
   assert(replayed?.kind === 'createView', 'a replayed definition parses as CREATE MATERIALIZED VIEW');
   // Errors about the new view (its name is taken) point at the name after INTO.
   return { stmt: { ...replayed, pos: stmt.intoPos }, params: definition.record.params };
+}
+
+/**
+ * An error of the CREATE a REPLAY runs, for the REPLAY's sender: one about
+ * the new view's name keeps its position (the name after INTO); one from the
+ * replayed definition (a division by zero over today's rows) points at the
+ * replayed view's name and says so, since its position is in a text the
+ * sender never wrote.
+ */
+export function replayError(err: unknown, stmt: ReplayStmt): unknown {
+  if (!(err instanceof EngineError) || err.position === undefined || err.position === stmt.intoPos) return err;
+  return new EngineError(err.code, `${err.message} (in the definition of materialized view "${stmt.view}")`, stmt.viewPos);
 }
 
 /** A name as a double-quoted identifier, which keeps its case and any character. */

@@ -43,7 +43,8 @@ export function splitTopN(plan: TopNNode, budget: StateBudget): Operator[] | nul
   if (plan.partitionBy.length > 0 || plan.limit === null) return null;
   const window = plan.offset + plan.limit;
   const buckets = topNBuckets(window);
-  if (window === 0 || buckets === 0) return null;
+  // LIMIT 0 keeps nothing in one phase; split, its first phase would keep the offset's rows of every bucket.
+  if (plan.limit === 0 || buckets === 0) return null;
   const types = plan.columns.map((c) => c.type);
   const names = plan.columns.map((c) => c.name);
   const columns = types.map((_, i): Kernel => (input) => input.column(i));

@@ -214,6 +214,8 @@ export interface ReplayStmt extends StatementBase {
   readonly kind: 'replay';
   readonly view: string;
   readonly into: string;
+  /** Where the replayed view's name starts (errors about it, and errors in its definition, point there). */
+  readonly viewPos: SourcePosition;
   /** Where the name after INTO starts (for errors about it). */
   readonly intoPos: SourcePosition;
 }

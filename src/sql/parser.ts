@@ -242,10 +242,10 @@ export class SqlParser extends DdlParser {
     const start = this.CONSUME(Kw.Replay);
     this.OPTION(() => this.CONSUME(Kw.Materialized));
     this.CONSUME(Kw.View);
-    const view = identifierName(this.CONSUME2(Ident));
+    const view = this.CONSUME2(Ident);
     this.CONSUME(Kw.Into);
     const into = this.CONSUME3(Ident);
-    return { kind: 'replay', view, into: identifierName(into), intoPos: tokenPosition(into), ...this.statementInfo(start) };
+    return { kind: 'replay', view: identifierName(view), viewPos: tokenPosition(view), into: identifierName(into), intoPos: tokenPosition(into), ...this.statementInfo(start) };
   });
 
   /** SHOW TABLES | SHOW [MATERIALIZED] VIEWS | SHOW INDEXES | SHOW SINKS */

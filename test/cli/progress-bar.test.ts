@@ -76,7 +76,10 @@ describe('the progress bar', () => {
     test('freshet replay re-runs a view into a new one over the server, with the bar; a missing view fails with exit 1', async () => {
       const result = await run(['replay', 'per_a', '--into', 'per_a_again', '--server', url]);
       expect(result.code).toBe(0);
-      expect(result.out).toBe(`CREATE MATERIALIZED VIEW\ncompare: freshet sql --server ${url} "SELECT * FROM per_a_again EXCEPT ALL SELECT * FROM per_a"\n`);
+      expect(result.out).toBe(
+        'CREATE MATERIALIZED VIEW\ncompare the two (rows only in per_a_again, then rows only in per_a):\n' +
+          '  SELECT * FROM "per_a_again" EXCEPT ALL SELECT * FROM "per_a";\n  SELECT * FROM "per_a" EXCEPT ALL SELECT * FROM "per_a_again";\n',
+      );
       expect(result.err).toMatch(/building per_a_again \[[#-]{20}\]/);
       // Every a of 0..499 met every b of 0..499 once.
       const sums = await engine.sql('SELECT count(*), min(n), max(n), min(s), max(s) FROM per_a_again');

@@ -27,6 +27,8 @@ const VIEWS: Record<string, string> = {
   t_dupes: 'SELECT k FROM t ORDER BY k NULLS FIRST LIMIT 20',
   // Copies of one row share a bucket: the window past the offset must come from that bucket alone.
   t_dupes_offset: 'SELECT k FROM t ORDER BY k NULLS FIRST LIMIT 10 OFFSET 15',
+  // LIMIT 0 keeps nothing: not split (a first phase would keep the offset's rows).
+  t_zero: 'SELECT k FROM t ORDER BY k NULLS FIRST LIMIT 0 OFFSET 5',
   // Too large a window for buckets (16 x 5,000 > 65,536): one phase.
   t_wide: 'SELECT id, k FROM t ORDER BY k NULLS LAST, id LIMIT 5000',
 };
@@ -77,6 +79,7 @@ describe('global top-N in two phases under --state-memory', () => {
     const { budgeted, plain } = await explainWithAndWithoutBudget('CREATE TABLE t (id INT, k INT, a TEXT)', VIEWS);
     expect(budgeted.get('t_top')).toMatch(/hash bucket of the row \(1024 buckets\)/);
     expect(budgeted.get('t_wide')).not.toMatch(/hash bucket/);
+    expect(budgeted.get('t_zero')).not.toMatch(/hash bucket/);
     for (const text of plain.values()) expect(text).not.toMatch(/hash bucket/);
   });
 });

@@ -14,6 +14,9 @@ import { EngineError, SqlState } from '../../src/common/errors.js';
 import { DuckDbOracle } from '../differential/duckdb-oracle.js';
 import { diffMultisets, formatRow } from '../differential/comparator.js';
 import { freshetRows, sqlValue } from './oracle-views.js';
+import { replayError } from '../../src/engine/replay-view.js';
+import { parseSql } from '../../src/sql/parse-sql.js';
+import type { ReplayStmt } from '../../src/sql/ast.js';
 
 const MINUTE = 60_000;
 const T0 = Date.UTC(2026, 0, 1);
@@ -108,6 +111,8 @@ describe('REPLAY MATERIALIZED VIEW ... INTO', () => {
     };
     const missing = await fail('REPLAY MATERIALIZED VIEW nope INTO n');
     expect([missing.code, missing.message]).toEqual([SqlState.undefinedTable, 'materialized view "nope" does not exist']);
+    // At the name: character 26.
+    expect(missing.position).toEqual({ offset: 26, line: 1, column: 26 });
     const table = await fail('REPLAY MATERIALIZED VIEW t INTO n');
     expect(table.code).toBe(SqlState.wrongObjectType);
     expect(table.message).toMatch(/"t" is a table; REPLAY re-runs a materialized view's query/);
@@ -120,5 +125,17 @@ describe('REPLAY MATERIALIZED VIEW ... INTO', () => {
     expect(engine.lsn).toBe(lsn);
     expect((await engine.sql('SHOW VIEWS')).rows.map((r) => r[0])).toEqual(['v', 'w']);
     await engine.close();
+  });
+
+  test("an error in the replayed definition points at the view's name and says where it comes from", () => {
+    const stmt = parseSql('REPLAY VIEW v INTO w')[0] as ReplayStmt;
+    // Positions inside the generated CREATE mean nothing to the sender.
+    const inside = replayError(new EngineError(SqlState.divisionByZero, 'division by zero', { offset: 40, line: 1, column: 40 }), stmt) as EngineError;
+    expect([inside.code, inside.message, inside.position]).toEqual([SqlState.divisionByZero, 'division by zero (in the definition of materialized view "v")', stmt.viewPos]);
+    // An error about the new name keeps its position; one without a position is left alone.
+    const taken = new EngineError(SqlState.duplicateTable, 'relation "w" already exists', stmt.intoPos);
+    expect(replayError(taken, stmt)).toBe(taken);
+    const plain = new EngineError(SqlState.ioError, 'disk gone');
+    expect(replayError(plain, stmt)).toBe(plain);
   });
 });
