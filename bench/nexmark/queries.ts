@@ -1,0 +1,98 @@
+// The Nexmark queries as Freshet views and as DuckDB one-shot queries over
+// the same tables (load.ts). Where the dialects agree the text is shared.
+// Each query's kind groups the targets: stateless (q0–q2),
+// aggregates and joins. Processing-time and side-input queries (q10, q12,
+// q13) have no equivalent over a stored stream; the windowed ones (q5, q7,
+// q8, q11, q16) are still to come.
+
+export interface NexmarkQuery {
+  readonly name: string;
+  readonly kind: 'stateless' | 'aggregate' | 'join';
+  readonly freshet: string;
+  /** DuckDB's spelling, when it differs. */
+  readonly duckdb?: string;
+}
+
+export const NEXMARK_QUERIES: readonly NexmarkQuery[] = [
+  // Passthrough.
+  { name: 'q0', kind: 'stateless', freshet: 'SELECT auction, bidder, price, date_time, extra FROM bid' },
+  // Currency conversion.
+  { name: 'q1', kind: 'stateless', freshet: 'SELECT auction, bidder, 0.908 * price AS price, date_time, extra FROM bid' },
+  // Selection.
+  { name: 'q2', kind: 'stateless', freshet: 'SELECT auction, price FROM bid WHERE auction % 123 = 0' },
+  // Local item suggestion: sellers in some states of auctions in one category.
+  {
+    name: 'q3',
+    kind: 'join',
+    freshet: "SELECT p.name, p.city, p.state, a.id FROM auction a JOIN person p ON a.seller = p.id WHERE a.category = 10 AND p.state IN ('OR', 'ID', 'CA')",
+  },
+  // Average closing price per category: the highest bid while each auction was open.
+  {
+    name: 'q4',
+    kind: 'aggregate',
+    freshet:
+      'SELECT q.category, avg(q.final) AS avg_final FROM (SELECT max(b.price) AS final, a.category FROM auction a JOIN bid b ON a.id = b.auction WHERE b.date_time BETWEEN a.date_time AND a.expires GROUP BY a.id, a.category) q GROUP BY q.category',
+  },
+  // Winning bids: the highest bid (earliest among equals) of each auction while it was open.
+  {
+    name: 'q9',
+    kind: 'join',
+    freshet:
+      'SELECT id, seller, category, auction, bidder, price, bid_time FROM (SELECT a.id, a.seller, a.category, b.auction, b.bidder, b.price, b.date_time AS bid_time, row_number() OVER (PARTITION BY a.id ORDER BY b.price DESC, b.date_time, b.bidder) AS rn FROM auction a JOIN bid b ON a.id = b.auction WHERE b.date_time BETWEEN a.date_time AND a.expires) t WHERE rn = 1',
+  },
+  // Calculation: converted prices in a band, classified by time of day.
+  {
+    name: 'q14',
+    kind: 'stateless',
+    freshet:
+      "SELECT auction, bidder, 0.908 * price AS price, CASE WHEN extract(hour FROM date_time) BETWEEN 8 AND 18 THEN 'dayTime' WHEN extract(hour FROM date_time) <= 6 OR extract(hour FROM date_time) >= 20 THEN 'nightTime' ELSE 'otherTime' END AS bid_time_type, date_time, extra FROM bid WHERE 0.908 * price > 1000000 AND 0.908 * price < 50000000",
+  },
+  // Bidding statistics per day: bids, bidders and auctions, overall and by price band.
+  {
+    name: 'q15',
+    kind: 'aggregate',
+    freshet:
+      'SELECT CAST(date_time AS DATE) AS day, count(*) AS total_bids, count(*) FILTER (WHERE price < 10000) AS rank1_bids, count(*) FILTER (WHERE price >= 10000 AND price < 1000000) AS rank2_bids, count(*) FILTER (WHERE price >= 1000000) AS rank3_bids, count(DISTINCT bidder) AS total_bidders, count(DISTINCT bidder) FILTER (WHERE price < 10000) AS rank1_bidders, count(DISTINCT auction) AS total_auctions FROM bid GROUP BY CAST(date_time AS DATE)',
+  },
+  // Auction statistics per day.
+  {
+    name: 'q17',
+    kind: 'aggregate',
+    freshet:
+      'SELECT auction, CAST(date_time AS DATE) AS day, count(*) AS total_bids, count(*) FILTER (WHERE price < 10000) AS rank1_bids, min(price) AS min_price, max(price) AS max_price, avg(price) AS avg_price, sum(price) AS sum_price FROM bid GROUP BY auction, CAST(date_time AS DATE)',
+  },
+  // The last bid of each bidder on each auction.
+  {
+    name: 'q18',
+    kind: 'aggregate',
+    freshet:
+      'SELECT auction, bidder, price, channel, url, date_time FROM (SELECT *, row_number() OVER (PARTITION BY bidder, auction ORDER BY date_time DESC, price DESC, url) AS rn FROM bid) t WHERE rn = 1',
+  },
+  // The 10 highest bids of each auction.
+  {
+    name: 'q19',
+    kind: 'aggregate',
+    freshet:
+      'SELECT auction, bidder, price, date_time, rn FROM (SELECT auction, bidder, price, date_time, row_number() OVER (PARTITION BY auction ORDER BY price DESC, date_time, bidder) AS rn FROM bid) t WHERE rn <= 10',
+  },
+  // Bids joined with their auction, for one category.
+  {
+    name: 'q20',
+    kind: 'join',
+    freshet:
+      'SELECT b.auction, b.bidder, b.price, b.channel, b.date_time, a.item_name, a.initial_bid, a.reserve, a.expires, a.seller, a.category FROM bid b JOIN auction a ON b.auction = a.id WHERE a.category = 10',
+  },
+  // A channel id from the channel or the URL.
+  {
+    name: 'q21',
+    kind: 'stateless',
+    freshet:
+      "SELECT auction, bidder, price, channel, CASE WHEN lower(channel) = 'apple' THEN '0' WHEN lower(channel) = 'google' THEN '1' WHEN lower(channel) = 'facebook' THEN '2' WHEN lower(channel) = 'baidu' THEN '3' ELSE split_part(url, 'channel_id=', 2) END AS channel_id FROM bid",
+  },
+  // The directories of each bid's URL.
+  {
+    name: 'q22',
+    kind: 'stateless',
+    freshet: "SELECT auction, bidder, price, channel, split_part(url, '/', 4) AS dir1, split_part(url, '/', 5) AS dir2, split_part(url, '/', 6) AS dir3 FROM bid",
+  },
+];
