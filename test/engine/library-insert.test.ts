@@ -61,6 +61,21 @@ describe('insertArrow()', () => {
     expect((await e.sql('SELECT * FROM c')).rows).toEqual([[4, 4.25]]);
   });
 
+  it('Utf8 strings in several chunks, ASCII and not, empty and NULL, come back as they went in', async () => {
+    const e = await setup();
+    // Chunk 1 all ASCII (decoded at once), chunk 2 with multi-byte characters (decoded value by value), chunk 3 a slice.
+    const chunks = [
+      ['plain', '', 'x'.repeat(40), 'a b c'],
+      ['é', '日本語', 'mixed ünïcödé and ascii', '🦀', ''],
+      ['last', null, 'tail'],
+    ];
+    const names = vectorFromArray(chunks[0]!, new Utf8()).concat(vectorFromArray(chunks[1]!, new Utf8()), vectorFromArray(chunks[2]!, new Utf8()).slice(0, 3));
+    const values = chunks.flat();
+    const data = new Table({ id: vectorFromArray(values.map((_, i) => i), new Int32()), name: names });
+    await e.insertArrow('t', data);
+    expect((await e.sql('SELECT name FROM t ORDER BY id')).rows.map((r) => r[0])).toEqual(values);
+  });
+
   it('Arrow timestamps of every unit, with NULLs, into TIMESTAMP columns (and a zone into TIMESTAMPTZ)', async () => {
     const e = new Engine();
     await e.sql('CREATE TABLE ev (id int, ts timestamp, tz timestamptz)');
