@@ -103,10 +103,7 @@ function arrowColumn(vector: Vector, name: string): Column {
     case Type.Int: {
       const bits = (vector.type as { bitWidth: number }).bitWidth;
       if (bits <= 32) return finish('integer', Int32Array.from(vector.toArray() as ArrayLike<number>));
-      const big = vector.toArray() as BigInt64Array;
-      const out = new Float64Array(n);
-      for (let i = 0; i < n; i++) out[i] = Number(big[i]!);
-      return finish('bigint', out);
+      return finish('bigint', int64Values(vector, 1));
     }
     case Type.Float:
       return finish('double', Float64Array.from(vector.toArray() as ArrayLike<number>));
@@ -114,20 +111,7 @@ function arrowColumn(vector: Vector, name: string): Column {
       // Arrow keeps int64 counts of its unit; Freshet keeps µs in doubles (sql-type.ts).
       const { unit, timezone } = vector.type as unknown as { unit: number; timezone: string | null };
       const perMicro = [1e-6, 1e-3, 1, 1e3][unit]!; // SECOND, MILLISECOND, MICROSECOND, NANOSECOND
-      const out = new Float64Array(n);
-      let at = 0;
-      for (const chunk of vector.data) {
-        const raw = chunk.values as BigInt64Array | Int32Array;
-        // Read the 64-bit counts without a BigInt per row: low and high 32-bit halves.
-        const words = new Int32Array(raw.buffer, raw.byteOffset, chunk.length * 2 + chunk.offset * 2);
-        for (let i = 0; i < chunk.length; i++) {
-          const j = (chunk.offset + i) * 2;
-          const count = words[j + 1]! * 4294967296 + (words[j]! >>> 0);
-          out[at + i] = perMicro === 1 ? count : perMicro < 1 ? count / perMicro : Math.floor(count / perMicro);
-        }
-        at += chunk.length;
-      }
-      return finish(timezone === null || timezone === undefined ? 'timestamp' : 'timestamptz', out);
+      return finish(timezone === null || timezone === undefined ? 'timestamp' : 'timestamptz', int64Values(vector, perMicro));
     }
     case Type.Bool: {
       const out = new Uint8Array(n);
@@ -164,6 +148,29 @@ function arrowColumn(vector: Vector, name: string): Column {
       break;
   }
   throw new EngineError(SqlState.featureNotSupported, `arrow column "${name}" has type ${String(vector.type)}, which insertArrow does not read yet (use Int, Float, Bool, Utf8, a Utf8 dictionary or Timestamp)`);
+}
+
+/**
+ * A vector of 64-bit integers (Int64, or a timestamp's counts) as doubles,
+ * divided by `per` (a timestamp unit's counts per µs; 1 for plain integers),
+ * read as their low and high 32-bit halves: for performance, no BigInt per
+ * row. Exact within ±2^53, as Freshet's BIGINT is.
+ */
+function int64Values(vector: Vector, per: number): Float64Array {
+  const out = new Float64Array(vector.length);
+  let at = 0;
+  for (const chunk of vector.data) {
+    // A sliced chunk's values start at its first value already (its offset is for the validity bitmap).
+    const raw = chunk.values as BigInt64Array | Int32Array;
+    const words = new Int32Array(raw.buffer, raw.byteOffset, chunk.length * 2);
+    for (let i = 0; i < chunk.length; i++) {
+      const j = i * 2;
+      const count = words[j + 1]! * 4294967296 + (words[j]! >>> 0);
+      out[at + i] = per === 1 ? count : per < 1 ? count / per : Math.floor(count / per);
+    }
+    at += chunk.length;
+  }
+  return out;
 }
 
 /**

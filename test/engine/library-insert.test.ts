@@ -2,7 +2,7 @@
 // apache-arrow Table). Columns match by name (missing ones are NULL), values
 // convert by PostgreSQL's input rules, each call is one commit that views see.
 
-import { Float64, Int32, Table, TimeUnit, TimestampMicrosecond, TimestampMillisecond, TimestampNanosecond, TimestampSecond, Utf8, tableFromArrays, vectorFromArray } from 'apache-arrow';
+import { Float64, Int32, Int64, Table, TimeUnit, TimestampMicrosecond, TimestampMillisecond, TimestampNanosecond, TimestampSecond, Utf8, makeData, makeVector, tableFromArrays, vectorFromArray } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../src/engine.js';
 
@@ -59,6 +59,22 @@ describe('insertArrow()', () => {
     expect((await e.sql('SELECT * FROM c')).rows).toEqual([[3, 3.25]]);
     await e.insertArrow('t', tableFromArrays({ id: Int32Array.from([4]), score: Float64Array.from([1]) }));
     expect((await e.sql('SELECT * FROM c')).rows).toEqual([[4, 4.25]]);
+  });
+
+  it('Int64 values (negative, past 2^32, NULL) from whole and sliced vectors into BIGINT', async () => {
+    const e = await setup();
+    const bigs = [-5n, 2n ** 40n + 7n, -(2n ** 45n), 0n, 123n];
+    // A slice starts past its buffer's first value.
+    const sliced = vectorFromArray([99n, ...bigs.slice(3), 98n], new Int64()).slice(1, 3);
+    const big = vectorFromArray([...bigs.slice(0, 3), null], new Int64()).concat(sliced);
+    const data = new Table({ id: vectorFromArray([1, 2, 3, 4, 5, 6], new Int32()), big });
+    await e.insertArrow('t', data);
+    expect((await e.sql('SELECT big FROM t ORDER BY id')).rows.map((r) => r[0])).toEqual([-5, 2 ** 40 + 7, -(2 ** 45), null, 0, 123]);
+    // Timestamps are 64-bit counts too: a sliced vector of them.
+    const micros = [1_700_000_000_000_000n, 1_700_000_000_000_001n, 1_700_000_123_456_789n, 5n];
+    const at = makeVector(makeData({ type: new TimestampMicrosecond(), length: 4, data: BigInt64Array.from(micros) })).slice(1, 3);
+    await e.insertArrow('t', new Table({ id: vectorFromArray([7, 8], new Int32()), at }));
+    expect((await e.sql("SELECT CAST(at AS TEXT) FROM t WHERE id >= 7 ORDER BY id")).rows.map((r) => r[0])).toEqual(['2023-11-14 22:13:20.000001', '2023-11-14 22:15:23.456789']);
   });
 
   it('Utf8 strings in several chunks, ASCII and not, empty and NULL, come back as they went in', async () => {
