@@ -1,9 +1,10 @@
 // The Nexmark queries as Freshet views and as DuckDB one-shot queries over
 // the same tables (load.ts). Where the dialects agree the text is shared.
 // Each query's kind groups the issue's targets: stateless (q0–q2),
-// aggregates and joins. Processing-time and side-input queries (q10, q12,
-// q13) have no equivalent over a stored stream; the windowed ones (q5, q7,
-// q8, q11, q16) are still to come.
+// aggregates and joins. Windows are Freshet's TUMBLE/HOP table functions, and
+// in DuckDB epoch arithmetic over the same bounds (windows align to
+// 1970-01-01 in both). Processing-time and side-input queries (q10, q12,
+// q13) have no equivalent over a stored stream; q6 and q11 are still to come.
 
 export interface NexmarkQuery {
   readonly name: string;
@@ -12,6 +13,24 @@ export interface NexmarkQuery {
   /** DuckDB's spelling, when it differs. */
   readonly duckdb?: string;
 }
+
+/** DuckDB: the start of the `seconds`-long window (aligned to 1970-01-01) holding timestamp `ts`. */
+function duckWindowStart(ts: string, seconds: number): string {
+  return `make_timestamp(CAST(floor(epoch_us(${ts}) / ${seconds * 1_000_000}) AS BIGINT) * ${seconds * 1_000_000})`;
+}
+
+/**
+ * DuckDB: the bids with every HOP window (slide, size in seconds) that holds
+ * them, as Freshet's HOP(bid, ...) gives them: window_start and window_end.
+ */
+function duckHopBids(slide: number, size: number): string {
+  const us = 'epoch_us(date_time)';
+  const first = `CAST(floor((${us} - ${size * 1_000_000}) / ${slide * 1_000_000}) AS BIGINT) + 1`;
+  const last = `CAST(floor(${us} / ${slide * 1_000_000}) AS BIGINT)`;
+  return `(SELECT b.*, make_timestamp(k * ${slide * 1_000_000}) AS window_start, make_timestamp(k * ${slide * 1_000_000} + ${size * 1_000_000}) AS window_end FROM bid b, LATERAL (SELECT unnest(range(${first}, ${last} + 1)) AS k))`;
+}
+
+const HOP_BIDS = "HOP(bid, DESCRIPTOR(date_time), INTERVAL '2 seconds', INTERVAL '10 seconds')";
 
 export const NEXMARK_QUERIES: readonly NexmarkQuery[] = [
   // Passthrough.
@@ -33,6 +52,29 @@ export const NEXMARK_QUERIES: readonly NexmarkQuery[] = [
     freshet:
       'SELECT q.category, avg(q.final) AS avg_final FROM (SELECT max(b.price) AS final, a.category FROM auction a JOIN bid b ON a.id = b.auction WHERE b.date_time BETWEEN a.date_time AND a.expires GROUP BY a.id, a.category) q GROUP BY q.category',
   },
+  // Hot items: the auctions with the most bids in each 10-second window sliding by 2 seconds.
+  {
+    name: 'q5',
+    kind: 'aggregate',
+    freshet: `SELECT a.auction, a.num, a.window_start FROM (SELECT auction, count(*) AS num, window_start FROM ${HOP_BIDS} GROUP BY auction, window_start) a JOIN (SELECT window_start, max(num) AS maxn FROM (SELECT count(*) AS num, window_start FROM ${HOP_BIDS} GROUP BY auction, window_start) c GROUP BY window_start) m ON a.window_start = m.window_start AND a.num >= m.maxn`,
+    duckdb: `SELECT a.auction, a.num, a.window_start FROM (SELECT auction, count(*) AS num, window_start FROM ${duckHopBids(2, 10)} GROUP BY auction, window_start) a JOIN (SELECT window_start, max(num) AS maxn FROM (SELECT count(*) AS num, window_start FROM ${duckHopBids(2, 10)} GROUP BY auction, window_start) c GROUP BY window_start) m ON a.window_start = m.window_start AND a.num >= m.maxn`,
+  },
+  // Highest bid in each 10-second window.
+  {
+    name: 'q7',
+    kind: 'join',
+    freshet:
+      "SELECT b.auction, b.price, b.bidder, b.date_time FROM bid b JOIN (SELECT max(price) AS maxprice, window_end FROM TUMBLE(bid, DESCRIPTOR(date_time), INTERVAL '10 seconds') GROUP BY window_end) w ON b.price = w.maxprice AND b.date_time >= w.window_end - INTERVAL '10 seconds' AND b.date_time < w.window_end",
+    duckdb: `SELECT b.auction, b.price, b.bidder, b.date_time FROM bid b JOIN (SELECT max(price) AS maxprice, ${duckWindowStart('date_time', 10)} + INTERVAL '10 seconds' AS window_end FROM bid GROUP BY 2) w ON b.price = w.maxprice AND b.date_time >= w.window_end - INTERVAL '10 seconds' AND b.date_time < w.window_end`,
+  },
+  // New users: people who opened an auction in the same 10-second window as they registered.
+  {
+    name: 'q8',
+    kind: 'join',
+    freshet:
+      "SELECT p.id, p.name, p.window_start FROM (SELECT id, name, window_start, window_end FROM TUMBLE(person, DESCRIPTOR(date_time), INTERVAL '10 seconds') GROUP BY id, name, window_start, window_end) p JOIN (SELECT seller, window_start, window_end FROM TUMBLE(auction, DESCRIPTOR(date_time), INTERVAL '10 seconds') GROUP BY seller, window_start, window_end) a ON p.id = a.seller AND p.window_start = a.window_start AND p.window_end = a.window_end",
+    duckdb: `SELECT p.id, p.name, p.window_start FROM (SELECT id, name, ${duckWindowStart('date_time', 10)} AS window_start FROM person GROUP BY 1, 2, 3) p JOIN (SELECT seller, ${duckWindowStart('date_time', 10)} AS window_start FROM auction GROUP BY 1, 2) a ON p.id = a.seller AND p.window_start = a.window_start`,
+  },
   // Winning bids: the highest bid (earliest among equals) of each auction while it was open.
   {
     name: 'q9',
@@ -53,6 +95,15 @@ export const NEXMARK_QUERIES: readonly NexmarkQuery[] = [
     kind: 'aggregate',
     freshet:
       'SELECT CAST(date_time AS DATE) AS day, count(*) AS total_bids, count(*) FILTER (WHERE price < 10000) AS rank1_bids, count(*) FILTER (WHERE price >= 10000 AND price < 1000000) AS rank2_bids, count(*) FILTER (WHERE price >= 1000000) AS rank3_bids, count(DISTINCT bidder) AS total_bidders, count(DISTINCT bidder) FILTER (WHERE price < 10000) AS rank1_bidders, count(DISTINCT auction) AS total_auctions FROM bid GROUP BY CAST(date_time AS DATE)',
+  },
+  // Channel statistics per day, with the last minute of the day that saw a bid.
+  {
+    name: 'q16',
+    kind: 'aggregate',
+    freshet:
+      "SELECT channel, CAST(date_time AS DATE) AS day, max(to_char(date_time, 'HH24:MI')) AS minute, count(*) AS total_bids, count(*) FILTER (WHERE price < 10000) AS rank1_bids, count(*) FILTER (WHERE price >= 1000000) AS rank3_bids, count(DISTINCT bidder) AS total_bidders, count(DISTINCT bidder) FILTER (WHERE price >= 1000000) AS rank3_bidders, count(DISTINCT auction) AS total_auctions FROM bid GROUP BY channel, CAST(date_time AS DATE)",
+    duckdb:
+      "SELECT channel, CAST(date_time AS DATE) AS day, max(strftime(date_time, '%H:%M')) AS minute, count(*) AS total_bids, count(*) FILTER (WHERE price < 10000) AS rank1_bids, count(*) FILTER (WHERE price >= 1000000) AS rank3_bids, count(DISTINCT bidder) AS total_bidders, count(DISTINCT bidder) FILTER (WHERE price >= 1000000) AS rank3_bidders, count(DISTINCT auction) AS total_auctions FROM bid GROUP BY channel, CAST(date_time AS DATE)",
   },
   // Auction statistics per day.
   {
