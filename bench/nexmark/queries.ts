@@ -4,7 +4,7 @@
 // aggregates and joins. Windows are Freshet's TUMBLE/HOP table functions, and
 // in DuckDB epoch arithmetic over the same bounds (windows align to
 // 1970-01-01 in both). Processing-time and side-input queries (q10, q12,
-// q13) have no equivalent over a stored stream; q6 and q11 are still to come.
+// q13) have no equivalent over a stored stream.
 
 export interface NexmarkQuery {
   readonly name: string;
@@ -75,12 +75,28 @@ export const NEXMARK_QUERIES: readonly NexmarkQuery[] = [
       "SELECT p.id, p.name, p.window_start FROM (SELECT id, name, window_start, window_end FROM TUMBLE(person, DESCRIPTOR(date_time), INTERVAL '10 seconds') GROUP BY id, name, window_start, window_end) p JOIN (SELECT seller, window_start, window_end FROM TUMBLE(auction, DESCRIPTOR(date_time), INTERVAL '10 seconds') GROUP BY seller, window_start, window_end) a ON p.id = a.seller AND p.window_start = a.window_start AND p.window_end = a.window_end",
     duckdb: `SELECT p.id, p.name, p.window_start FROM (SELECT id, name, ${duckWindowStart('date_time', 10)} AS window_start FROM person GROUP BY 1, 2, 3) p JOIN (SELECT seller, ${duckWindowStart('date_time', 10)} AS window_start FROM auction GROUP BY 1, 2) a ON p.id = a.seller AND p.window_start = a.window_start`,
   },
+  // Average selling price by seller: each seller's last 10 closed auctions (their winning bids), as a running average.
+  {
+    name: 'q6',
+    kind: 'aggregate',
+    freshet:
+      'SELECT seller, auction, final, avg(final) OVER (PARTITION BY seller ORDER BY expires, auction ROWS BETWEEN 9 PRECEDING AND CURRENT ROW) AS avg_final FROM (SELECT a.seller, a.id AS auction, a.expires, max(b.price) AS final FROM auction a JOIN bid b ON a.id = b.auction WHERE b.date_time BETWEEN a.date_time AND a.expires GROUP BY a.seller, a.id, a.expires) w',
+  },
   // Winning bids: the highest bid (earliest among equals) of each auction while it was open.
   {
     name: 'q9',
     kind: 'join',
     freshet:
       'SELECT id, seller, category, auction, bidder, price, bid_time FROM (SELECT a.id, a.seller, a.category, b.auction, b.bidder, b.price, b.date_time AS bid_time, row_number() OVER (PARTITION BY a.id ORDER BY b.price DESC, b.date_time, b.bidder) AS rn FROM auction a JOIN bid b ON a.id = b.auction WHERE b.date_time BETWEEN a.date_time AND a.expires) t WHERE rn = 1',
+  },
+  // User sessions: each bidder's bids in sessions of activity with gaps under 10 seconds.
+  {
+    name: 'q11',
+    kind: 'aggregate',
+    freshet: "SELECT bidder, count(*) AS bid_count, window_start, window_end FROM SESSION(bid, DESCRIPTOR(date_time), DESCRIPTOR(bidder), INTERVAL '10 seconds') GROUP BY bidder, window_start, window_end",
+    // A session starts at a bidder's first bid and at every bid 10 seconds or more after the one before.
+    duckdb:
+      "WITH gaps AS (SELECT bidder, date_time, CASE WHEN date_time - lag(date_time) OVER (PARTITION BY bidder ORDER BY date_time) < INTERVAL '10 seconds' THEN 0 ELSE 1 END AS starts FROM bid), sessions AS (SELECT bidder, date_time, sum(starts) OVER (PARTITION BY bidder ORDER BY date_time ROWS UNBOUNDED PRECEDING) AS session FROM gaps) SELECT bidder, count(*) AS bid_count, min(date_time) AS window_start, max(date_time) + INTERVAL '10 seconds' AS window_end FROM sessions GROUP BY bidder, session",
   },
   // Calculation: converted prices in a band, classified by time of day.
   {
