@@ -1,11 +1,13 @@
 // Benchmark: a GROUP BY view over a keyed table, Freshet against DuckDB on the
 // same data in the same process. Measures (a) hydration, Freshet's CREATE
 // MATERIALIZED VIEW vs DuckDB's CREATE TABLE AS, and (b) update latency for
-// 1-row and 1,000-row batches (10% deletes, 90% inserts/upserts) until the view
-// reflects them, vs DuckDB applying the batch and recomputing the query.
-//   node dist/bench/group-by.js [--rows N] [--groups G] [--reps R] [--seed S]
-// --reps is the number of hydrations timed; update latency always uses 300
-// 1-row and 40 1,000-row batches after warm-up.
+// batches of each size (10% deletes, 45% inserts of new keys, 45% updates of
+// existing keys by upsert) until the view reflects them, vs DuckDB applying
+// the batch and recomputing the query; and the batch size from which the
+// recompute wins (its p50 below Freshet's), if any size measured reaches it.
+//   node dist/bench/group-by.js [--rows N] [--groups G] [--reps R] [--seed S] [--sizes 1,100,10000]
+// --reps is the number of hydrations timed. Batches per size: 300 of 1 row,
+// fewer of larger ones (BATCHES), after a few warm-up batches.
 
 import { tableFromArrays } from 'apache-arrow';
 import { BIGINT, DOUBLE, DuckDBDataChunk, DuckDBInstance, INTEGER, version as duckdbVersion } from '@duckdb/node-api';
@@ -17,23 +19,40 @@ interface Options {
   readonly groups: number;
   readonly reps: number;
   readonly seed: number;
+  /** Batch sizes whose update latency is measured. */
+  readonly sizes: readonly number[];
 }
 
 function parseArgs(argv: readonly string[]): Options {
-  const opts = { rows: 10_000_000, groups: 100_000, reps: 3, seed: 1 };
+  const opts = { rows: 10_000_000, groups: 100_000, reps: 3, seed: 1, sizes: [1, 100, 1000, 10_000] };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
-    const value = Number(argv[i + 1]);
     const key = flag?.replace(/^--/, '');
+    if (key === 'sizes') {
+      const sizes = (argv[i + 1] ?? '').split(',').map(Number);
+      if (sizes.length === 0 || !sizes.every((x) => Number.isInteger(x) && x > 0)) throw new Error(`--sizes expects positive integers separated by commas, got '${argv[i + 1] ?? ''}'`);
+      opts.sizes = sizes.sort((a, b) => a - b);
+      i++;
+      continue;
+    }
+    const value = Number(argv[i + 1]);
     if (key === 'rows' || key === 'groups' || key === 'reps' || key === 'seed') {
       if (!Number.isInteger(value) || value < 0) throw new Error(`${flag} expects a non-negative integer, got '${argv[i + 1]}'`);
       opts[key] = value;
       i++;
     } else {
-      throw new Error(`unknown flag '${flag}'; expected --rows, --groups, --reps or --seed`);
+      throw new Error(`unknown flag '${flag}'; expected --rows, --groups, --reps, --seed or --sizes`);
     }
   }
   return opts;
+}
+
+/** Batches timed (after warm-up ones) per batch size: enough for a p99 at small sizes, few at large ones. */
+function batchesOf(size: number): { readonly timed: number; readonly warmup: number } {
+  if (size <= 1) return { timed: 300, warmup: 5 };
+  if (size <= 100) return { timed: 100, warmup: 2 };
+  if (size <= 1000) return { timed: 40, warmup: 1 };
+  return { timed: 10, warmup: 1 };
 }
 
 const viewQuery = 'SELECT k, count(*), sum(v), min(v), max(v) FROM t GROUP BY k';
@@ -94,10 +113,8 @@ async function main(): Promise<void> {
     v[i] = Math.round(rand.double() * 1e6) / 1e3;
   }
   const nextId = { v: rows };
-  // Enough batches for a meaningful p99 (the first few of each size are warm-up).
-  const warmup = 5;
-  const small = makeBatches(rand, 300 + warmup, 1, rows, groups, nextId);
-  const large = makeBatches(rand, 40 + 1, 1000, rows, groups, nextId);
+  // Per size: its batches, the first few of which are warm-up.
+  const plans = opts.sizes.map((size) => ({ size, ...batchesOf(size), batches: makeBatches(rand, batchesOf(size).timed + batchesOf(size).warmup, size, rows, groups, nextId) }));
 
   // ---- Freshet (first, so its peak RSS is measured before DuckDB allocates)
   const engine = new Engine();
@@ -122,15 +139,14 @@ async function main(): Promise<void> {
     if (b.inserts !== null) await engine.sql(b.inserts);
     return performance.now() - start;
   };
-  const freshetSmall: number[] = [];
-  const freshetLarge: number[] = [];
-  for (const [i, b] of small.entries()) {
-    const t = await applyFreshet(b);
-    if (i >= warmup) freshetSmall.push(t);
-  }
-  for (const [i, b] of large.entries()) {
-    const t = await applyFreshet(b);
-    if (i >= 1) freshetLarge.push(t);
+  const freshetTimes: number[][] = [];
+  for (const plan of plans) {
+    const times: number[] = [];
+    for (const [i, b] of plan.batches.entries()) {
+      const t = await applyFreshet(b);
+      if (i >= plan.warmup) times.push(t);
+    }
+    freshetTimes.push(times);
   }
   const freshetRssMb = maxRssMb();
   const freshetView = await engine.sql('SELECT * FROM g');
@@ -169,15 +185,14 @@ async function main(): Promise<void> {
     await conn.run(`CREATE OR REPLACE TABLE r AS ${duckQuery}`);
     return { dml: mid - start, recompute: performance.now() - mid };
   };
-  const duckSmall: { dml: number; recompute: number }[] = [];
-  const duckLarge: { dml: number; recompute: number }[] = [];
-  for (const [i, b] of small.entries()) {
-    const t = await applyDuck(b);
-    if (i >= warmup) duckSmall.push(t);
-  }
-  for (const [i, b] of large.entries()) {
-    const t = await applyDuck(b);
-    if (i >= 1) duckLarge.push(t);
+  const duckTimes: { dml: number; recompute: number }[][] = [];
+  for (const plan of plans) {
+    const times: { dml: number; recompute: number }[] = [];
+    for (const [i, b] of plan.batches.entries()) {
+      const t = await applyDuck(b);
+      if (i >= plan.warmup) times.push(t);
+    }
+    duckTimes.push(times);
   }
 
   // ---- sanity: the maintained view equals DuckDB's recomputation (group count and totals)
@@ -199,14 +214,21 @@ async function main(): Promise<void> {
 
   // ---- report
   const stats = (xs: readonly number[]): { p50: number; p99: number } => ({ p50: percentile(xs, 50), p99: percentile(xs, 99) });
-  const fS = stats(freshetSmall);
-  const fL = stats(freshetLarge);
-  const dSd = stats(duckSmall.map((x) => x.dml));
-  const dSr = stats(duckSmall.map((x) => x.recompute));
-  const dSt = stats(duckSmall.map((x) => x.dml + x.recompute));
-  const dLd = stats(duckLarge.map((x) => x.dml));
-  const dLr = stats(duckLarge.map((x) => x.recompute));
-  const dLt = stats(duckLarge.map((x) => x.dml + x.recompute));
+  const batches = plans.map((plan, p) => {
+    const freshet = stats(freshetTimes[p]!);
+    const duck = duckTimes[p]!;
+    const total = stats(duck.map((x) => x.dml + x.recompute));
+    return {
+      size: plan.size,
+      count: plan.timed,
+      freshet,
+      duckdb: { total, dml: stats(duck.map((x) => x.dml)), recompute: stats(duck.map((x) => x.recompute)) },
+      ratioP50: total.p50 / freshet.p50,
+      ratioP99: total.p99 / freshet.p99,
+    };
+  });
+  // The smallest batch size measured at which DuckDB's recompute beats Freshet's p50; null when none does.
+  const crossover = batches.find((b) => b.ratioP50 < 1)?.size ?? null;
   const fH = median(freshetHydrate);
   const dH = median(duckHydrate);
   const ratio = (duck: number, freshet: number): string => `${(duck / freshet).toFixed(2)}x`;
@@ -216,10 +238,12 @@ async function main(): Promise<void> {
     `group-by  rows=${rows} groups=${groups} reps=${reps}  (ratio = DuckDB time / Freshet time; >1 means Freshet is faster)`,
     'measure                         Freshet ms    DuckDB ms (DML + recompute)       ratio',
     `hydration (median)              ${ms(fH).padStart(10)}    ${ms(dH).padStart(10)}                        ${ratio(dH, fH)}`,
-    `1-row batch p50                 ${ms(fS.p50).padStart(10)}    ${ms(dSt.p50).padStart(10)} (${ms(dSd.p50)} + ${ms(dSr.p50)})`.padEnd(84) + ratio(dSt.p50, fS.p50),
-    `1-row batch p99                 ${ms(fS.p99).padStart(10)}    ${ms(dSt.p99).padStart(10)} (${ms(dSd.p99)} + ${ms(dSr.p99)})`.padEnd(84) + ratio(dSt.p99, fS.p99),
-    `1,000-row batch p50             ${ms(fL.p50).padStart(10)}    ${ms(dLt.p50).padStart(10)} (${ms(dLd.p50)} + ${ms(dLr.p50)})`.padEnd(84) + ratio(dLt.p50, fL.p50),
-    `1,000-row batch p99             ${ms(fL.p99).padStart(10)}    ${ms(dLt.p99).padStart(10)} (${ms(dLd.p99)} + ${ms(dLr.p99)})`.padEnd(84) + ratio(dLt.p99, fL.p99),
+    ...batches.flatMap((b) =>
+      (['p50', 'p99'] as const).map(
+        (q) => `${`${b.size.toLocaleString('en-US')}-row batch ${q}`.padEnd(32)}${ms(b.freshet[q]).padStart(10)}    ${ms(b.duckdb.total[q]).padStart(10)} (${ms(b.duckdb.dml[q])} + ${ms(b.duckdb.recompute[q])})`.padEnd(84) + ratio(b.duckdb.total[q], b.freshet[q]),
+      ),
+    ),
+    `recompute wins from: ${crossover === null ? `no size measured (up to ${opts.sizes[opts.sizes.length - 1]!.toLocaleString('en-US')} rows)` : `${crossover.toLocaleString('en-US')}-row batches`}`,
     `load (insertArrow / appender)   ${ms(freshetLoadMs).padStart(10)}    ${ms(duckLoadMs).padStart(10)}`,
     `peak RSS: ${freshetRssMb.toFixed(0)} MB after Freshet phases, ${maxRssMb().toFixed(0)} MB at end (DuckDB shares the process)`,
     `view agrees with DuckDB recomputation: ${agree ? 'yes' : `NO (Freshet ${freshetView.rows.length} groups, count ${fCount}, sum ${fSum}; DuckDB ${dGroups}, ${dCount}, ${dSum})`}`,
@@ -232,11 +256,10 @@ async function main(): Promise<void> {
     options: opts,
     environment: { node: process.version, duckdb: duckdbVersion(), platform: process.platform, arch: process.arch },
     query: viewQuery,
-    batches: { oneRow: freshetSmall.length, thousandRow: freshetLarge.length, warmupDiscarded: { oneRow: warmup, thousandRow: 1 } },
     loadMs: { freshet: freshetLoadMs, duckdb: duckLoadMs },
     hydrationMs: { freshet: { median: fH, all: freshetHydrate }, duckdb: { median: dH, all: duckHydrate }, ratio: dH / fH },
-    oneRowBatchMs: { freshet: fS, duckdb: { total: dSt, dml: dSd, recompute: dSr }, ratioP50: dSt.p50 / fS.p50, ratioP99: dSt.p99 / fS.p99 },
-    thousandRowBatchMs: { freshet: fL, duckdb: { total: dLt, dml: dLd, recompute: dLr }, ratioP50: dLt.p50 / fL.p50, ratioP99: dLt.p99 / fL.p99 },
+    batches,
+    crossover,
     peakRssMb: { afterFreshet: freshetRssMb, end: maxRssMb() },
     viewAgreesWithDuckDB: agree,
   };

@@ -5,9 +5,10 @@
 // ratios, and the charts beside it (bench/nexmark-throughput.svg).
 //
 // The quick suite: Nexmark (200,000 events, batches of 10,000) and the
-// GROUP BY benchmark at 200,000 rows (hydration; 1-row and 1,000-row update
-// latency). The full suite: Nexmark (10M events, batches of 1,000, 10,000 and
-// 100,000), GROUP BY at 1M rows, the SQL views, state beyond memory and
+// GROUP BY benchmark at 200,000 rows (hydration; update latency of batches of
+// 1, 100 and 10,000 rows). The full suite: Nexmark (10M events, batches of
+// 1,000, 10,000 and 100,000), GROUP BY at 10M rows (batches of 1 to 100,000
+// rows, and the size from which a recompute wins), the SQL views, state beyond memory and
 // durability benchmarks; the ones REPORT.md does not summarize yet are listed
 // with their result files.
 //   node dist/bench/run.js [--quick]
@@ -28,11 +29,11 @@ interface Suite {
 
 const QUICK: readonly Suite[] = [
   { name: 'nexmark', args: ['--quick'] },
-  { name: 'group-by', args: ['--rows', '200000', '--groups', '20000', '--reps', '3'] },
+  { name: 'group-by', args: ['--rows', '200000', '--groups', '20000', '--reps', '3', '--sizes', '1,100,10000'] },
 ];
 const FULL: readonly Suite[] = [
   { name: 'nexmark', args: [] },
-  { name: 'group-by', args: [] },
+  { name: 'group-by', args: ['--sizes', '1,10,100,1000,10000,100000'] },
   { name: 'sql-views', args: [] },
   { name: 'state-spill', args: [] },
   { name: 'durability', args: [] },
@@ -99,24 +100,28 @@ interface Latency {
   p99: number;
 }
 
-function groupBySection(r: {
+interface GroupByResult {
   options: { rows: number; groups: number };
   query: string;
   hydrationMs: { freshet: { median: number }; duckdb: { median: number }; ratio: number };
-  oneRowBatchMs: { freshet: Latency; duckdb: { total: Latency }; ratioP50: number; ratioP99: number };
-  thousandRowBatchMs: { freshet: Latency; duckdb: { total: Latency }; ratioP50: number; ratioP99: number };
+  batches: { size: number; count: number; freshet: Latency; duckdb: { total: Latency }; ratioP50: number; ratioP99: number }[];
+  crossover: number | null;
   viewAgreesWithDuckDB: boolean;
-}): string[] {
-  const row = (what: string, f: Latency, d: Latency, r50: number, r99: number): string =>
-    `| ${what} | ${fixed(f.p50)} / ${fixed(f.p99)} | ${fixed(d.p50)} / ${fixed(d.p99)} | ${fixed(r50)}x / ${fixed(r99)}x |`;
+}
+
+function groupBySection(r: GroupByResult): string[] {
+  const largest = r.batches[r.batches.length - 1]?.size ?? 0;
   return [
-    `\`${r.query}\` over ${int(r.options.rows)} rows in ${int(r.options.groups)} groups. Ratios are DuckDB's time over Freshet's (above 1: Freshet is faster). The view agrees with DuckDB's recomputation: ${r.viewAgreesWithDuckDB ? 'yes' : 'NO'}.`,
+    `\`${r.query}\` over ${int(r.options.rows)} rows in ${int(r.options.groups)} groups; batches of 10% deletes, 45% inserts and 45% updates (upserts), timed until the view reflects each, against DuckDB applying the same DML and recomputing. Ratios are DuckDB's time over Freshet's (above 1: Freshet is faster). The view agrees with DuckDB's recomputation: ${r.viewAgreesWithDuckDB ? 'yes' : 'NO'}.`,
     '',
-    '| | Freshet ms (p50 / p99) | DuckDB ms (p50 / p99) | DuckDB / Freshet |',
-    '|---|---|---|---|',
-    `| hydration (CREATE MATERIALIZED VIEW vs CREATE TABLE AS, median) | ${fixed(r.hydrationMs.freshet.median)} | ${fixed(r.hydrationMs.duckdb.median)} | ${fixed(r.hydrationMs.ratio)}x |`,
-    row('1-row batch until the view reflects it (DuckDB: DML + recompute)', r.oneRowBatchMs.freshet, r.oneRowBatchMs.duckdb.total, r.oneRowBatchMs.ratioP50, r.oneRowBatchMs.ratioP99),
-    row('1,000-row batch', r.thousandRowBatchMs.freshet, r.thousandRowBatchMs.duckdb.total, r.thousandRowBatchMs.ratioP50, r.thousandRowBatchMs.ratioP99),
+    '| | batches | Freshet ms (p50 / p99) | DuckDB ms (p50 / p99) | DuckDB / Freshet (p50 / p99) |',
+    '|---|---:|---|---|---|',
+    `| hydration (CREATE MATERIALIZED VIEW vs CREATE TABLE AS, median) | | ${fixed(r.hydrationMs.freshet.median)} | ${fixed(r.hydrationMs.duckdb.median)} | ${fixed(r.hydrationMs.ratio)}x |`,
+    ...r.batches.map((b) => `| ${int(b.size)}-row batch | ${b.count} | ${fixed(b.freshet.p50)} / ${fixed(b.freshet.p99)} | ${fixed(b.duckdb.total.p50)} / ${fixed(b.duckdb.total.p99)} | ${fixed(b.ratioP50)}x / ${fixed(b.ratioP99)}x |`),
+    '',
+    r.crossover === null
+      ? `The recompute does not win at any batch size measured (up to ${int(largest)} rows).`
+      : `The recompute wins (p50) from ${int(r.crossover)}-row batches.`,
   ];
 }
 
@@ -145,7 +150,7 @@ function main(): void {
       );
       writeFileSync(join(benchDir, 'nexmark-throughput.svg'), svg);
     } else if (o.suite.name === 'group-by') {
-      lines.push(...groupBySection(o.result as Parameters<typeof groupBySection>[0]), '');
+      lines.push(...groupBySection(o.result as GroupByResult), '');
     } else {
       lines.push(`Not summarized here yet: see \`${resultFile(o.suite.name).replace(/.*\/bench\//, 'bench/')}\` and bench/README.md.`, '');
     }
