@@ -726,9 +726,15 @@ export class Engine {
     return skipped;
   }
 
-  /** A one-shot query over the current rows (cold segments streamed and pruned: engine/one-shot.ts). */
+  /** A one-shot query over the current rows (cold segments and views' parts streamed, segments pruned: engine/one-shot.ts). */
   private oneShot(plan: QueryPlan): QueryOutput {
-    return this.tiering === null ? runOneShot(plan, (r) => this.snapshot(r)) : runOverTables(plan, this.tables, (r) => this.snapshot(r));
+    const snapshot = (r: string): ZBatch => this.snapshot(r);
+    const viewParts = (r: string): Iterable<ZBatch> | null => {
+      if (this.tables.has(r) || r === PROGRESS_TABLE) return null;
+      this.backfills.requireBuilt(r, 'read');
+      return this.scheduler.node(r)?.sink.chunks() ?? null;
+    };
+    return this.tiering === null ? runOneShot(plan, snapshot, viewParts) : runOverTables(plan, this.tables, snapshot, viewParts);
   }
 
   private snapshot(relation: string): ZBatch {

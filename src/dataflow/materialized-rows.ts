@@ -7,9 +7,10 @@
 // Under a state budget (--state-memory) the rows are kept in parts by the
 // hash of that key (state-parts.ts), like operator state, so a view with more
 // rows than memory holds its least recently changed parts in scratch files. A
-// row change (-old +new) keeps its key, so it lands in one part. A snapshot
-// reads parts in files without bringing them back into memory: a query over
-// the whole view should not push out the parts that changes use.
+// row change (-old +new) keeps its key, so it lands in one part. Reads take
+// parts in files without bringing them back into memory (a query over the
+// whole view should not push out the parts that changes use), and a one-shot
+// query can take them a part at a time (`chunks`).
 
 import type { SqlType } from '../common/sql-type.js';
 import { assert } from '../common/assert.js';
@@ -86,6 +87,20 @@ export class MaterializedRows extends PartedState<RowsPart, KeyedDelta> {
     const pieces: ZBatch[] = [];
     this.eachPart((part, bytes) => pieces.push(liveRows(part.rows ?? this.decodeRows(bytes!))));
     return pieces.length === 1 ? pieces[0]! : concatBatches(this.types, pieces);
+  }
+
+  /**
+   * The snapshot a part at a time (parts in files read one by one), for a
+   * one-shot query that feeds its input in pieces (engine/one-shot.ts), so
+   * the view's rows are never all in memory at once; null while the rows are
+   * in one part. Consume it before the view changes.
+   */
+  chunks(): Iterable<ZBatch> | null {
+    return this.directory.single ? null : this.partChunks();
+  }
+
+  private *partChunks(): Generator<ZBatch> {
+    for (const [part, bytes] of this.partStates()) yield liveRows(part.rows ?? this.decodeRows(bytes!));
   }
 
   /** Distinct rows held (a row with multiplicity 3 counts once), in memory and in files. */

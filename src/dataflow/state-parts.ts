@@ -228,9 +228,17 @@ export abstract class PartedState<P extends StatePart, D> {
    * changed).
    */
   protected eachPart(visit: (part: P, bytes: Uint8Array | null) => void): void {
+    for (const [p, bytes] of this.partStates()) visit(p, bytes);
+  }
+
+  /**
+   * `eachPart` as an iteration, for readers that take one part at a time;
+   * consume it before the state changes.
+   */
+  protected *partStates(): Generator<readonly [P, Uint8Array | null]> {
     for (const p of this.directory.parts) {
       if (!p.resident && this.owed.has(p)) this.load(p);
-      visit(p, p.resident ? null : this.budget!.read(p.file!));
+      yield [p, p.resident ? null : this.budget!.read(p.file!)];
     }
     // Parts read back for their owed undo count again.
     this.budget?.settle();

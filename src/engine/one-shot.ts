@@ -71,9 +71,16 @@ export function runOneShot(plan: QueryPlan, snapshot: (relation: string) => ZBat
  * A one-shot query over tables that may have cold segments: each table with
  * some is read a segment at a time, and only the segments whose min/max can
  * satisfy the filters the query puts on that table (plan/scan-bounds.ts).
- * `snapshot` gives everything else (views, tables in memory only).
+ * `others` gives other relations' pieces (a view's parts), `snapshot`
+ * everything else (views in one part, tables in memory only).
  */
-export function runOverTables(plan: QueryPlan, tables: ReadonlyMap<string, TableStore>, snapshot: (relation: string) => ZBatch): QueryOutput {
+export function runOverTables(
+  plan: QueryPlan,
+  tables: ReadonlyMap<string, TableStore>,
+  snapshot: (relation: string) => ZBatch,
+  /** Pieces of other relations (a view's rows in parts), when it has them. */
+  others: (relation: string) => Iterable<ZBatch> | null = () => null,
+): QueryOutput {
   const bounds = scanBounds(plan.root);
   const mayMatch = (r: string): ((meta: SegmentMeta) => boolean) | undefined => {
     const b = bounds.get(r) ?? [];
@@ -86,7 +93,7 @@ export function runOverTables(plan: QueryPlan, tables: ReadonlyMap<string, Table
   return runOneShot(
     plan,
     (r) => coldOf(r)?.rowsSnapshot(mayMatch(r)) ?? snapshot(r),
-    (r) => coldOf(r)?.rowChunks(mayMatch(r)) ?? null,
+    (r) => coldOf(r)?.rowChunks(mayMatch(r)) ?? others(r),
   );
 }
 

@@ -101,6 +101,13 @@ describe('MaterializedRows keyed by a unique key', () => {
               held.addBatch(store.snapshot());
               expect(held.lines()).toEqual(expected);
               expect(store.distinctRows).toBe(model.size);
+              // Taken a part at a time (a one-shot query's pieces), the same rows.
+              const chunks = store.chunks();
+              if (chunks !== null) {
+                const pieces = new Multiset();
+                for (const piece of chunks) pieces.addBatch(piece);
+                expect(pieces.lines()).toEqual(expected);
+              }
             }
           }
           } finally {
