@@ -2,7 +2,8 @@
 // Runs each benchmark of the suite in a child process of its own (so its
 // peak memory is its own), each writing bench/results/<date>-<name>.json,
 // then writes bench/REPORT.md, a summary of those results with the DuckDB
-// ratios, and the charts beside it (bench/nexmark-throughput.svg).
+// ratios, and the charts beside it (bench/nexmark-throughput.svg,
+// bench/update-latency.svg).
 //
 // The quick suite: Nexmark (200,000 events, batches of 10,000) and the
 // GROUP BY benchmark at 200,000 rows (hydration; update latency of batches of
@@ -20,7 +21,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { version as duckdbVersion } from '@duckdb/node-api';
 import { parseFlags, resultsDir } from './bench-common.js';
-import { barChart } from './svg-chart.js';
+import { barChart, groupedBarChart } from './svg-chart.js';
 
 interface Suite {
   readonly name: string;
@@ -167,7 +168,15 @@ function main(): void {
       );
       writeFileSync(join(benchDir, 'nexmark-throughput.svg'), svg);
     } else if (o.suite.name === 'group-by') {
-      lines.push(...groupBySection(o.result as GroupByResult), '');
+      const r = o.result as GroupByResult;
+      lines.push(...groupBySection(r), '', '![Update latency against batch size](update-latency.svg)', '');
+      const svg = groupedBarChart(
+        `Update latency (p50) by batch size, ${int(r.options.rows)}-row GROUP BY view (log scale)`,
+        ['Freshet: until the view reflects the batch', 'DuckDB: DML + recompute'],
+        r.batches.map((b) => ({ label: `${int(b.size)} ${b.size === 1 ? 'row' : 'rows'}`, values: [b.freshet.p50, b.duckdb.total.p50] })),
+        'ms',
+      );
+      writeFileSync(join(benchDir, 'update-latency.svg'), svg);
     } else {
       lines.push(`Not summarized here yet: see \`${resultFile(o.suite.name).replace(/.*\/bench\//, 'bench/')}\` and bench/README.md.`, '');
     }
