@@ -3,6 +3,7 @@
 // result file to bench/results/<YYYY-MM-DD>-<name>.json.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -67,6 +68,49 @@ export function median(xs: readonly number[]): number {
 /** Peak resident set size of this process so far, in MB. */
 export function maxRssMb(): number {
   return process.resourceUsage().maxRSS / 1024;
+}
+
+/**
+ * The peak resident set size of this process during a piece of work, in MB
+ * above what it was when the work began. A worker thread samples
+ * process.memoryUsage.rss() every millisecond into shared memory, so the
+ * peak is seen even while the main thread is busy (a view build) or idle
+ * waiting on DuckDB's threads (a CREATE TABLE AS). Call `measure` with the
+ * work; `close` ends the worker.
+ */
+export class PeakRss {
+  private readonly shared = new Float64Array(new SharedArrayBuffer(16));
+  private readonly worker: Worker;
+
+  constructor() {
+    // shared[0]: 1 while sampling; shared[1]: the peak so far (bytes).
+    this.worker = new Worker(
+      `const { workerData } = require('node:worker_threads');
+       const s = new Float64Array(workerData);
+       setInterval(() => { if (s[0] === 1) { const r = process.memoryUsage.rss(); if (r > s[1]) s[1] = r; } }, 1);`,
+      { eval: true, workerData: this.shared.buffer },
+    );
+    this.worker.unref();
+  }
+
+  /** Runs `work`; returns its result and the peak RSS above the starting one, in MB. */
+  async measure<T>(work: () => Promise<T>): Promise<{ readonly value: T; readonly peakMb: number }> {
+    (globalThis as { gc?: () => void }).gc?.();
+    const before = process.memoryUsage.rss();
+    this.shared[1] = before;
+    this.shared[0] = 1;
+    try {
+      const value = await work();
+      const last = process.memoryUsage.rss();
+      return { value, peakMb: (Math.max(this.shared[1]!, last) - before) / 2 ** 20 };
+    } finally {
+      this.shared[0] = 0;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.worker.terminate();
+  }
 }
 
 /** Milliseconds with a precision that suits their size. */

@@ -10,19 +10,25 @@
 // ratio is Freshet's total feed time over DuckDB's one computation. Each
 // final view must equal DuckDB's result by a digest (row count, then per
 // column a sum for numbers and a count of distinct values otherwise).
-// Hydration: a fresh engine loads every event first (not timed), then
-// CREATE MATERIALIZED VIEW builds the view over them, against DuckDB's CREATE
-// TABLE AS of the same query.
+// About 20 times through each feed, the view's state is sampled: its
+// operators' entries and the tables' bytes in memory (state over time).
+// Hydration, per query in a child process of its own (hydrateOne): a fresh
+// engine loads every event first (not timed), then CREATE MATERIALIZED VIEW
+// builds the view over them, against DuckDB's CREATE TABLE AS of the same
+// query; each with its peak RSS above where it started (bench-common.ts
+// PeakRss).
 //   node dist/bench/nexmark.js [--events N] [--batch B] [--seed S] [--quick]
 // Full: 10,000,000 events in batches of 1,000, 10,000 and 100,000. --quick:
 // 200,000 events in batches of 10,000.
 
 import { DuckDBInstance, version as duckdbVersion } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { execFileSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { Engine } from '../src/index.js';
 import type { QueryResult } from '../src/index.js';
-import { maxRssMb, median, ms, parseFlags, writeResult } from './bench-common.js';
+import { PeakRss, maxRssMb, median, ms, parseFlags, writeResult } from './bench-common.js';
 import { NexmarkGenerator } from './nexmark/generator.js';
 import { appendToDuckDb, arrowTable, nexmarkDdl } from './nexmark/load.js';
 import type { NexmarkQuery } from './nexmark/queries.js';
@@ -38,6 +44,22 @@ interface Hydration {
   readonly duckdbMs: number;
   /** Freshet's build time over DuckDB's. */
   readonly ratio: number;
+  /**
+   * Memory, MB. Freshet: the peak RSS above the start during CREATE
+   * MATERIALIZED VIEW (a lower bound: V8 reuses heap that loading freed),
+   * and what the view holds after it (heap and array buffers after a GC).
+   * DuckDB: the peak of its own memory account during CREATE TABLE AS.
+   */
+  readonly freshetPeakMb: number;
+  readonly freshetHeldMb: number;
+  readonly duckdbPeakMb: number;
+}
+
+/** The state a view holds as events arrive: after `events` events, its operators' entries (rows, groups or values) and the tables' bytes in memory. */
+interface StateSample {
+  readonly events: number;
+  readonly stateEntries: number;
+  readonly tableBytes: number;
 }
 
 interface Run {
@@ -51,6 +73,8 @@ interface Run {
   readonly ratio: number;
   readonly rows: number;
   readonly equal: string | null;
+  /** About 20 samples through the feed. */
+  readonly state: readonly StateSample[];
 }
 
 /** The digest query over `from` for a result with these fields. */
@@ -68,53 +92,137 @@ function sameDigest(a: readonly number[], b: readonly number[]): string | null {
 }
 
 /** Feeds every event to a fresh engine holding `q`'s view; returns the time spent in insertArrow and the view's digest. */
-async function runFreshet(q: NexmarkQuery, generator: NexmarkGenerator, events: number, batch: number): Promise<{ feedMs: number; rows: number; digest: number[]; fields: QueryResult['fields'] }> {
+async function runFreshet(q: NexmarkQuery, generator: NexmarkGenerator, events: number, batch: number): Promise<{ feedMs: number; rows: number; digest: number[]; fields: QueryResult['fields']; state: StateSample[] }> {
   const engine = new Engine();
   for (const ddl of nexmarkDdl()) await engine.sql(ddl);
   await engine.sql(`CREATE MATERIALIZED VIEW ${q.name} AS ${q.freshet}`);
   let feedMs = 0;
+  const state: StateSample[] = [];
+  const sampleEvery = Math.max(batch, Math.ceil(events / 20 / batch) * batch);
   for (let at = 0; at < events; at += batch) {
     const b = generator.generate(at, Math.min(events, at + batch));
     const tables = (['person', 'auction', 'bid'] as const).filter((t) => b[t].length > 0).map((t) => [t, arrowTable(t, b[t])] as const);
     const t0 = performance.now();
     for (const [name, table] of tables) await engine.insertArrow(name, table);
     feedMs += performance.now() - t0;
+    const fed = Math.min(events, at + batch);
+    if (fed % sampleEvery === 0 || fed === events) {
+      const status = engine.status();
+      state.push({
+        events: fed,
+        stateEntries: status.operators.filter((o) => o.view === q.name).reduce((sum, o) => sum + o.entries, 0),
+        tableBytes: status.tables.reduce((sum, t) => sum + t.hot.bytes, 0),
+      });
+    }
   }
   const fields = (await engine.sql(`SELECT * FROM ${q.name} LIMIT 0`)).fields;
   const digest = (await engine.sql(digestSql(fields, q.name))).rows[0]!.map(Number);
   await engine.close();
-  return { feedMs, rows: digest[0]!, digest, fields };
+  return { feedMs, rows: digest[0]!, digest, fields, state };
 }
 
-/** Loads every event into a fresh engine (not timed), then times CREATE MATERIALIZED VIEW over them. */
-async function hydrateFreshet(q: NexmarkQuery, generator: NexmarkGenerator, events: number): Promise<number> {
+/**
+ * Hydration of one query, in a process of its own (this file with
+ * --hydrate-one), so that memory freed by earlier work cannot hide this
+ * build's peak: DuckDB loads every event and times CREATE TABLE AS (median
+ * of 3, after one that samples its peak memory by its own account,
+ * duckMemoryPeak), then a fresh engine loads every event and times CREATE
+ * MATERIALIZED VIEW, with the RSS above where it was when the build began
+ * and the memory the view holds after it. Loading is not timed.
+ */
+async function hydrateOne(q: NexmarkQuery, generator: NexmarkGenerator, events: number): Promise<Hydration> {
+  const peak = new PeakRss();
+  const duck = await loadDuckDb(generator, events);
+  const times: number[] = [];
+  const ctas = `CREATE OR REPLACE TABLE result AS ${q.duckdb ?? q.freshet}`;
+  // The first build samples memory (the sampling takes a core); three more are timed.
+  const duckdbPeakMb = (await duckMemoryPeak(duck.instance, () => duck.conn.run(ctas))).peakMb;
+  for (let r = 0; r < 3; r++) {
+    const t0 = performance.now();
+    await duck.conn.run(ctas);
+    times.push(performance.now() - t0);
+  }
+  duck.close();
   const engine = new Engine();
   for (const ddl of nexmarkDdl()) await engine.sql(ddl);
   for (let at = 0; at < events; at += 100_000) {
     const b = generator.generate(at, Math.min(events, at + 100_000));
     for (const t of ['person', 'auction', 'bid'] as const) if (b[t].length > 0) await engine.insertArrow(t, arrowTable(t, b[t]));
   }
-  const t0 = performance.now();
-  await engine.sql(`CREATE MATERIALIZED VIEW ${q.name} AS ${q.freshet}`);
-  const ms = performance.now() - t0;
+  const heldBefore = heldBytes();
+  const built = await peak.measure(async () => {
+    const t0 = performance.now();
+    await engine.sql(`CREATE MATERIALIZED VIEW ${q.name} AS ${q.freshet}`);
+    return performance.now() - t0;
+  });
+  const freshetHeldMb = (heldBytes() - heldBefore) / 2 ** 20;
   await engine.close();
-  return ms;
+  await peak.close();
+  const duckdbMs = median(times);
+  return { query: q.name, freshetMs: built.value, duckdbMs, ratio: built.value / duckdbMs, freshetPeakMb: built.peakMb, freshetHeldMb, duckdbPeakMb };
 }
 
-async function loadDuckDb(generator: NexmarkGenerator, events: number): Promise<{ conn: DuckDBConnection; close: () => void; loadMs: number }> {
+/**
+ * Runs `work` on DuckDB while a second connection samples DuckDB's own
+ * account of its memory (duckdb_memory(): buffers, hash tables, sorts) back
+ * to back; returns the peak above the start, in MB. RSS cannot show it: the
+ * allocator keeps what loading freed and the build reuses it.
+ */
+async function duckMemoryPeak<T>(instance: DuckDBInstance, work: () => Promise<T>): Promise<{ readonly value: T; readonly peakMb: number }> {
+  const probe = await instance.connect();
+  const used = async (): Promise<number> => Number((await probe.runAndReadAll('SELECT sum(memory_usage_bytes) FROM duckdb_memory()')).getRowsJson()[0]![0]);
+  const before = await used();
+  let peak = before;
+  let running = true;
+  const sampler = (async () => {
+    while (running) peak = Math.max(peak, await used());
+  })();
+  try {
+    const value = await work();
+    return { value, peakMb: (Math.max(peak, await used()) - before) / 2 ** 20 };
+  } finally {
+    running = false;
+    await sampler;
+    probe.closeSync();
+  }
+}
+
+/** What this process's JavaScript holds after a full GC: V8's heap plus array buffers (typed arrays), in bytes. */
+function heldBytes(): number {
+  (globalThis as { gc?: () => void }).gc?.();
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+}
+
+/** Runs hydrateOne for `q` in a child process and returns what it printed. */
+function hydrateInChild(q: NexmarkQuery, events: number, seed: number): Hydration {
+  const out = execFileSync(process.execPath, ['--expose-gc', '--max-old-space-size=16384', fileURLToPath(import.meta.url), '--hydrate-one', q.name, '--events', String(events), '--seed', String(seed)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 });
+  return JSON.parse(out) as Hydration;
+}
+
+async function loadDuckDb(generator: NexmarkGenerator, events: number): Promise<{ instance: DuckDBInstance; conn: DuckDBConnection; close: () => void; loadMs: number }> {
   const instance = await DuckDBInstance.create(':memory:');
   const conn = await instance.connect();
   for (const ddl of nexmarkDdl()) await conn.run(ddl);
   const t0 = performance.now();
   for (let at = 0; at < events; at += 100_000) await appendToDuckDb(conn, generator.generate(at, Math.min(events, at + 100_000)));
-  return { conn, loadMs: performance.now() - t0, close: () => { conn.closeSync(); instance.closeSync(); } };
+  return { instance, conn, loadMs: performance.now() - t0, close: () => { conn.closeSync(); instance.closeSync(); } };
 }
 
 async function main(): Promise<void> {
-  const { given, quick } = parseFlags(process.argv.slice(2), ['events', 'batch', 'seed']);
+  const argv = process.argv.slice(2);
+  // Internal: one query's hydration in this process (see hydrateInChild).
+  const only = argv[0] === '--hydrate-one' ? NEXMARK_QUERIES.find((q) => q.name === argv[1]) : undefined;
+  if (argv[0] === '--hydrate-one' && only === undefined) throw new Error(`--hydrate-one expects a query name, got '${argv[1] ?? ''}'`);
+  const { given, quick } = parseFlags(only === undefined ? argv : argv.slice(2), ['events', 'batch', 'seed']);
   const events = given.get('events') ?? (quick ? 200_000 : 10_000_000);
   const batches = given.has('batch') ? [given.get('batch')!] : quick ? [10_000] : [1_000, 10_000, 100_000];
-  const generator = new NexmarkGenerator({ seed: given.get('seed') ?? 1, outOfOrderMicros: 5_000_000 });
+  const seed = given.get('seed') ?? 1;
+  const generator = new NexmarkGenerator({ seed, outOfOrderMicros: 5_000_000 });
+  if (only !== undefined) {
+    process.stdout.write(`${JSON.stringify(await hydrateOne(only, generator, events))}\n`);
+    return;
+  }
   log(`nexmark: ${events.toLocaleString('en-US')} events, batches ${batches.join(', ')}; ${availableParallelism()} cores, load ${loadavg()[0]!.toFixed(2)}, DuckDB ${duckdbVersion()}`);
 
   const duck = await loadDuckDb(generator, events);
@@ -129,9 +237,9 @@ async function main(): Promise<void> {
       times.push(performance.now() - t0);
     }
     const duckdbMs = median(times);
-    const hydrateMs = await hydrateFreshet(q, generator, events);
-    hydrations.push({ query: q.name, freshetMs: hydrateMs, duckdbMs, ratio: hydrateMs / duckdbMs });
-    log(`  ${q.name} hydration: ${ms(hydrateMs)} ms; DuckDB CREATE TABLE AS ${ms(duckdbMs)} ms (${(hydrateMs / duckdbMs).toFixed(1)}x)`);
+    const h = hydrateInChild(q, events, seed);
+    hydrations.push(h);
+    log(`  ${q.name} hydration: ${ms(h.freshetMs)} ms, peak +${h.freshetPeakMb.toFixed(0)} MB, holds ${h.freshetHeldMb.toFixed(0)} MB; DuckDB CREATE TABLE AS ${ms(h.duckdbMs)} ms, peak +${h.duckdbPeakMb.toFixed(0)} MB (${h.ratio.toFixed(1)}x)`);
     for (const batch of batches) {
       const f = await runFreshet(q, generator, events, batch);
       const expected = (await duck.conn.runAndReadAll(digestSql(f.fields, 'result'))).getRowsJson()[0]!.map(Number);
@@ -145,6 +253,7 @@ async function main(): Promise<void> {
         ratio: f.feedMs / duckdbMs,
         rows: f.rows,
         equal: sameDigest(f.digest, expected),
+        state: f.state,
       };
       runs.push(run);
       log(`  ${q.name} batch ${batch}: ${ms(f.feedMs)} ms, ${Math.round(run.eventsPerSecond).toLocaleString('en-US')} events/s; DuckDB ${ms(duckdbMs)} ms (${run.ratio.toFixed(1)}x); ${f.rows} rows; ${run.equal === null ? 'equal' : `DIFFERS: ${run.equal}`}`);
@@ -157,9 +266,9 @@ async function main(): Promise<void> {
     ...runs.map((r) => `| ${r.query} | ${r.kind} | ${r.batch.toLocaleString('en-US')} | ${ms(r.feedMs)} | ${Math.round(r.eventsPerSecond).toLocaleString('en-US')} | ${ms(r.duckdbMs)} | ${r.ratio.toFixed(1)}x | ${r.rows} | ${r.equal === null ? 'yes' : `NO: ${r.equal}`} |`),
   ];
   const hydrationLines = [
-    '| query | Freshet CREATE MATERIALIZED VIEW ms | DuckDB CREATE TABLE AS ms | Freshet / DuckDB |',
-    '|---|---:|---:|---:|',
-    ...hydrations.map((h) => `| ${h.query} | ${ms(h.freshetMs)} | ${ms(h.duckdbMs)} | ${h.ratio.toFixed(1)}x |`),
+    '| query | Freshet CREATE MATERIALIZED VIEW ms | DuckDB CREATE TABLE AS ms | Freshet / DuckDB | Freshet peak RSS + MB | Freshet holds MB | DuckDB peak MB |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    ...hydrations.map((h) => `| ${h.query} | ${ms(h.freshetMs)} | ${ms(h.duckdbMs)} | ${h.ratio.toFixed(1)}x | ${h.freshetPeakMb.toFixed(0)} | ${h.freshetHeldMb.toFixed(0)} | ${h.duckdbPeakMb.toFixed(0)} |`),
   ];
   process.stdout.write(`\n${lines.join('\n')}\n\n${hydrationLines.join('\n')}\n\n`);
   const file = writeResult('nexmark', { events, batches, duckdbLoadMs: duck.loadMs, peakRssMb: maxRssMb(), runs, hydrations });

@@ -14,7 +14,10 @@
 // - Event time advances monotonically at eventsPerSecond (the base time of
 //   event i is baseMicros + i / eventsPerSecond); each event's time is its
 //   base time minus up to outOfOrderMicros, so an event is never more than
-//   that bound behind any event before it.
+//   that bound behind any event before it. A bid also carries its base time
+//   as p_time, when it reached the system: the processing time of q12, which
+//   a real source would stamp on arrival (a broker's log-append time); here
+//   it is generated, so that both engines see the same values.
 // - Prices are log-uniform cents in [100, 100,000,000]; categories are 10..14;
 //   an auction expires a random span (about the time inFlightAuctions
 //   auctions take to arrive) after it opens.
@@ -98,6 +101,8 @@ export interface BidBatch {
   readonly channel: string[];
   readonly url: string[];
   readonly dateTime: Float64Array;
+  /** When the bid reached the system (processing time, µs): its base time, monotone in stream order. */
+  readonly pTime: Float64Array;
   readonly extra: string[];
 }
 
@@ -156,10 +161,16 @@ export class NexmarkGenerator {
     return Math.floor(this.draw(i, k) * n);
   }
 
+  /** Event `i`'s base time, µs: when it reached the system (its processing time), monotone in `i`. */
+  arrivalTime(i: number): number {
+    const o = this.options;
+    return o.baseMicros + Math.floor((i * 1_000_000) / o.eventsPerSecond);
+  }
+
   /** Event `i`'s time, µs: its base time minus up to the out-of-order bound. */
   eventTime(i: number): number {
     const o = this.options;
-    const base = o.baseMicros + Math.floor((i * 1_000_000) / o.eventsPerSecond);
+    const base = this.arrivalTime(i);
     return o.outOfOrderMicros === 0 ? base : base - Math.floor(this.draw(i, 0) * (o.outOfOrderMicros + 1));
   }
 
@@ -191,7 +202,7 @@ export class NexmarkGenerator {
     };
     const bid = {
       length: counts.bid, auction: new Float64Array(counts.bid), bidder: new Float64Array(counts.bid), price: new Float64Array(counts.bid),
-      channel: [] as string[], url: [] as string[], dateTime: new Float64Array(counts.bid), extra: [] as string[],
+      channel: [] as string[], url: [] as string[], dateTime: new Float64Array(counts.bid), pTime: new Float64Array(counts.bid), extra: [] as string[],
     };
     const o = this.options;
     // About the span in which inFlightAuctions auctions arrive: how long an auction stays open, on average.
@@ -248,6 +259,7 @@ export class NexmarkGenerator {
           bid.channel.push(CHANNELS[channel]!);
           bid.url.push(`https://www.nexmark.example/${WORDS[this.below(i, 7, WORDS.length)]!}/${WORDS[this.below(i, 8, WORDS.length)]!}/item.htm?query=1&channel_id=${channel}`);
           bid.dateTime[b] = time;
+          bid.pTime[b] = this.arrivalTime(i);
           bid.extra.push('');
           b++;
           break;

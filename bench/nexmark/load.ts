@@ -22,7 +22,7 @@ export const NEXMARK_TABLES: Record<'person' | 'auction' | 'bid', readonly (read
   ],
   bid: [
     ['auction', 'auction', 'bigint'], ['bidder', 'bidder', 'bigint'], ['price', 'price', 'bigint'], ['channel', 'channel', 'text'],
-    ['url', 'url', 'text'], ['date_time', 'dateTime', 'timestamp'], ['extra', 'extra', 'text'],
+    ['url', 'url', 'text'], ['date_time', 'dateTime', 'timestamp'], ['extra', 'extra', 'text'], ['p_time', 'pTime', 'timestamp'],
   ],
 };
 

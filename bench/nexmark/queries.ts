@@ -3,8 +3,9 @@
 // Each query's kind groups the issue's targets: stateless (q0–q2),
 // aggregates and joins. Windows are Freshet's TUMBLE/HOP table functions, and
 // in DuckDB epoch arithmetic over the same bounds (windows align to
-// 1970-01-01 in both). Processing-time and side-input queries (q10, q12,
-// q13) have no equivalent over a stored stream.
+// 1970-01-01 in both). q12's processing time is the bid's p_time, stamped
+// where the events arrive (generator.ts). q10 (writing files) and q13 (a
+// side input) have no equivalent over a stored stream.
 
 export interface NexmarkQuery {
   readonly name: string;
@@ -97,6 +98,13 @@ export const NEXMARK_QUERIES: readonly NexmarkQuery[] = [
     // A session starts at a bidder's first bid and at every bid 10 seconds or more after the one before.
     duckdb:
       "WITH gaps AS (SELECT bidder, date_time, CASE WHEN date_time - lag(date_time) OVER (PARTITION BY bidder ORDER BY date_time) < INTERVAL '10 seconds' THEN 0 ELSE 1 END AS starts FROM bid), sessions AS (SELECT bidder, date_time, sum(starts) OVER (PARTITION BY bidder ORDER BY date_time ROWS UNBOUNDED PRECEDING) AS session FROM gaps) SELECT bidder, count(*) AS bid_count, min(date_time) AS window_start, max(date_time) + INTERVAL '10 seconds' AS window_end FROM sessions GROUP BY bidder, session",
+  },
+  // Bids per bidder in 10-second windows of processing time.
+  {
+    name: 'q12',
+    kind: 'aggregate',
+    freshet: "SELECT bidder, count(*) AS bid_count, window_start, window_end FROM TUMBLE(bid, DESCRIPTOR(p_time), INTERVAL '10 seconds') GROUP BY bidder, window_start, window_end",
+    duckdb: `SELECT bidder, count(*) AS bid_count, ${duckWindowStart('p_time', 10)} AS window_start, ${duckWindowStart('p_time', 10)} + INTERVAL '10 seconds' AS window_end FROM bid GROUP BY 1, 3, 4`,
   },
   // Calculation: converted prices in a band, classified by time of day.
   {

@@ -25,6 +25,8 @@ const MAX_LOAD = 0.5;
 /** The direct-address path pays off only for large batches over small key ranges. */
 const DENSE_MIN_ROWS = 65_536;
 const DENSE_MAX_RANGE = 1 << 22;
+/** From this many missing keys in one findOrAdd, they are appended column by column (appendMissing). */
+const BULK_APPEND_MIN = 16;
 
 export class KeyedRows {
   readonly columns: GrowableColumn[];
@@ -127,6 +129,14 @@ export class KeyedRows {
   findOrAdd(batchColumns: readonly Column[], hashes: Int32Array, length: number): Int32Array {
     if (this.keyColumns.length === 1) return this.findOneKey(batchColumns, hashes, length, true);
     const slots = this.candidateSlots(batchColumns, hashes, length);
+    let missing = 0;
+    for (let i = 0; i < length; i++) if (slots[i]! < 0) missing++;
+    if (missing >= BULK_APPEND_MIN && this.free.length === 0) {
+      const rows = new Int32Array(missing);
+      for (let i = 0, j = 0; i < length; i++) if (slots[i]! < 0) rows[j++] = i;
+      this.appendMissing(batchColumns, hashes, rows, slots);
+      return slots;
+    }
     for (let i = 0; i < length; i++) {
       if (slots[i]! >= 0) continue;
       let slot = this.probe(batchColumns, i, hashes[i]!);
@@ -134,6 +144,78 @@ export class KeyedRows {
       slots[i] = slot;
     }
     return slots;
+  }
+
+  /**
+   * findOrAdd's second half for many rows at once: `rows` are the batch rows
+   * whose first equal-hash slot (candidateSlots) did not hold their key —
+   * almost always keys the store lacks. Each, in batch order, probes the
+   * index: a stored key (after a hash collision) or a key this batch added
+   * before it takes that slot; else it gets the next new slot, which enters
+   * the index at once but is compared by its batch row until the end. For
+   * performance, the new slots' values are then copied column by column
+   * (GrowableColumn.gatherFrom), instead of row by row.
+   */
+  private appendMissing(batchColumns: readonly Column[], hashes: Int32Array, rows: Int32Array, slots: Int32Array): void {
+    const n = rows.length;
+    const base = this.size;
+    if (base + n > this.counts.length) this.grow(base + n);
+    if (base + n > this.index.length * MAX_LOAD) {
+      let cap = this.index.length;
+      while (base + n > cap * MAX_LOAD) cap *= 2;
+      this.rehash(cap);
+    }
+    /** The batch row of each new slot (slot - base). */
+    const sources = new Int32Array(n);
+    let added = 0;
+    const index = this.index;
+    const mask = this.mask;
+    const storedHashes = this.hashes;
+    for (let j = 0; j < n; j++) {
+      const row = rows[j]!;
+      const hash = hashes[row]!;
+      let pos = hash & mask;
+      let slot = -1;
+      for (;;) {
+        const entry = index[pos]!;
+        if (entry === 0) break;
+        const s = entry - 1;
+        if (storedHashes[s] === hash && (s < base ? this.keyEquals(s, batchColumns, row) : this.batchKeysEqual(batchColumns, sources[s - base]!, row))) {
+          slot = s;
+          break;
+        }
+        pos = (pos + 1) & mask;
+      }
+      if (slot < 0) {
+        slot = base + added;
+        sources[added++] = row;
+        storedHashes[slot] = hash;
+        index[pos] = slot + 1;
+      }
+      slots[row] = slot;
+    }
+    this.size = base + added;
+    for (let c = 0; c < this.columns.length; c++) {
+      const col = this.columns[c]!;
+      col.ensureCapacity(this.size);
+      col.gatherFrom(base, batchColumns[c]!, sources, added);
+    }
+    this.counts.fill(0, base, this.size);
+    this.released.fill(0, base, this.size);
+  }
+
+  /** keyEquals between two rows of one batch. */
+  private batchKeysEqual(batchColumns: readonly Column[], a: number, b: number): boolean {
+    for (const k of this.keyColumns) {
+      const col = batchColumns[k]!;
+      const aValid = isValid(col.validity, a);
+      if (aValid !== isValid(col.validity, b)) return false;
+      if (!aValid) continue;
+      const x = col.values[a];
+      const y = col.values[b];
+      if (x !== y && !(x !== x && y !== y)) return false;
+    }
+    return true;
   }
 
   /**

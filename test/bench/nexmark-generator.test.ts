@@ -123,4 +123,19 @@ describe('Nexmark generator', () => {
       else expect(late).toBeGreaterThan(1000);
     }
   });
+
+  test("a bid's processing time (p_time) is monotone in stream order and never before its event time, by at most the bound", () => {
+    const bound = 5000;
+    const { bid } = new NexmarkGenerator({ seed: 9, outOfOrderMicros: bound }).generate(0, 20_000);
+    let behind = 0;
+    for (let b = 0; b < bid.length; b++) {
+      if (b > 0) expect(bid.pTime[b]!).toBeGreaterThanOrEqual(bid.pTime[b - 1]!);
+      const lag = bid.pTime[b]! - bid.dateTime[b]!;
+      expect(lag).toBeGreaterThanOrEqual(0);
+      expect(lag).toBeLessThanOrEqual(bound);
+      if (lag > 0) behind++;
+    }
+    expect(behind).toBeGreaterThan(bid.length / 2);
+    expect(bid.pTime[bid.length - 1]! - bid.pTime[0]!).toBeGreaterThan(1_900_000);
+  });
 });

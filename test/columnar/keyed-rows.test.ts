@@ -25,13 +25,19 @@ function canon(v: Scalar): string {
 }
 const keyOf = (r: Row, key: readonly number[]): string => key.map((k) => canon(r[k]!)).join('|');
 
+/** When set, hashes keep 2 bits only: nearly every probe meets another key with an equal hash. */
+let collide = false;
+function hashes(store: KeyedRows, cols: Column[], n: number): Int32Array {
+  const h = store.hashKeys(cols, n);
+  return collide ? h.map((x) => x & 3) : h;
+}
 function findOrAdd(store: KeyedRows, rows: readonly Row[]): Int32Array {
   const cols = columns(rows);
-  return store.findOrAdd(cols, store.hashKeys(cols, rows.length), rows.length);
+  return store.findOrAdd(cols, hashes(store, cols, rows.length), rows.length);
 }
 function find(store: KeyedRows, rows: readonly Row[]): Int32Array {
   const cols = columns(rows);
-  return store.find(cols, store.hashKeys(cols, rows.length), rows.length);
+  return store.find(cols, hashes(store, cols, rows.length), rows.length);
 }
 function rowAt(store: KeyedRows, slot: number): Scalar[] {
   return store.gather(Int32Array.of(slot)).map((c) => getScalar(c, 0));
@@ -164,10 +170,35 @@ describe('against a Map oracle (fast-check)', () => {
     fc.record({ kind: fc.constant('compact' as const) }),
     fc.record({ kind: fc.constant('release' as const) }),
   );
+  // Batches of 16 to 300 rows over many keys, with repeats: 16 or more new
+  // keys in one batch take the bulk path (KeyedRows.appendMissing).
+  const wideRow = fc.tuple(fc.oneof(fc.integer({ min: -3, max: 500 }), fc.constant(null)), scalarText, scalarDouble) as fc.Arbitrary<Row>;
+  const bulkOp = fc.oneof(
+    { weight: 4, arbitrary: fc.record({ kind: fc.constant('add' as const), rows: fc.array(wideRow, { minLength: 16, maxLength: 300 }), weight: fc.integer({ min: -3, max: 3 }) }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('compact' as const) }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('release' as const) }) },
+  );
 
   it('slots, counts, live and stored rows match the oracle (with compaction and slot release)', () => {
+    checkAgainstOracle(20240611, op, 30, 200);
+  });
+
+  it('the same in large batches of many new keys, with repeats (the bulk path)', () => {
+    checkAgainstOracle(20261127, bulkOp, 12, 100);
+  });
+
+  it('the same in large batches with hashes that nearly all collide (every probe compares keys)', () => {
+    collide = true;
+    try {
+      checkAgainstOracle(20261128, bulkOp, 12, 60);
+    } finally {
+      collide = false;
+    }
+  });
+
+  function checkAgainstOracle(seed: number, ops: typeof op, opsPerRun: number, numRuns: number): void {
     fc.assert(
-      fc.property(fc.array(op, { maxLength: 30 }), fc.constantFrom([0], [1, 2], [0, 1, 2]), (ops, key) => {
+      fc.property(fc.array(ops, { maxLength: opsPerRun }), fc.constantFrom([0], [1, 2], [0, 1, 2], [0, 2]), (ops, key) => {
         const s = new KeyedRows(TYPES, key);
         const oracle = new Map<string, { count: number; first: Row }>();
         const gone: Row[] = [];
@@ -221,7 +252,7 @@ describe('against a Map oracle (fast-check)', () => {
           for (const k of key) expect(canon(stored[k]!)).toBe(canon(e.first[k]!));
         });
       }),
-      { seed: 20240611, numRuns: 200 },
+      { seed, numRuns },
     );
-  });
+  }
 });
