@@ -12,11 +12,11 @@
 // column a sum for numbers and a count of distinct values otherwise).
 // About 20 times through each feed, the view's state is sampled: its
 // operators' entries and the tables' bytes in memory (state over time).
-// Hydration, per query in a child process of its own (hydrateOne): a fresh
+// Hydration: per query in a child process of its own (hydrateOne), a fresh
 // engine loads every event first (not timed), then CREATE MATERIALIZED VIEW
-// builds the view over them, against DuckDB's CREATE TABLE AS of the same
-// query; each with its peak RSS above where it started (bench-common.ts
-// PeakRss).
+// builds the view over them, with its peak RSS growth (bench-common.ts
+// PeakRss) and the memory it holds after; against DuckDB's CREATE TABLE AS of
+// the same query, with DuckDB's peak by its own account (duckMemoryPeak).
 //   node dist/bench/nexmark.js [--events N] [--batch B] [--seed S] [--quick]
 // Full: 10,000,000 events in batches of 1,000, 10,000 and 100,000. --quick:
 // 200,000 events in batches of 10,000.
@@ -121,28 +121,18 @@ async function runFreshet(q: NexmarkQuery, generator: NexmarkGenerator, events: 
   return { feedMs, rows: digest[0]!, digest, fields, state };
 }
 
+/** Freshet's side of a hydration: time, peak RSS growth and memory held, MB. */
+type FreshetHydration = Pick<Hydration, 'freshetMs' | 'freshetPeakMb' | 'freshetHeldMb'>;
+
 /**
- * Hydration of one query, in a process of its own (this file with
+ * Freshet's hydration of one query, in a process of its own (this file with
  * --hydrate-one), so that memory freed by earlier work cannot hide this
- * build's peak: DuckDB loads every event and times CREATE TABLE AS (median
- * of 3, after one that samples its peak memory by its own account,
- * duckMemoryPeak), then a fresh engine loads every event and times CREATE
- * MATERIALIZED VIEW, with the RSS above where it was when the build began
- * and the memory the view holds after it. Loading is not timed.
+ * build's peak: a fresh engine loads every event (not timed), then CREATE
+ * MATERIALIZED VIEW is timed, with the RSS above where it was when the build
+ * began (after a GC) and the memory the view holds after it.
  */
-async function hydrateOne(q: NexmarkQuery, generator: NexmarkGenerator, events: number): Promise<Hydration> {
+async function hydrateOne(q: NexmarkQuery, generator: NexmarkGenerator, events: number): Promise<FreshetHydration> {
   const peak = new PeakRss();
-  const duck = await loadDuckDb(generator, events);
-  const times: number[] = [];
-  const ctas = `CREATE OR REPLACE TABLE result AS ${q.duckdb ?? q.freshet}`;
-  // The first build samples memory (the sampling takes a core); three more are timed.
-  const duckdbPeakMb = (await duckMemoryPeak(duck.instance, () => duck.conn.run(ctas))).peakMb;
-  for (let r = 0; r < 3; r++) {
-    const t0 = performance.now();
-    await duck.conn.run(ctas);
-    times.push(performance.now() - t0);
-  }
-  duck.close();
   const engine = new Engine();
   for (const ddl of nexmarkDdl()) await engine.sql(ddl);
   for (let at = 0; at < events; at += 100_000) {
@@ -158,8 +148,7 @@ async function hydrateOne(q: NexmarkQuery, generator: NexmarkGenerator, events: 
   const freshetHeldMb = (heldBytes() - heldBefore) / 2 ** 20;
   await engine.close();
   await peak.close();
-  const duckdbMs = median(times);
-  return { query: q.name, freshetMs: built.value, duckdbMs, ratio: built.value / duckdbMs, freshetPeakMb: built.peakMb, freshetHeldMb, duckdbPeakMb };
+  return { freshetMs: built.value, freshetPeakMb: built.peakMb, freshetHeldMb };
 }
 
 /**
@@ -195,9 +184,9 @@ function heldBytes(): number {
 }
 
 /** Runs hydrateOne for `q` in a child process and returns what it printed. */
-function hydrateInChild(q: NexmarkQuery, events: number, seed: number): Hydration {
+function hydrateInChild(q: NexmarkQuery, events: number, seed: number): FreshetHydration {
   const out = execFileSync(process.execPath, ['--expose-gc', '--max-old-space-size=16384', fileURLToPath(import.meta.url), '--hydrate-one', q.name, '--events', String(events), '--seed', String(seed)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 });
-  return JSON.parse(out) as Hydration;
+  return JSON.parse(out) as FreshetHydration;
 }
 
 async function loadDuckDb(generator: NexmarkGenerator, events: number): Promise<{ instance: DuckDBInstance; conn: DuckDBConnection; close: () => void; loadMs: number }> {
@@ -230,14 +219,18 @@ async function main(): Promise<void> {
   const runs: Run[] = [];
   const hydrations: Hydration[] = [];
   for (const q of NEXMARK_QUERIES) {
+    const ctas = `CREATE OR REPLACE TABLE result AS ${q.duckdb ?? q.freshet}`;
+    // A first build samples DuckDB's memory (the sampling takes a core); three more are timed.
+    const duckdbPeakMb = (await duckMemoryPeak(duck.instance, () => duck.conn.run(ctas))).peakMb;
     const times: number[] = [];
     for (let r = 0; r < 3; r++) {
       const t0 = performance.now();
-      await duck.conn.run(`CREATE OR REPLACE TABLE result AS ${q.duckdb ?? q.freshet}`);
+      await duck.conn.run(ctas);
       times.push(performance.now() - t0);
     }
     const duckdbMs = median(times);
-    const h = hydrateInChild(q, events, seed);
+    const f = hydrateInChild(q, events, seed);
+    const h: Hydration = { query: q.name, ...f, duckdbMs, ratio: f.freshetMs / duckdbMs, duckdbPeakMb };
     hydrations.push(h);
     log(`  ${q.name} hydration: ${ms(h.freshetMs)} ms, peak +${h.freshetPeakMb.toFixed(0)} MB, holds ${h.freshetHeldMb.toFixed(0)} MB; DuckDB CREATE TABLE AS ${ms(h.duckdbMs)} ms, peak +${h.duckdbPeakMb.toFixed(0)} MB (${h.ratio.toFixed(1)}x)`);
     for (const batch of batches) {
