@@ -98,34 +98,49 @@ export class GrowableColumn {
 
   /**
    * Copies rows `rows[0..n)` of `src` into slots at..at+n-1 (capacity must
-   * suffice). For performance: one type test per column instead of one per
-   * value as setFrom does, and one typed-array copy when the rows are
-   * consecutive (a batch of new rows, the common case of an insert).
+   * suffice). For performance: one typed-array copy when the rows are
+   * consecutive (a batch of new rows, the common case of an insert), else
+   * scatterFrom.
    */
   gatherFrom(at: number, src: Column, rows: Int32Array, n: number): void {
     if (n === 0) return;
+    const first = rows[0]!;
+    if (src.validity !== null || Array.isArray(this.values) || this.values instanceof IntervalValues || this.values instanceof NumericValues || rows[n - 1] !== first + n - 1 || !isRun(rows, n)) {
+      const slots = new Int32Array(n);
+      for (let j = 0; j < n; j++) slots[j] = at + j;
+      this.scatterFrom(slots, src, rows, n);
+      return;
+    }
+    (this.values as Float64Array).set((src.values as Float64Array).subarray(first, first + n), at);
+    if (this.hasNulls) for (let j = 0; j < n; j++) setValid(this.validity, at + j);
+  }
+
+  /**
+   * Copies row `rows[j]` of `src` into slot `slots[j]` for j < n (capacity
+   * must suffice). For performance: one type test per column instead of one
+   * per value as setFrom does.
+   */
+  scatterFrom(slots: Int32Array, src: Column, rows: Int32Array, n: number): void {
     const dst = this.values;
     if (dst instanceof IntervalValues || dst instanceof NumericValues) {
-      for (let j = 0; j < n; j++) copyCell(dst, at + j, src.values, rows[j]!);
+      for (let j = 0; j < n; j++) copyCell(dst, slots[j]!, src.values, rows[j]!);
     } else if (Array.isArray(dst)) {
       const from = src.values as string[];
-      for (let j = 0; j < n; j++) dst[at + j] = from[rows[j]!]!;
+      for (let j = 0; j < n; j++) dst[slots[j]!] = from[rows[j]!]!;
     } else {
       const from = src.values as Float64Array;
       const to = dst as Float64Array;
-      const first = rows[0]!;
-      if (rows[n - 1] === first + n - 1 && isRun(rows, n)) to.set(from.subarray(first, first + n), at);
-      else for (let j = 0; j < n; j++) to[at + j] = from[rows[j]!]!;
+      for (let j = 0; j < n; j++) to[slots[j]!] = from[rows[j]!]!;
     }
     const validity = src.validity;
     if (validity === null) {
-      if (this.hasNulls) for (let j = 0; j < n; j++) setValid(this.validity, at + j);
+      if (this.hasNulls) for (let j = 0; j < n; j++) setValid(this.validity, slots[j]!);
       return;
     }
     for (let j = 0; j < n; j++) {
       const row = rows[j]!;
-      if (isValid(validity, row)) setValid(this.validity, at + j);
-      else this.setFrom(at + j, src, row);
+      if (isValid(validity, row)) setValid(this.validity, slots[j]!);
+      else this.setFrom(slots[j]!, src, row);
     }
   }
 

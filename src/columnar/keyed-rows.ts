@@ -345,9 +345,10 @@ export class KeyedRows {
     return slots;
   }
 
-  /** Overwrites the non-key columns of `slot` with row `row` of the batch. */
-  overwrite(slot: number, batchColumns: readonly Column[], row: number): void {
-    for (let c = 0; c < this.columns.length; c++) this.columns[c]!.setFrom(slot, batchColumns[c]!, row);
+  /** Overwrites the values of slot `slots[j]` with batch row `rows[j]`, j < n, column by column. */
+  overwriteRows(slots: Int32Array, batchColumns: readonly Column[], rows: Int32Array, n: number): void {
+    if (n === 0) return;
+    for (let c = 0; c < this.columns.length; c++) this.columns[c]!.scatterFrom(slots, batchColumns[c]!, rows, n);
   }
 
   /**

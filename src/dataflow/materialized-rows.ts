@@ -191,14 +191,20 @@ export class MaterializedRows extends PartedState<RowsPart, KeyedDelta> {
         assert(storedRowEquals(rows, slot, batch.columns, i), 'view delta retracts a row that differs from the stored row for its key');
         rows.addCount(slot, w);
       }
+      // The new values are written column by column once every count is in.
+      const inserted = new Int32Array(n);
+      const into = new Int32Array(n);
+      let m = 0;
       for (let i = 0; i < n; i++) {
         const w = weights[i]!;
         if (w <= 0) continue;
         const slot = slots[i]!;
         assert(rows.counts[slot] === 0, 'view delta inserts a second row for a key the view holds');
-        rows.overwrite(slot, batch.columns, i);
         rows.addCount(slot, w);
+        inserted[m] = i;
+        into[m++] = slot;
       }
+      rows.overwriteRows(into, batch.columns, inserted, m);
     }
     // Rows whose multiplicity fell to zero leave the index; their slots are reused.
     rows.release(slots);

@@ -446,6 +446,10 @@ export class TableStore {
     }
     this.lsns = growLsns(this.lsns, this.rows.counts.length);
     const lsns = this.lsns;
+    // Keyed rows whose slot held other values (an update, or a reused slot): written column by column after the loop.
+    const rewritten = keyed ? new Int32Array(n) : null;
+    const into = keyed ? new Int32Array(n) : null;
+    let m = 0;
     for (let i = 0; i < n; i++) {
       const w = delta.weights[i]!;
       if (w <= 0) continue;
@@ -454,11 +458,15 @@ export class TableStore {
         assert(this.rows.counts[slot] === 0, 'table delta inserts a key that is present');
         const fresh = added !== null ? added[i] === 1 : slot >= sizeBefore;
         // A slot added for a cold row's retraction holds that row's values, not this one's.
-        if (!fresh || coldRows !== null) this.rows.overwrite(slot, delta.columns, i);
+        if (!fresh || coldRows !== null) {
+          rewritten![m] = i;
+          into![m++] = slot;
+        }
       }
       this.rows.addCount(slot, w);
       lsns[slot] = lsn;
     }
+    if (m > 0) this.rows.overwriteRows(into!, delta.columns, rewritten!, m);
     // Deleted rows leave the index; their slots are reused by later inserts.
     this.rows.release(slots);
   }

@@ -61,8 +61,16 @@ describe('grouping equality', () => {
     const s = new KeyedRows(TYPES, [0]);
     findOrAdd(s, [[7, 'first', 1.5], [7, 'second', 2.5]]);
     expect(rowAt(s, 0)).toEqual([7, 'first', 1.5]);
-    s.overwrite(0, columns([[7, null, 3]]), 0);
+    s.overwriteRows(Int32Array.of(0), columns([[7, null, 3]]), Int32Array.of(0), 1);
     expect(rowAt(s, 0)).toEqual([7, null, 3]);
+  });
+
+  it('overwriteRows writes each listed batch row into its slot, NULLs included, and leaves other slots alone', () => {
+    const s = new KeyedRows(TYPES, [0]);
+    findOrAdd(s, [[1, 'a', 1], [2, 'b', 2], [3, 'c', null], [4, 'd', 4]]);
+    // Batch rows 0..2 for slots 3, 0 and 2 (out of order); slot 1 keeps its row.
+    s.overwriteRows(Int32Array.of(3, 0, 2), columns([[3, 'x', null], [4, null, 40], [1, 'y', 10]]), Int32Array.of(1, 2, 0), 3);
+    expect([0, 1, 2, 3].map((slot) => rowAt(s, slot))).toEqual([[1, 'y', 10], [2, 'b', 2], [3, 'x', null], [4, null, 40]]);
   });
 });
 
