@@ -33,6 +33,25 @@ function sortRun<T extends Float64Array | string[]>(run: T): T {
   return run;
 }
 
+/** One run holding `first`'s values and then each of `more`'s (a new array: runs are owned, and settle sorts the result in place). */
+function joinRuns(first: Float64Array | string[], more: readonly (Float64Array | string[])[]): Float64Array | string[] {
+  if (!(first instanceof Float64Array)) {
+    const out = (first as string[]).slice();
+    for (const r of more as string[][]) for (const v of r) out.push(v);
+    return out;
+  }
+  let total = first.length;
+  for (const r of more) total += r.length;
+  const out = new Float64Array(total);
+  out.set(first);
+  let at = first.length;
+  for (const r of more) {
+    out.set(r as Float64Array, at);
+    at += r.length;
+  }
+  return out;
+}
+
 export class SortedMultiset {
   private values: Values;
   private counts: Int32Array;
@@ -43,6 +62,13 @@ export class SortedMultiset {
    * changed. `pendingMin`/`pendingMax` answer reads meanwhile.
    */
   private pending: Float64Array | string[] | null = null;
+  /**
+   * Later runs that arrived while `pending` waited (a backfill in chunks
+   * hands a group one run per chunk): kept as they are and joined when the
+   * set settles, so that each chunk costs its own values only, not a merge
+   * into everything the group already holds.
+   */
+  private pendingMore: (Float64Array | string[])[] = [];
   private pendingMin: number | string | undefined = undefined;
   private pendingMax: number | string | undefined = undefined;
   /**
@@ -72,7 +98,7 @@ export class SortedMultiset {
    */
   addUnsortedRun(run: Float64Array | string[], knownMin?: number | string, knownMax?: number | string): void {
     if (run.length === 0) return;
-    if (this.size > 0 || this.pending !== null) {
+    if (this.size > 0) {
       this.settle();
       this.addSortedRun(sortRun(run));
       return;
@@ -86,6 +112,13 @@ export class SortedMultiset {
         if (compare(v, hi) > 0) hi = v;
       }
     }
+    if (this.pending !== null) {
+      // Every value is +1, so the extremes only widen (logged deletes stay strictly inside them).
+      this.pendingMore.push(run);
+      if (compare(lo, this.pendingMin!) < 0) this.pendingMin = lo;
+      if (compare(hi, this.pendingMax!) > 0) this.pendingMax = hi;
+      return;
+    }
     this.pending = run;
     this.pendingMin = lo;
     this.pendingMax = hi;
@@ -97,8 +130,10 @@ export class SortedMultiset {
    * set holds nothing else, becomes the ordered array itself: no copy, no merge.
    */
   private settle(): void {
-    const run = this.pending;
-    if (run === null) return;
+    const first = this.pending;
+    if (first === null) return;
+    const run = this.pendingMore.length === 0 ? first : joinRuns(first, this.pendingMore);
+    this.pendingMore = [];
     this.pending = null;
     this.pendingMin = undefined;
     this.pendingMax = undefined;
@@ -292,7 +327,9 @@ export class SortedMultiset {
   /** About how many bytes the set holds (without settling it). */
   estimateBytes(): number {
     const perValue = this.numeric ? 8 : 40;
-    return 64 + this.values.length * perValue + this.counts.byteLength + (this.pending?.length ?? 0) * perValue + this.logValues.length * 16;
+    let pending = this.pending?.length ?? 0;
+    for (const run of this.pendingMore) pending += run.length;
+    return 64 + this.values.length * perValue + this.counts.byteLength + pending * perValue + this.logValues.length * 16;
   }
 
   /** Whether some value has a negative count (settles a pending run first). */

@@ -1,6 +1,7 @@
-// A run handed over unsorted (the backfill path) plus later changes logged
-// beside it must answer MIN/MAX exactly like a plain multiset: checked against
-// a naive count map after every change, for numbers (with NaN) and strings.
+// Runs handed over unsorted (the backfill path: one per chunk) plus later
+// changes logged beside them must answer MIN/MAX exactly like a plain
+// multiset, and hold the same values once settled: checked against a naive
+// count map after every change, for numbers (with NaN) and strings.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { SortedMultiset } from '../../src/dataflow/sorted-multiset.js';
@@ -25,10 +26,15 @@ function key(v: number | string): number | string {
 }
 
 function check(numeric: boolean, values: fc.Arbitrary<number | string>) {
+  // A change is a value with a weight, or a further unsorted run (a backfill's next chunk).
+  const change = fc.oneof(
+    { weight: 3, arbitrary: fc.tuple(values, fc.constantFrom(1, -1, 2)) },
+    { weight: 1, arbitrary: fc.record({ run: fc.array(values, { minLength: 1, maxLength: 12 }) }) },
+  );
   fc.assert(
     fc.property(
       fc.array(values, { minLength: 1, maxLength: 60 }),
-      fc.array(fc.tuple(values, fc.constantFrom(1, -1, 2)), { maxLength: 120 }),
+      fc.array(change, { maxLength: 120 }),
       (run, changes) => {
         const set = new SortedMultiset(numeric);
         const counts = new Map<number | string, number>();
@@ -37,19 +43,34 @@ function check(numeric: boolean, values: fc.Arbitrary<number | string>) {
           counts.set(key(v), (counts.get(key(v)) ?? 0) + w);
           original.set(key(v), v);
         };
-        set.addUnsortedRun(numeric ? Float64Array.from(run as number[]) : [...(run as string[])]);
-        run.forEach((v) => bump(v, 1));
-        for (const [v, w] of changes) {
-          // Only retract what is present, as a consistent Z-set does.
-          if (w < 0 && (counts.get(key(v)) ?? 0) + w < 0) continue;
-          set.add(v, w);
-          bump(v, w);
-          const view = new Map([...counts.entries()].map(([k, c]) => [original.get(k)!, c]));
+        const addRun = (r: readonly (number | string)[]): void => {
+          set.addUnsortedRun(numeric ? Float64Array.from(r as number[]) : [...(r as string[])]);
+          r.forEach((v) => bump(v, 1));
+        };
+        addRun(run);
+        for (const c of changes) {
+          if ('run' in c) addRun(c.run);
+          else {
+            const [v, w] = c;
+            // Only retract what is present, as a consistent Z-set does.
+            if (w < 0 && (counts.get(key(v)) ?? 0) + w < 0) continue;
+            set.add(v, w);
+            bump(v, w);
+          }
+          const view = new Map([...counts.entries()].map(([k, n]) => [original.get(k)!, n]));
           const [lo, hi] = naiveExtremes(view, numeric);
           const same = (a: unknown, b: unknown): boolean => a === b || (a !== a && b !== b);
           expect(same(set.min(), lo)).toBe(true);
           expect(same(set.max(), hi)).toBe(true);
         }
+        // Settled at last, the set holds exactly the values with non-zero counts.
+        const n = set.distinctSize;
+        const held = numeric ? new Float64Array(n) : new Array<string>(n);
+        const heldCounts = new Int32Array(n);
+        set.copyEntries(held, heldCounts, 0);
+        const got = new Map(Array.from(held as ArrayLike<number | string>, (v, i) => [key(v), heldCounts[i]!] as const));
+        const expected = new Map([...counts.entries()].filter(([, c]) => c !== 0));
+        expect(got).toEqual(expected);
       },
     ),
     { numRuns: 300, seed: 7 },
