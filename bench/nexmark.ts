@@ -17,7 +17,7 @@
 // builds the view over them, with its peak RSS growth (bench-common.ts
 // PeakRss) and the memory it holds after; against DuckDB's CREATE TABLE AS of
 // the same query, with DuckDB's peak by its own account (duckMemoryPeak).
-//   node dist/bench/nexmark.js [--events N] [--batch B] [--seed S] [--quick]
+//   node dist/bench/nexmark.js [--events N] [--batch B] [--seed S] [--queries q0,q5,...] [--quick]
 // Full: 10,000,000 events in batches of 1,000, 10,000 and 100,000. --quick:
 // 200,000 events in batches of 10,000.
 
@@ -203,6 +203,15 @@ async function main(): Promise<void> {
   // Internal: one query's hydration in this process (see hydrateInChild).
   const only = argv[0] === '--hydrate-one' ? NEXMARK_QUERIES.find((q) => q.name === argv[1]) : undefined;
   if (argv[0] === '--hydrate-one' && only === undefined) throw new Error(`--hydrate-one expects a query name, got '${argv[1] ?? ''}'`);
+  // --queries q0,q5,...: a subset, in the suite's order (for long runs and profiling).
+  const pick = argv.indexOf('--queries');
+  const chosen = pick < 0 ? null : new Set((argv[pick + 1] ?? '').split(','));
+  if (chosen !== null) {
+    const unknown = [...chosen].filter((name) => !NEXMARK_QUERIES.some((q) => q.name === name));
+    if (unknown.length > 0 || chosen.size === 0) throw new Error(`--queries expects names from ${NEXMARK_QUERIES.map((q) => q.name).join(', ')} separated by commas, got '${argv[pick + 1] ?? ''}'`);
+    argv.splice(pick, 2);
+  }
+  const queries = NEXMARK_QUERIES.filter((q) => chosen === null || chosen.has(q.name));
   const { given, quick } = parseFlags(only === undefined ? argv : argv.slice(2), ['events', 'batch', 'seed']);
   const events = given.get('events') ?? (quick ? 200_000 : 10_000_000);
   const batches = given.has('batch') ? [given.get('batch')!] : quick ? [10_000] : [1_000, 10_000, 100_000];
@@ -218,7 +227,7 @@ async function main(): Promise<void> {
   log(`  DuckDB loaded the events in ${ms(duck.loadMs)} ms`);
   const runs: Run[] = [];
   const hydrations: Hydration[] = [];
-  for (const q of NEXMARK_QUERIES) {
+  for (const q of queries) {
     const ctas = `CREATE OR REPLACE TABLE result AS ${q.duckdb ?? q.freshet}`;
     // A first build samples DuckDB's memory (the sampling takes a core); three more are timed.
     const duckdbPeakMb = (await duckMemoryPeak(duck.instance, () => duck.conn.run(ctas))).peakMb;
