@@ -1,5 +1,6 @@
 // Background backfill: a new materialized view (or the new version of one
-// being replaced) over large inputs is hydrated in chunks of 65,536 rows —
+// being replaced) over large inputs is hydrated in chunks of 65,536 rows or
+// more (growing while a chunk takes under 100 ms) —
 // cold segments first, one read at a time, then the rows in memory — yielding to the event loop between
 // chunks, so ingest and queries go on meanwhile and memory holds one chunk of
 // input at a time (plus the view's own state). The inputs are frozen at the
@@ -27,8 +28,17 @@ import { SINGLE_ROW } from './one-shot.js';
 
 /** Rows of input below which a view is built in one step (the wait is short anyway). */
 export const BACKGROUND_MIN_ROWS = 200_000;
-/** Rows per chunk: between chunks other requests run, so this bounds how long one waits. */
+/** Rows per chunk at first: between chunks other requests run, so this bounds how long one waits. */
 const CHUNK_ROWS = 65_536;
+/**
+ * Chunks grow while one takes less than this (doubling at most, up to
+ * MAX_CHUNK_ROWS): each chunk also costs work in proportion to the groups
+ * it touches (an aggregate emits each group's change once per chunk), so
+ * when chunks are quick, fewer larger ones build the view sooner, at the
+ * price of requests waiting up to about this long between two.
+ */
+const CHUNK_TARGET_MS = 100;
+const MAX_CHUNK_ROWS = 1_048_576;
 /**
  * Rows per chunk once the view's state is partly in scratch files
  * (--state-memory): every chunk reads back the parts it touches, so fewer,
@@ -119,6 +129,8 @@ export class Backfill {
   private phase: BackfillProgress['phase'] = 'snapshot';
   private rowsDone = 0;
   private readonly startedMs = Date.now();
+  /** Rows in the next chunk while the state is in memory (see CHUNK_TARGET_MS). */
+  private chunkSize = CHUNK_ROWS;
   private firstChunkMs: number | null = null;
   /** Commits since the freeze that reached the view's inputs, in commit order. */
   private readonly buffered: { readonly changes: ReadonlyMap<string, ZBatch>; readonly time: number }[] = [];
@@ -234,7 +246,9 @@ export class Backfill {
       for (let from = 0; from < rows.length; ) {
         await this.pause();
         const end = Math.min(rows.length, from + this.chunkRows());
+        const t0 = performance.now();
         step(relation, from === 0 && end === rows.length ? rows : slice(rows, from, end));
+        this.adapt(end - from, performance.now() - t0);
         from = end;
       }
     };
@@ -247,9 +261,16 @@ export class Backfill {
     }
   }
 
-  /** CHUNK_ROWS, or SPILLING_CHUNK_ROWS once some of the view's state is in scratch files. */
+  /** The adaptive chunk size, or SPILLING_CHUNK_ROWS once some of the view's state is in scratch files. */
   private chunkRows(): number {
-    return circuitState(this.circuit).some((s) => (s.memory?.coldParts ?? 0) > 0) ? SPILLING_CHUNK_ROWS : CHUNK_ROWS;
+    return circuitState(this.circuit).some((s) => (s.memory?.coldParts ?? 0) > 0) ? Math.max(SPILLING_CHUNK_ROWS, this.chunkSize) : this.chunkSize;
+  }
+
+  /** After a full chunk of `rows` took `ms`: the next one aims at CHUNK_TARGET_MS, between CHUNK_ROWS and MAX_CHUNK_ROWS, at most doubling. */
+  private adapt(rows: number, ms: number): void {
+    if (rows < this.chunkSize) return;
+    const aimed = ms <= 0 ? 2 * rows : Math.floor((rows * CHUNK_TARGET_MS) / ms);
+    this.chunkSize = Math.max(CHUNK_ROWS, Math.min(MAX_CHUNK_ROWS, 2 * this.chunkSize, aimed));
   }
 
   /** Lets other requests run; fails the backfill when the engine is closing. */
