@@ -135,11 +135,11 @@ function nexmarkSection(r: NexmarkResult): string[] {
     const memory = r.hydrations.every((h) => h.freshetPeakMb !== undefined);
     lines.push(
       '',
-      `Hydration: each view created over all ${int(r.events)} events already in the tables (CREATE MATERIALIZED VIEW), against DuckDB's CREATE TABLE AS of the query, each query in a process of its own.${memory ? ' Memory: Freshet\'s peak RSS growth during the build (a lower bound, as V8 reuses heap freed by loading) and what the view holds afterwards (heap and array buffers after a GC); DuckDB\'s peak by its own account (duckdb_memory(), sampled during the build).' : ''}`,
+      `Hydration: each view created over all ${int(r.events)} events already in the tables (CREATE MATERIALIZED VIEW), against DuckDB's CREATE TABLE AS of the query, each query in a process of its own.${memory ? ' Memory: Freshet\'s peak RSS growth during the build (a lower bound, as V8 reuses heap freed by loading) and what the view holds afterwards (heap and array buffers after a GC; 0 where the heap came out smaller than before, which happens when the build lets go of buffers loading left behind); DuckDB\'s peak by its own account (duckdb_memory(), sampled during the build).' : ''}`,
       '',
       `| query | Freshet ms | DuckDB ms | Freshet / DuckDB |${memory ? ' Freshet peak MB | Freshet holds MB | DuckDB peak MB |' : ''}`,
       `|---|---:|---:|---:|${memory ? '---:|---:|---:|' : ''}`,
-      ...r.hydrations.map((h) => `| ${h.query} | ${fixed(h.freshetMs)} | ${fixed(h.duckdbMs)} | ${fixed(h.ratio)}x |${memory ? ` ${int(h.freshetPeakMb!)} | ${int(h.freshetHeldMb!)} | ${int(h.duckdbPeakMb!)} |` : ''}`),
+      ...r.hydrations.map((h) => `| ${h.query} | ${fixed(h.freshetMs)} | ${fixed(h.duckdbMs)} | ${fixed(h.ratio)}x |${memory ? ` ${int(h.freshetPeakMb!)} | ${int(Math.max(0, h.freshetHeldMb!))} | ${int(h.duckdbPeakMb!)} |` : ''}`),
     );
   }
   return lines;
